@@ -1,0 +1,244 @@
+//! Decoding: what one code means under one profile.
+//!
+//! [`decode`] is total and allocation-free: it splits the code into its bit fields and
+//! looks each up in the profile's [`Catalog`](crate::catalog::Catalog). Every derived fact
+//! (the class, the HTTP status, the missing plugins) is computed from those lookups on
+//! demand, so a decode costs a few loads and one short binary search.
+//!
+//! The rules, and the choices made where the published page is silent, are in
+//! `docs/decode-rules.md`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{Area, Category, Entry, Field, Profile};
+use crate::code::Code;
+
+/// The category whose detail is an HTTP status for 400..=599.
+pub const NETWORK: u8 = 2;
+/// The category whose detail is a bit set of missing plugins.
+pub const SRC_PLAYER_MISMATCH: u8 = 6;
+const FLASH_MISSING: u32 = 0x1;
+const SILVERLIGHT_MISSING: u32 = 0x2;
+
+/// Decodes any `u32` under `profile`. Never panics, never allocates.
+pub fn decode(code: Code, profile: Profile) -> Decoded {
+    let catalog = profile.catalog();
+    Decoded {
+        code,
+        profile,
+        area: catalog.area(code.area()),
+        category: catalog.category(code.category()),
+        entry: catalog.entry(code.code28()),
+    }
+}
+
+/// One code as a profile reads it.
+#[derive(Clone, Copy, Debug)]
+pub struct Decoded {
+    code: Code,
+    profile: Profile,
+    area: &'static Area,
+    category: &'static Category,
+    entry: Option<&'static Entry>,
+}
+
+/// What kind of code this is, most serious first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Class {
+    /// Bits 27-0 are a row of the profile's table.
+    Documented,
+    /// The category is known but the profile has no row for this detail.
+    UndocumentedDetail,
+    /// The profile does not name this category.
+    UnknownCategory,
+    /// The profile does not name this area (7..15): no known technology reports it.
+    ReservedArea,
+}
+
+impl Class {
+    /// The machine name used in JSON, e.g. `undocumented_detail`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Class::Documented => "documented",
+            Class::UndocumentedDetail => "undocumented_detail",
+            Class::UnknownCategory => "unknown_category",
+            Class::ReservedArea => "reserved_area",
+        }
+    }
+
+    /// The class in words, for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Class::Documented => "documented code",
+            Class::UndocumentedDetail => "undocumented detail in a known category",
+            Class::UnknownCategory => "unknown category",
+            Class::ReservedArea => "reserved area",
+        }
+    }
+}
+
+/// The plugins a SRC_PLAYER_MISMATCH code says are missing: its detail is a bit set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MissingPlugins {
+    pub flash: bool,
+    pub silverlight: bool,
+}
+
+impl MissingPlugins {
+    /// The names of the missing plugins, Flash first.
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        [(self.flash, "Flash"), (self.silverlight, "Silverlight")]
+            .into_iter()
+            .filter_map(|(missing, name)| missing.then_some(name))
+    }
+}
+
+impl Decoded {
+    pub fn code(&self) -> Code {
+        self.code
+    }
+
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+
+    pub fn area(&self) -> u8 {
+        self.code.area()
+    }
+
+    pub fn area_name(&self) -> Field<&'static str> {
+        self.area.name.as_deref()
+    }
+
+    pub fn category(&self) -> u8 {
+        self.code.category()
+    }
+
+    pub fn category_name(&self) -> Field<&'static str> {
+        self.category.name.as_deref()
+    }
+
+    pub fn detail(&self) -> u32 {
+        self.code.detail()
+    }
+
+    pub fn code28(&self) -> u32 {
+        self.code.code28()
+    }
+
+    /// The table row's name (`abortedErrUnknown`, never the alias `abortedErrStart`).
+    pub fn name(&self) -> Option<&'static str> {
+        self.entry.and_then(|e| e.name.as_deref())
+    }
+
+    /// Other names of bits 27-0, such as range markers.
+    pub fn aliases(&self) -> &'static [String] {
+        self.entry.map_or(&[], |e| &e.aliases)
+    }
+
+    pub fn description(&self) -> Option<&'static str> {
+        self.entry.and_then(|e| e.description.as_deref())
+    }
+
+    /// The message the viewer sees; it depends on bits 27-20 only.
+    pub fn message(&self) -> Field<&'static str> {
+        self.category.message.as_deref()
+    }
+
+    /// Whether bits 27-0 are a row of the profile's table.
+    pub fn is_documented(&self) -> bool {
+        self.entry.is_some_and(|e| e.documented)
+    }
+
+    /// The HTTP status a NETWORK code carries in its detail (400..=599).
+    pub fn http_status(&self) -> Option<u16> {
+        let status = self.detail();
+        (self.category() == NETWORK && (400..=599).contains(&status)).then_some(status as u16)
+    }
+
+    /// For SRC_PLAYER_MISMATCH codes, which plugins the detail's bits say are missing.
+    pub fn missing_plugins(&self) -> Option<MissingPlugins> {
+        (self.category() == SRC_PLAYER_MISMATCH).then(|| MissingPlugins {
+            flash: self.detail() & FLASH_MISSING != 0,
+            silverlight: self.detail() & SILVERLIGHT_MISSING != 0,
+        })
+    }
+
+    pub fn class(&self) -> Class {
+        if self.area_name().value().is_none() {
+            Class::ReservedArea
+        } else if self.category_name().value().is_none() {
+            Class::UnknownCategory
+        } else if self.is_documented() {
+            Class::Documented
+        } else {
+            Class::UndocumentedDetail
+        }
+    }
+
+    /// The names of the fields on which the profile's source is silent.
+    pub fn implementation_defined(&self) -> impl Iterator<Item = &'static str> {
+        [
+            ("area_name", self.area_name().is_implementation_defined()),
+            (
+                "category_name",
+                self.category_name().is_implementation_defined(),
+            ),
+            ("message", self.message().is_implementation_defined()),
+        ]
+        .into_iter()
+        .filter_map(|(field, silent)| silent.then_some(field))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn class_precedence_is_area_then_category_then_row() {
+        let class = |code, profile| decode(Code(code), profile).class();
+        assert_eq!(class(0x7020_0194, Profile::Doc), Class::ReservedArea);
+        assert_eq!(class(0x2070_0000, Profile::Doc), Class::UnknownCategory);
+        assert_eq!(class(0x2000_0000, Profile::Doc), Class::UnknownCategory);
+        assert_eq!(
+            class(0x2000_0000, Profile::Amp230),
+            Class::UndocumentedDetail
+        );
+        assert_eq!(class(0x2020_01AD, Profile::Doc), Class::UndocumentedDetail);
+        assert_eq!(class(0x2020_0194, Profile::Doc), Class::Documented);
+    }
+
+    #[test]
+    fn http_status_only_for_network_400_to_599() {
+        let status = |code| decode(Code(code), Profile::Doc).http_status();
+        assert_eq!(status(0x2020_0194), Some(404));
+        assert_eq!(status(0x2020_01AD), Some(429));
+        assert_eq!(status(0x2020_0190), Some(400));
+        assert_eq!(status(0x2020_0257), Some(599));
+        assert_eq!(status(0x2020_018F), None);
+        assert_eq!(status(0x2020_0258), None);
+        assert_eq!(status(0x2030_0194), None);
+    }
+
+    #[test]
+    fn mismatch_detail_is_a_bit_set() {
+        let missing = |code| decode(Code(code), Profile::Amp230).missing_plugins();
+        let both = MissingPlugins {
+            flash: true,
+            silverlight: true,
+        };
+        assert_eq!(missing(0x1060_0003), Some(both));
+        assert_eq!(
+            missing(0x1060_0003).unwrap().names().collect::<Vec<_>>(),
+            ["Flash", "Silverlight"]
+        );
+        assert_eq!(
+            missing(0x1060_0002).unwrap().names().collect::<Vec<_>>(),
+            ["Silverlight"]
+        );
+        assert_eq!(missing(0x1060_0000).unwrap().names().count(), 0);
+        assert_eq!(missing(0x1050_0003), None);
+    }
+}

@@ -1,0 +1,135 @@
+//! Reading lines with a bound on their length.
+//!
+//! Input from stdin, files and third-party decoders is untrusted: one line without a
+//! newline must not be able to take all memory. [`BoundedLines`] keeps at most `limit`
+//! bytes of a line, skips the rest, and says so.
+
+use std::io::{self, BufRead};
+
+/// One line, without its `\n` (or `\r\n`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Line {
+    Text(String),
+    /// The line had more than the limit of bytes; its content was skipped.
+    TooLong,
+    /// The line is not valid UTF-8.
+    NotUtf8,
+}
+
+/// An iterator of `(line number from 1, line)` over a reader.
+pub struct BoundedLines<R> {
+    reader: R,
+    limit: usize,
+    number: usize,
+    buf: Vec<u8>,
+}
+
+impl<R: BufRead> BoundedLines<R> {
+    pub fn new(reader: R, limit: usize) -> BoundedLines<R> {
+        BoundedLines {
+            reader,
+            limit,
+            number: 0,
+            buf: Vec::new(),
+        }
+    }
+
+    /// Reads one line into `self.buf`; `Ok(None)` at the end, `Ok(Some(too_long))` else.
+    fn read_raw(&mut self) -> io::Result<Option<bool>> {
+        self.buf.clear();
+        let (mut seen_any, mut too_long) = (false, false);
+        loop {
+            let chunk = match self.reader.fill_buf() {
+                Ok(chunk) => chunk,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if chunk.is_empty() {
+                return Ok(seen_any.then_some(too_long));
+            }
+            seen_any = true;
+            let (taken, done) = match memchr_newline(chunk) {
+                Some(i) => (i, true),
+                None => (chunk.len(), false),
+            };
+            let room = self.limit.saturating_sub(self.buf.len());
+            too_long |= taken > room;
+            self.buf.extend_from_slice(&chunk[..taken.min(room)]);
+            self.reader.consume(taken + usize::from(done));
+            if done {
+                return Ok(Some(too_long));
+            }
+        }
+    }
+}
+
+fn memchr_newline(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'\n')
+}
+
+impl<R: BufRead> Iterator for BoundedLines<R> {
+    type Item = io::Result<(usize, Line)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let too_long = match self.read_raw() {
+            Ok(None) => return None,
+            Ok(Some(too_long)) => too_long,
+            Err(e) => return Some(Err(e)),
+        };
+        self.number += 1;
+        if too_long {
+            return Some(Ok((self.number, Line::TooLong)));
+        }
+        if self.buf.last() == Some(&b'\r') {
+            self.buf.pop();
+        }
+        let line = match String::from_utf8(std::mem::take(&mut self.buf)) {
+            Ok(text) => Line::Text(text),
+            Err(_) => Line::NotUtf8,
+        };
+        Some(Ok((self.number, line)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(input: &[u8], limit: usize) -> Vec<(usize, Line)> {
+        // A tiny buffer makes lines cross many fill_buf calls.
+        let reader = io::BufReader::with_capacity(3, input);
+        BoundedLines::new(reader, limit)
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    #[test]
+    fn splits_on_newlines_and_strips_cr() {
+        let got = lines(b"one\r\ntwo\n\nlast", 16);
+        let text = |s: &str| Line::Text(s.to_string());
+        assert_eq!(
+            got,
+            [
+                (1, text("one")),
+                (2, text("two")),
+                (3, text("")),
+                (4, text("last"))
+            ]
+        );
+    }
+
+    #[test]
+    fn long_lines_are_skipped_whole_and_reading_goes_on() {
+        let got = lines(b"0123456789\nok\n", 4);
+        assert_eq!(got, [(1, Line::TooLong), (2, Line::Text("ok".into()))]);
+        assert_eq!(lines(b"1234\n", 4), [(1, Line::Text("1234".into()))]);
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_not_replaced() {
+        assert_eq!(
+            lines(b"\xff\xfe\nx", 16),
+            [(1, Line::NotUtf8), (2, Line::Text("x".into()))]
+        );
+    }
+}
