@@ -6,7 +6,7 @@
 //! parses or allocates. The two differ only in data; no decoding rule is written per profile.
 //!
 //! To add a profile: write its data file, add a variant to [`Profile`] and one arm to
-//! `Profile::source` and [`Profile::id`]. The tests load every profile in [`Profile::ALL`].
+//! [`Profile::source`] and [`Profile::id`]. The tests load every profile in [`Profile::ALL`].
 //!
 //! Where a source is silent the catalog does not invent: such a field is
 //! [`Field::ImplementationDefined`], which carries the reason, and is distinct from
@@ -43,7 +43,8 @@ impl Profile {
         }
     }
 
-    fn source(self) -> &'static str {
+    /// The profile's data file, as compiled in (TOML).
+    pub fn source(self) -> &'static str {
         match self {
             Profile::Doc => include_str!("catalog/doc.toml"),
             Profile::Amp230 => include_str!("catalog/amp-2.3.0.toml"),

@@ -1,6 +1,7 @@
 //! Decoding: what one code means under one profile.
 //!
-//! [`decode`] is total and allocation-free: it splits the code into its bit fields and
+//! [`decode`] is total and, once the profile's catalog is loaded (on first use), free of
+//! allocation: it splits the code into its bit fields and
 //! looks each up in the profile's [`Catalog`](crate::catalog::Catalog). Every derived fact
 //! (the class, the HTTP status, the missing plugins) is computed from those lookups on
 //! demand, so a decode costs a few loads and one short binary search.
@@ -20,7 +21,8 @@ pub const SRC_PLAYER_MISMATCH: u8 = 6;
 const FLASH_MISSING: u32 = 0x1;
 const SILVERLIGHT_MISSING: u32 = 0x2;
 
-/// Decodes any `u32` under `profile`. Never panics, never allocates.
+/// Decodes any `u32` under `profile`. Never panics; allocates only on the first use of
+/// a profile, to load its catalog once.
 pub fn decode(code: Code, profile: Profile) -> Decoded {
     let catalog = profile.catalog();
     Decoded {
@@ -42,7 +44,8 @@ pub struct Decoded {
     entry: Option<&'static Entry>,
 }
 
-/// What kind of code this is, most serious first.
+/// What kind of code this is, from least to most serious; [`Decoded::class`] gives the
+/// most serious that applies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Class {

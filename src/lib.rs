@@ -25,6 +25,7 @@ pub mod catalog;
 pub mod code;
 pub mod decode;
 pub mod lines;
+pub mod model;
 pub mod parse;
 pub mod render;
 pub mod spec;

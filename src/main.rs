@@ -108,13 +108,17 @@ fn profile_parser() -> impl TypedValueParser<Value = Profile> {
 
 /// A number in decimal or `0x` hex, for `compose`'s fields.
 fn number<T: TryFrom<u64>>(s: &str) -> Result<T, String> {
-    let parsed = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        Some(hex) => u64::from_str_radix(hex, 16),
-        None => s.parse::<u64>(),
+    let (digits, radix) = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        Some(hex) => (hex, 16),
+        None => (s, 10),
     };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return Err(format!(
+            "{s:?} is not a number: use decimal (404) or 0x hex (0x194)"
+        ));
+    }
     let too_big = || format!("{s} is too large for this field");
-    let value = parsed
-        .map_err(|_| format!("{s:?} is not a number: use decimal (404) or 0x hex (0x194)"))?;
+    let value = u64::from_str_radix(digits, radix).map_err(|_| too_big())?;
     T::try_from(value).map_err(|_| too_big())
 }
 
@@ -169,40 +173,54 @@ fn run_decode(args: DecodeArgs) -> io::Result<ExitCode> {
         printed: 0,
     };
     let mut failed = false;
-    let mut report = |where_: String, message: String| {
-        eprintln!("amperr: {where_}{message}");
-        failed = true;
-    };
-    if args.codes.is_empty() {
-        for line in BoundedLines::new(io::stdin().lock(), MAX_CODE_LINE) {
-            let (number, line) = line?;
-            let at = format!("stdin line {number}: ");
-            match line {
-                Line::Text(text) if text.trim().is_empty() => {}
-                Line::Text(text) => match parse_code(&text) {
-                    Ok(code) => printer.print(code)?,
-                    Err(e) => report(at, e.to_string()),
-                },
-                Line::TooLong => {
-                    report(at, format!("longer than {MAX_CODE_LINE} bytes, not a code"))
-                }
-                Line::NotUtf8 => report(at, "not UTF-8 text, not a code".to_string()),
-            }
-        }
-    } else {
-        for arg in &args.codes {
-            match parse_code(arg) {
-                Ok(code) => printer.print(code)?,
-                Err(e) => report(String::new(), e.to_string()),
-            }
-        }
+    let written =
+        decode_all(&args.codes, &mut printer, &mut failed).and_then(|()| printer.out.flush());
+    match written {
+        // The reader went away: stop, but still say whether an input was bad.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        other => other?,
     }
-    printer.out.flush()?;
     Ok(if failed {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Decodes the arguments, or stdin's lines when there are none; sets `failed` on a bad one.
+fn decode_all<W: Write>(
+    codes: &[String],
+    printer: &mut Printer<W>,
+    failed: &mut bool,
+) -> io::Result<()> {
+    let mut report = |at: String, message: String| {
+        eprintln!("amperr: {at}{message}");
+        *failed = true;
+    };
+    if !codes.is_empty() {
+        for arg in codes {
+            match parse_code(arg) {
+                Ok(code) => printer.print(code)?,
+                Err(e) => report(String::new(), e.to_string()),
+            }
+        }
+        return Ok(());
+    }
+    for line in BoundedLines::new(io::stdin().lock(), MAX_CODE_LINE) {
+        let (number, line) =
+            line.map_err(|e| io::Error::new(e.kind(), format!("reading stdin: {e}")))?;
+        let at = format!("stdin line {number}: ");
+        match line {
+            Line::Text(text) if text.trim().is_empty() => {}
+            Line::Text(text) => match parse_code(&text) {
+                Ok(code) => printer.print(code)?,
+                Err(e) => report(at, e.to_string()),
+            },
+            Line::TooLong => report(at, format!("longer than {MAX_CODE_LINE} bytes, not a code")),
+            Line::NotUtf8 => report(at, "not UTF-8 text, not a code".to_string()),
+        }
+    }
+    Ok(())
 }
 
 fn run_spec(args: SpecArgs) -> io::Result<ExitCode> {

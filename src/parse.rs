@@ -15,15 +15,21 @@ unsigned decimal (538968468), negative decimal as signed 32-bit (-1 is 0xFFFFFFF
 an amp.errorCode name with or without the prefix (networkErrHttpUrlNotFound, \
 amp.errorCode.networkErrHttpUrlNotFound), or the player's \"(0x20200194)\"";
 
+const BOM: char = '\u{feff}';
 const NAME_PREFIX: &str = "amp.errorCode.";
 /// How much of a bad input an error repeats.
 const SHOWN_INPUT: usize = 64;
 
-/// Reads one pasted code; surrounding white space is ignored.
+/// Reads one pasted code; surrounding white space, a byte-order mark and one pair of
+/// double quotes (as in `"(0x20200194)"`, copied from text or JSON output) are ignored.
 ///
 /// A name stands for its 28-bit value with area 0; names of every profile are known.
 pub fn parse_code(input: &str) -> Result<Code, ParseError> {
-    let text = input.trim();
+    let text = input.trim_matches(|c: char| c.is_whitespace() || c == BOM);
+    let text = text
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(text);
     let fail = |reason| Err(ParseError::new(input, reason));
     if text.is_empty() {
         return fail(Reason::Empty);
@@ -78,13 +84,13 @@ fn parse_negative(digits: &str) -> Result<Code, Reason> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Reason::Unrecognized);
     }
-    let magnitude: u64 = digits.parse().map_err(|_| Reason::OutOfRange)?;
+    let magnitude: u64 = digits.parse().map_err(|_| Reason::NegativeOutOfRange)?;
     let value = i64::try_from(magnitude)
         .map(|m| -m)
-        .map_err(|_| Reason::OutOfRange)?;
+        .map_err(|_| Reason::NegativeOutOfRange)?;
     i32::try_from(value)
         .map(|v| Code(v as u32))
-        .map_err(|_| Reason::OutOfRange)
+        .map_err(|_| Reason::NegativeOutOfRange)
 }
 
 fn is_identifier(name: &str) -> bool {
@@ -128,6 +134,7 @@ pub enum Reason {
     BadHex,
     TooManyHexDigits(usize),
     OutOfRange,
+    NegativeOutOfRange,
     UnknownName { suggestion: Option<&'static str> },
     Unrecognized,
 }
@@ -162,6 +169,9 @@ impl fmt::Display for ParseError {
             Reason::BadHex => f.write_str("0x must be followed by hex digits 0-9, a-f")?,
             Reason::TooManyHexDigits(n) => write!(f, "{n} hex digits, a code has at most 8")?,
             Reason::OutOfRange => f.write_str("the number does not fit in 32 bits")?,
+            Reason::NegativeOutOfRange => {
+                f.write_str("a negative code is a signed 32-bit value, -2147483648..=-1")?
+            }
             Reason::UnknownName { suggestion: None } => {
                 f.write_str("no profile has an amp.errorCode name like it")?
             }

@@ -183,6 +183,22 @@ fn a_closed_stdout_ends_quietly() {
 }
 
 #[test]
+fn a_closed_stdout_after_a_bad_input_still_exits_2() {
+    let mut args = vec!["decode".to_string(), "bogus".to_string()];
+    args.extend((0..20_000).map(|n| n.to_string()));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_amperr"))
+        .args(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(stderr(&o).contains("\"bogus\" is not an error code"));
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
 fn spec_in_every_format() {
     let o = amperr(&["spec"], b"");
     assert_eq!(o.status.code(), Some(0));
@@ -293,6 +309,30 @@ fn compose_from_fields_or_name() {
             "256",
         ),
         (&["compose", "--area", "1"][..], "--name"),
+        (
+            &[
+                "compose",
+                "--area",
+                "1",
+                "--category",
+                "+1",
+                "--detail",
+                "0",
+            ][..],
+            "not a number",
+        ),
+        (
+            &[
+                "compose",
+                "--area",
+                "1",
+                "--category",
+                "1",
+                "--detail",
+                "0x+5",
+            ][..],
+            "not a number",
+        ),
     ] {
         let o = amperr(args, b"");
         assert_eq!(o.status.code(), Some(2), "{args:?}");

@@ -27,6 +27,9 @@ fn accepted_forms() {
         ("(0x20200194)", 0x2020_0194),
         ("(0x600001)", 0x0060_0001),
         ("  0x20200194\t", 0x2020_0194),
+        ("\u{feff}0x20200194", 0x2020_0194),
+        ("\"(0x20200194)\"", 0x2020_0194),
+        ("\"538968468\"", 0x2020_0194),
     ];
     for (input, value) in cases {
         assert_eq!(parse_code(input), Ok(Code(*value)), "{input:?}");
@@ -45,8 +48,10 @@ fn refused_forms_name_the_input_and_the_accepted_forms() {
         ("0x000000001", Reason::TooManyHexDigits(9)),
         ("4294967296", Reason::OutOfRange),
         ("99999999999999999999999", Reason::OutOfRange),
-        ("-2147483649", Reason::OutOfRange),
-        ("-99999999999999999999999", Reason::OutOfRange),
+        ("-2147483649", Reason::NegativeOutOfRange),
+        ("-99999999999999999999999", Reason::NegativeOutOfRange),
+        ("\"", Reason::Unrecognized),
+        ("\"0x1", Reason::Unrecognized),
         ("+1", Reason::Unrecognized),
         ("-", Reason::Unrecognized),
         ("-0x1", Reason::Unrecognized),
