@@ -46,7 +46,7 @@ pub struct Decoded {
 
 /// What kind of code this is, from least to most serious; [`Decoded::class`] gives the
 /// most serious that applies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Class {
     /// Bits 27-0 are a row of the profile's table.

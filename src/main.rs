@@ -6,6 +6,10 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use amperr::gate::{self, Corpus, FieldName};
 use amperr::lines::{BoundedLines, Line};
 use amperr::{Code, Decoded, Profile, decode, parse_code, render, spec};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
@@ -38,6 +42,44 @@ enum Command {
     Spec(SpecArgs),
     /// Build a code from an area and a category and detail, or an area and a name
     Compose(ComposeArgs),
+    /// Run a decoder (any language, protocol v1) against the oracle: the conformance gate.
+    ///
+    /// Exit status: 0 conformant, 1 not conformant, 2 usage error, 3 the decoder could not
+    /// be started or broke the protocol on every attempt.
+    #[command(
+        after_help = "Example: amperr check -- node examples/adapters/decoder.js\n\
+        Protocol: docs/PROTOCOL.md"
+    )]
+    Check(CheckArgs),
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    profile: ProfileArg,
+    /// Add N random codes to the corpus
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    random: u32,
+    /// The seed the random codes are drawn from
+    #[arg(long, default_value_t = 0, value_name = "S")]
+    seed: u64,
+    /// Seconds without an answer, while cases are pending, before the case in flight fails
+    #[arg(long, default_value = "5", value_name = "SECONDS", value_parser = seconds)]
+    idle_timeout: Duration,
+    /// Seconds the whole run may take
+    #[arg(long, default_value = "600", value_name = "SECONDS", value_parser = seconds)]
+    timeout: Duration,
+    /// How many times the decoder may be restarted (after a crash, hang or protocol error,
+    /// and while finding which case a crash belongs to)
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    max_restarts: u32,
+    /// Fields every answer must send (comma-separated); by default a field never sent is
+    /// only reported as not checked
+    #[arg(long, value_delimiter = ',', value_name = "FIELDS", value_parser = field_parser())]
+    require_fields: Vec<FieldName>,
+    /// The decoder's command and arguments, after `--`; run without a shell
+    #[arg(last = true, required = true, value_name = "DECODER")]
+    decoder: Vec<String>,
 }
 
 #[derive(Args)]
@@ -102,6 +144,22 @@ enum SpecFormat {
     Csv,
 }
 
+fn field_parser() -> impl TypedValueParser<Value = FieldName> {
+    PossibleValuesParser::new(FieldName::ALL.map(FieldName::key))
+        .try_map(|s| FieldName::from_key(&s).ok_or("unknown field"))
+}
+
+/// A positive number of seconds, e.g. `5` or `0.25`.
+fn seconds(s: &str) -> Result<Duration, String> {
+    let bad =
+        || format!("{s:?} is not a number of seconds: give a positive number such as 5 or 0.5");
+    let value: f64 = s.parse().map_err(|_| bad())?;
+    if !(value > 0.0 && value <= 1e9) {
+        return Err(bad());
+    }
+    Ok(Duration::from_secs_f64(value))
+}
+
 fn profile_parser() -> impl TypedValueParser<Value = Profile> {
     PossibleValuesParser::new(Profile::ALL.map(Profile::id)).try_map(|s| s.parse::<Profile>())
 }
@@ -128,6 +186,7 @@ fn main() -> ExitCode {
         Command::Decode(args) => run_decode(args),
         Command::Spec(args) => run_spec(args),
         Command::Compose(args) => run_compose(args),
+        Command::Check(args) => run_check(args),
     };
     match result {
         Ok(code) => code,
@@ -292,4 +351,67 @@ fn area_of(text: &str, profile: Profile) -> Result<u8, String> {
                 names.join(", ")
             )
         })
+}
+
+fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
+    let corpus = Corpus::generate(args.profile.profile, args.random, args.seed);
+    let options = gate::Options {
+        idle_timeout: args.idle_timeout,
+        total_timeout: args.timeout,
+        max_restarts: args.max_restarts,
+        require: args.require_fields,
+    };
+    let mut progress = Progress::new(corpus.cases.len());
+    let report = gate::run(&args.decoder, &corpus, &options, &mut |done| {
+        progress.update(done)
+    });
+    progress.finish();
+    let mut out = io::stdout().lock();
+    out.write_all(report.text().as_bytes())?;
+    out.flush()?;
+    Ok(ExitCode::from(report.exit_code()))
+}
+
+/// A progress bar on stderr, shown only on a terminal and only once a run passes a second.
+struct Progress {
+    total: usize,
+    started: Instant,
+    bar: Option<indicatif::ProgressBar>,
+    terminal: bool,
+}
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        Progress {
+            total,
+            started: Instant::now(),
+            bar: None,
+            terminal: io::stderr().is_terminal(),
+        }
+    }
+
+    fn update(&mut self, done: usize) {
+        if self.bar.is_none() && self.terminal && self.started.elapsed() > Duration::from_secs(1) {
+            let bar = indicatif::ProgressBar::new(self.total as u64);
+            let style = indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} cases, {per_sec}, eta {eta}",
+            );
+            if let Ok(style) = style {
+                bar.set_style(style);
+            }
+            // Start the rate from here, not from a jump over the first second's cases.
+            bar.set_position(done as u64);
+            bar.reset_eta();
+            self.bar = Some(bar);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_position(done as u64);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }

@@ -151,9 +151,36 @@ fn shown_quoted(field: Field<&str>) -> String {
     }
 }
 
+/// Sorted values with runs of three or more folded: `[0, 5, 6, 7, 8, 10, 11]` as
+/// `["0", "5..8", "10", "11"]`.
+pub fn fold_ranges(values: &[u8], show: impl Fn(u8) -> String) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < values.len() {
+        let start = i;
+        while i + 1 < values.len() && u16::from(values[i + 1]) == u16::from(values[i]) + 1 {
+            i += 1;
+        }
+        if i - start >= 2 {
+            parts.push(format!("{}..{}", show(values[start]), show(values[i])));
+        } else {
+            parts.extend(values[start..=i].iter().map(|v| show(*v)));
+        }
+        i += 1;
+    }
+    parts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fold_ranges_folds_runs_of_three() {
+        let folded = fold_ranges(&[0, 5, 6, 7, 8, 10, 11, 255], |v| v.to_string());
+        assert_eq!(folded, ["0", "5..8", "10", "11", "255"]);
+        assert!(fold_ranges(&[], |v| v.to_string()).is_empty());
+    }
 
     #[test]
     fn overlay_is_lower_case_unpadded() {

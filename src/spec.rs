@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::catalog::{Catalog, Field};
+use crate::render::fold_ranges;
 
 /// The catalog as one JSON document (pretty-printed).
 pub fn json(catalog: &Catalog) -> String {
@@ -237,20 +238,7 @@ fn unnamed<'a>(values: impl Iterator<Item = (u8, &'a Field<String>)>) -> Vec<u8>
 
 /// `0, 7..254` for a sorted list of values.
 fn ranges(values: &[u8]) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < values.len() {
-        let start = values[i];
-        while i + 1 < values.len() && values[i + 1] == values[i] + 1 {
-            i += 1;
-        }
-        parts.push(match values[i] == start {
-            true => start.to_string(),
-            false => format!("{start}..{}", values[i]),
-        });
-        i += 1;
-    }
-    parts.join(", ")
+    fold_ranges(values, |v| v.to_string()).join(", ")
 }
 
 fn cell(field: Field<&str>) -> String {
@@ -271,12 +259,6 @@ fn escape_md(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ranges_fold_runs() {
-        assert_eq!(ranges(&[0, 7, 8, 9, 254]), "0, 7..9, 254");
-        assert_eq!(ranges(&[]), "");
-    }
 
     #[test]
     fn csv_quotes_commas_and_quotes() {

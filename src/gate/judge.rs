@@ -1,0 +1,147 @@
+//! Judging one answer against one case, field by field.
+//!
+//! Comparison works on the raw JSON the decoder sent. The common case, an exact match,
+//! is a byte comparison; only a difference in spelling (`2.0`, an escaped character) is
+//! parsed before it is called a mismatch.
+
+use serde_json::value::RawValue;
+
+use crate::gate::corpus::{Case, Expected};
+use crate::gate::protocol::FieldName;
+
+/// The verdict on one field of one answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict<'a> {
+    Pass,
+    /// The name sent is another name of the same value (a range marker, say).
+    Alias(&'static str),
+    /// The profile's source is silent here: accepted, and the answer recorded.
+    ImplementationDefined(&'a str),
+    /// The decoder did not send this field.
+    NotSent,
+    /// The raw JSON sent, which differs from the expected value.
+    Mismatch(&'a str),
+}
+
+/// Judges each field of an answer.
+pub fn judge<'a>(case: &Case, fields: &[Option<&'a RawValue>; 7]) -> [Verdict<'a>; 7] {
+    FieldName::ALL.map(|field| match fields[field as usize] {
+        None => Verdict::NotSent,
+        Some(raw) => judge_field(case, field, raw.get()),
+    })
+}
+
+fn judge_field<'a>(case: &Case, field: FieldName, got: &'a str) -> Verdict<'a> {
+    let expected = case.expected(field);
+    if expected == Expected::ImplementationDefined {
+        return Verdict::ImplementationDefined(got);
+    }
+    if matches_expected(expected, got) {
+        return Verdict::Pass;
+    }
+    if field == FieldName::Name {
+        if let Some(alias) = case
+            .aliases
+            .iter()
+            .find(|a| matches_expected(Expected::Text(a), got))
+        {
+            return Verdict::Alias(alias);
+        }
+    }
+    Verdict::Mismatch(got)
+}
+
+fn matches_expected(expected: Expected, got: &str) -> bool {
+    match expected {
+        Expected::Int(n) => got.parse::<u64>() == Ok(n.into()),
+        Expected::Null => got == "null",
+        Expected::Text(text) => is_json_string(got, text),
+        Expected::ImplementationDefined => true,
+    }
+}
+
+/// Whether the JSON text `got` is the string `text`.
+fn is_json_string(got: &str, text: &str) -> bool {
+    let plain = got.len() == text.len() + 2
+        && got.starts_with('"')
+        && got.ends_with('"')
+        && &got[1..got.len() - 1] == text;
+    // Without a backslash on either side, bytes equal means strings equal.
+    if plain && !text.contains('\\') {
+        return true;
+    }
+    got.contains('\\') && serde_json::from_str::<String>(got).is_ok_and(|s| s == text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Profile;
+    use crate::code::Code;
+    use crate::gate::corpus::Origin;
+    use crate::gate::protocol::{Response, parse_response};
+
+    fn verdicts(code: u32, profile: Profile, line: &str) -> Vec<String> {
+        let case = Case::new(Origin::Documented, Code(code), profile);
+        let Ok(Response::Answer { fields, .. }) = parse_response(line) else {
+            panic!("{line}")
+        };
+        judge(&case, &fields)
+            .iter()
+            .map(|v| format!("{v:?}"))
+            .collect()
+    }
+
+    #[test]
+    fn exact_escaped_and_wrong_values() {
+        let line = r#"{"code":538968468,"area":2,"category":2.0,"name":"network\u0045rrHttpUrlNotFound","message":"nope"}"#;
+        let v = verdicts(0x2020_0194, Profile::Doc, line);
+        assert_eq!(v[FieldName::Area as usize], "Pass");
+        assert_eq!(v[FieldName::Category as usize], "Mismatch(\"2.0\")");
+        assert_eq!(v[FieldName::Detail as usize], "NotSent");
+        assert_eq!(v[FieldName::Name as usize], "Pass");
+        assert_eq!(v[FieldName::Message as usize], "Mismatch(\"\\\"nope\\\"\")");
+    }
+
+    #[test]
+    fn aliases_are_accepted_and_named() {
+        let v = verdicts(
+            0x001F_FFFF,
+            Profile::Amp230,
+            r#"{"code":2097151,"name":"abortedErrEnd"}"#,
+        );
+        assert_eq!(v[FieldName::Name as usize], "Alias(\"abortedErrEnd\")");
+        let v = verdicts(
+            0x001F_FFFF,
+            Profile::Amp230,
+            r#"{"code":2097151,"name":null}"#,
+        );
+        assert_eq!(v[FieldName::Name as usize], "Pass");
+        let v = verdicts(
+            0x001F_FFFF,
+            Profile::Doc,
+            r#"{"code":2097151,"name":"abortedErrEnd"}"#,
+        );
+        assert!(
+            v[FieldName::Name as usize].starts_with("Mismatch"),
+            "doc has no aliases"
+        );
+    }
+
+    #[test]
+    fn silent_fields_accept_anything() {
+        let v = verdicts(
+            0x7070_0000,
+            Profile::Doc,
+            r#"{"code":1886388224,"message":42,"area_name":"Mine"}"#,
+        );
+        assert_eq!(
+            v[FieldName::Message as usize],
+            "ImplementationDefined(\"42\")"
+        );
+        assert_eq!(
+            v[FieldName::AreaName as usize],
+            "ImplementationDefined(\"\\\"Mine\\\"\")"
+        );
+    }
+}

@@ -1,0 +1,424 @@
+//! The conformance gate against decoders that behave and decoders that misbehave in each
+//! way the gate must survive: the exact verdict, the blamed case, the exit code.
+//!
+//! The fixtures are `tests/fixtures/misbehave.py MODE` (one misbehaviour per mode, on top
+//! of the reference Python decoder) and `tests/fixtures/wrapper.sh` (a shell wrapper whose
+//! grandchild holds the pipes). They need python3, node and sh on PATH.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use amperr::Profile;
+use amperr::gate::report::Failure;
+use amperr::gate::{self, Conclusion, Corpus, FieldName, Options, Report};
+
+/// 0x20200194, where the fixtures' one-off misbehaviour happens.
+const TARGET_ID: &str = "documented/0x20200194";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn path(relative: &str) -> String {
+    root().join(relative).display().to_string()
+}
+
+fn fast() -> Options {
+    Options {
+        idle_timeout: Duration::from_millis(500),
+        ..Options::default()
+    }
+}
+
+fn run(argv: &[&str], profile: Profile, options: &Options) -> Report {
+    let argv: Vec<String> = argv.iter().map(|a| a.to_string()).collect();
+    gate::run(
+        &argv,
+        &Corpus::generate(profile, 0, 0),
+        options,
+        &mut |_| {},
+    )
+}
+
+fn misbehave(mode: &str, options: &Options) -> Report {
+    run(
+        &["python3", &path("tests/fixtures/misbehave.py"), mode],
+        Profile::Doc,
+        options,
+    )
+}
+
+/// The report's only failing group; asserts that there is exactly one.
+fn only_group(report: &Report) -> &gate::report::Group {
+    assert_eq!(report.groups.len(), 1, "{}", report.text());
+    &report.groups[0]
+}
+
+/// A one-off failure on the target: one case fails as `failure`, all others pass.
+fn assert_blamed_on_target(report: &Report, failure: Failure, detail: &str) {
+    let group = only_group(report);
+    assert_eq!(group.failure, failure, "{}", report.text());
+    assert_eq!(group.count, 1);
+    assert_eq!(group.example.id, TARGET_ID);
+    let got = group.example.detail.as_deref().unwrap_or_default();
+    assert!(got.contains(detail), "{got:?} lacks {detail:?}");
+    assert_eq!(
+        group.example.reproduce.split(" | ").next(),
+        Some("echo 538968468")
+    );
+    assert_eq!(report.counts.pass, report.cases - 1);
+    assert_eq!(report.conclusion, Conclusion::NotConformant);
+    assert_eq!(report.exit_code(), 1);
+}
+
+#[test]
+fn the_reference_adapters_conform_under_both_profiles() {
+    let adapter = PathBuf::from(env!("CARGO_BIN_EXE_amperr"))
+        .with_file_name("examples")
+        .join("adapter");
+    let adapter = adapter.display().to_string();
+    for profile in Profile::ALL {
+        let commands: [Vec<&str>; 3] = [
+            vec!["python3", "examples/adapters/decoder.py"],
+            vec!["node", "examples/adapters/decoder.js"],
+            vec![&adapter],
+        ];
+        for mut argv in commands {
+            argv.extend(["--profile", profile.id()]);
+            let argv: Vec<String> = argv
+                .iter()
+                .map(|a| {
+                    if a.starts_with("examples/") {
+                        path(a)
+                    } else {
+                        a.to_string()
+                    }
+                })
+                .collect();
+            let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+            let report = run(&argv, profile, &fast());
+            assert_eq!(
+                report.conclusion,
+                Conclusion::Conformant,
+                "{}",
+                report.text()
+            );
+            assert_eq!(report.counts.pass, report.cases);
+            assert!(report.fields.iter().all(|f| f.checked && f.failed == 0));
+            assert!(
+                report
+                    .implementation_defined_answers
+                    .iter()
+                    .all(|s| s.answer == "null" || s.answer == "\"\"")
+            );
+        }
+    }
+}
+
+#[test]
+fn a_wrong_field_is_grouped_by_field_and_class() {
+    let report = misbehave("wrong-message", &fast());
+    assert_eq!(report.conclusion, Conclusion::NotConformant);
+    assert!(!report.groups.is_empty());
+    for group in &report.groups {
+        assert_eq!(group.failure, Failure::Mismatch(FieldName::Message));
+        assert_eq!(group.categories, [2]);
+        assert_eq!(group.example.got.as_deref(), Some("\"Network error.\""));
+        let expected = "\"A network error caused the video download to fail part-way.\"";
+        assert_eq!(group.example.expected.as_deref(), Some(expected));
+    }
+    let documented = &report.groups[0];
+    assert_eq!(
+        documented.summary,
+        "message wrong for category 0x02 in areas 0..6 (documented codes)"
+    );
+    assert_eq!(documented.example.id, "documented/0x00200000");
+    assert_eq!(
+        report.counts.mismatch,
+        report.groups.iter().map(|g| g.count).sum::<usize>()
+    );
+}
+
+#[test]
+fn the_pages_categorizing_chain_fails_exactly_the_shared_bit_categories() {
+    let report = misbehave("page-chain", &fast());
+    let documented = report
+        .groups
+        .iter()
+        .find(|g| g.class == amperr::Class::Documented)
+        .expect("documented codes misfiled");
+    assert_eq!(documented.failure, Failure::Mismatch(FieldName::Category));
+    assert_eq!(documented.categories, [3, 5, 6, 255]);
+    assert_eq!(documented.areas, (0..=6).collect::<Vec<u8>>());
+    assert_eq!(documented.example.id, "documented/0x00300000");
+    assert_eq!(documented.example.got.as_deref(), Some("1"));
+}
+
+#[test]
+fn a_crash_fails_the_case_that_crashes_and_the_run_goes_on() {
+    assert_blamed_on_target(
+        &misbehave("crash", &fast()),
+        Failure::Crash,
+        "killed by signal 11 (SIGSEGV)",
+    );
+    assert_blamed_on_target(
+        &misbehave("exit", &fast()),
+        Failure::Crash,
+        "exited with status 3",
+    );
+}
+
+#[test]
+fn a_buffered_decoder_that_crashes_is_blamed_on_the_right_case() {
+    // Its answers before the crash die in its buffer, so the case in flight is innocent.
+    assert_blamed_on_target(
+        &misbehave("buffered-crash", &fast()),
+        Failure::Crash,
+        "SIGSEGV",
+    );
+}
+
+#[test]
+fn a_hang_times_out_on_the_case_that_hangs() {
+    assert_blamed_on_target(
+        &misbehave("hang", &fast()),
+        Failure::Timeout,
+        "idle timeout",
+    );
+    assert_blamed_on_target(
+        &misbehave("buffered-hang", &fast()),
+        Failure::Timeout,
+        "idle timeout",
+    );
+}
+
+#[test]
+fn a_decoder_that_stops_reading_cannot_block_the_gate() {
+    let options = Options {
+        idle_timeout: Duration::from_millis(200),
+        max_restarts: 3,
+        ..Options::default()
+    };
+    let started = Instant::now();
+    let report = misbehave("stop-reading", &options);
+    assert!(started.elapsed() < Duration::from_secs(30));
+    assert_eq!(report.conclusion, Conclusion::NotConformant);
+    assert_eq!(report.restarts, 3);
+    assert!(report.counts.pass >= 10);
+    assert!(report.counts.not_run > 20_000);
+    assert!(
+        report
+            .run_problems
+            .iter()
+            .any(|p| p.contains("idle timeout")),
+        "{:?}",
+        report.run_problems
+    );
+}
+
+#[test]
+fn protocol_errors_name_the_line_and_the_case() {
+    let report = misbehave("garbage", &fast());
+    assert_blamed_on_target(&report, Failure::ProtocolError, "not a JSON object");
+    assert!(
+        report.groups[0]
+            .example
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("line 115 of the decoder's stdout")
+    );
+    assert_blamed_on_target(
+        &misbehave("out-of-step", &fast()),
+        Failure::ProtocolError,
+        "answers out of step",
+    );
+    assert_blamed_on_target(
+        &misbehave("long-line", &fast()),
+        Failure::ProtocolError,
+        "longer than 65536 bytes",
+    );
+}
+
+#[test]
+fn garbage_on_every_attempt_is_a_broken_decoder() {
+    let options = Options {
+        max_restarts: 4,
+        ..fast()
+    };
+    let report = misbehave("garbage-all", &options);
+    assert_eq!(report.conclusion, Conclusion::Broken);
+    assert_eq!(report.exit_code(), 3);
+    assert_eq!(report.counts.protocol_error, 5);
+}
+
+#[test]
+fn a_decoder_that_cannot_start_is_broken() {
+    let report = run(&["/nonexistent/decoder"], Profile::Doc, &fast());
+    assert_eq!(report.conclusion, Conclusion::Broken);
+    assert_eq!(report.counts.not_run, report.cases);
+    assert!(report.run_problems[0].contains("could not start \"/nonexistent/decoder\""));
+}
+
+#[test]
+fn refusals_are_their_own_outcome() {
+    let report = misbehave("refuse", &fast());
+    assert_eq!(report.counts.refused, 80);
+    assert!(
+        report
+            .groups
+            .iter()
+            .all(|g| g.failure == Failure::Refused && g.categories == [0x42])
+    );
+    let detail = report.groups[0].example.detail.as_deref().unwrap();
+    assert_eq!(detail, "refused: category 0x42 is not supported");
+    assert_eq!(report.conclusion, Conclusion::NotConformant);
+}
+
+#[test]
+fn another_name_of_the_same_value_is_accepted_and_noted() {
+    let argv = [
+        "python3",
+        &path("tests/fixtures/misbehave.py"),
+        "alias",
+        "amp-2.3.0",
+    ];
+    let report = run(&argv, Profile::Amp230, &fast());
+    assert_eq!(
+        report.conclusion,
+        Conclusion::Conformant,
+        "{}",
+        report.text()
+    );
+    assert_eq!(report.aliases_accepted.get("abortedErrStart"), Some(&16));
+    // The page defines no aliases: under doc the same answer is wrong.
+    assert_eq!(
+        misbehave("alias", &fast()).conclusion,
+        Conclusion::NotConformant
+    );
+}
+
+#[test]
+fn fields_never_sent_are_not_checked_unless_required() {
+    let report = misbehave("missing-fields", &fast());
+    assert_eq!(report.conclusion, Conclusion::Conformant);
+    let unchecked: Vec<FieldName> = report
+        .fields
+        .iter()
+        .filter(|f| !f.checked)
+        .map(|f| f.field)
+        .collect();
+    assert_eq!(unchecked, [FieldName::Name, FieldName::Message]);
+    let options = Options {
+        require: vec![FieldName::Name],
+        ..fast()
+    };
+    let report = misbehave("missing-fields", &options);
+    assert_eq!(report.conclusion, Conclusion::NotConformant);
+    assert!(
+        report
+            .groups
+            .iter()
+            .all(|g| g.failure == Failure::Missing(FieldName::Name))
+    );
+    assert_eq!(report.counts.mismatch, report.cases);
+}
+
+#[test]
+fn a_decoder_must_exit_0_when_its_input_ends() {
+    let report = misbehave("exit-1-at-end", &fast());
+    assert_eq!(report.counts.pass, report.cases);
+    assert_eq!(report.conclusion, Conclusion::NotConformant);
+    assert_eq!(
+        report.run_problems,
+        ["the decoder exited with status 1 after answering every case"]
+    );
+    let report = misbehave("linger", &fast());
+    assert_eq!(report.conclusion, Conclusion::NotConformant);
+    assert!(report.run_problems[0].contains("did not exit within 2s"));
+}
+
+#[test]
+fn the_whole_process_group_is_killed_and_reaped() {
+    let pid_file =
+        std::env::temp_dir().join(format!("amperr-grandchild-{}.pid", std::process::id()));
+    let report = run(
+        &[
+            "sh",
+            &path("tests/fixtures/wrapper.sh"),
+            &pid_file.display().to_string(),
+        ],
+        Profile::Doc,
+        &fast(),
+    );
+    assert_blamed_on_target(&report, Failure::Timeout, "idle timeout");
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let _ = std::fs::remove_file(&pid_file);
+    // Gone entirely: neither running (an orphan) nor a zombie waiting to be reaped.
+    assert!(
+        !PathBuf::from(format!("/proc/{}", pid.trim())).exists(),
+        "grandchild {pid} survived"
+    );
+}
+
+#[test]
+fn the_total_timeout_ends_the_run() {
+    let options = Options {
+        idle_timeout: Duration::from_secs(60),
+        total_timeout: Duration::from_secs(1),
+        ..Options::default()
+    };
+    let started = Instant::now();
+    let report = misbehave("hang", &options);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(report.counts.timeout, 1);
+    assert!(report.counts.not_run > 0);
+    assert!(report.groups.iter().any(|g| {
+        g.example
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("total timeout"))
+    }));
+}
+
+fn amperr_check(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_amperr"))
+        .arg("check")
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (out.status.code(), text(out.stdout), text(out.stderr))
+}
+
+#[test]
+fn exit_codes_of_the_cli() {
+    let (code, out, _) = amperr_check(&["--", "python3", "examples/adapters/decoder.py"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.starts_with("amperr check: CONFORMANT\n"));
+    let (code, out, _) = amperr_check(&[
+        "--",
+        "python3",
+        "tests/fixtures/misbehave.py",
+        "wrong-message",
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(
+        out.contains("reproduce: echo 2097152 | python3 tests/fixtures/misbehave.py wrong-message"),
+        "{out}"
+    );
+    let (code, out, _) = amperr_check(&["--", "/nonexistent/decoder"]);
+    assert_eq!(code, Some(3));
+    assert!(out.contains("could not start"));
+    for usage in [
+        &[][..],
+        &["--require-fields", "nme", "--", "true"][..],
+        &["--idle-timeout", "-1", "--", "true"][..],
+    ] {
+        let (code, _, err) = amperr_check(usage);
+        assert_eq!(code, Some(2), "{usage:?}");
+        assert!(!err.is_empty());
+    }
+}
