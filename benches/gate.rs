@@ -40,6 +40,7 @@ fn through_a_pipe(c: &mut Criterion) {
 }
 
 fn own_cost(c: &mut Criterion) {
+    let no_xfail = amperr::gate::Xfail::default();
     let corpus = Corpus::generate(Profile::Doc, 0, 0);
     let lines: Vec<String> = corpus
         .cases
@@ -50,7 +51,7 @@ fn own_cost(c: &mut Criterion) {
     group.throughput(Throughput::Elements(corpus.cases.len() as u64));
     group.bench_function("own_cost_parse_judge_tally", |b| {
         b.iter(|| {
-            let mut tally = Tally::new(&corpus, &[]);
+            let mut tally = Tally::new(&corpus, &[], &no_xfail);
             for (index, line) in lines.iter().enumerate() {
                 if let Ok(Response::Answer { fields, .. }) = parse_response(line.trim_end()) {
                     tally.answer(index, &judge(&corpus.cases[index], &fields));

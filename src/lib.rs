@@ -44,6 +44,7 @@
 //! assert_eq!(d.class(), Class::Documented);
 //! ```
 
+pub mod atomic;
 pub mod catalog;
 pub mod code;
 pub mod decode;

@@ -86,7 +86,15 @@ fn decode_examples_as_text_and_json() {
 #[test]
 fn help_texts() {
     snapshot("help", &amperr(&["--help"]));
-    for command in ["decode", "spec", "compose", "check"] {
+    for command in [
+        "decode",
+        "spec",
+        "compose",
+        "check",
+        "report",
+        "vectors",
+        "check-table",
+    ] {
         snapshot(&format!("help-{command}"), &amperr(&[command, "--help"]));
     }
 }

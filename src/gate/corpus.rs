@@ -118,6 +118,8 @@ pub struct Corpus {
     pub profile: Profile,
     pub random: u32,
     pub seed: u64,
+    /// `(K, N)` when this is shard K of N.
+    pub shard: Option<(u32, u32)>,
     pub cases: Vec<Case>,
 }
 
@@ -165,9 +167,36 @@ impl Corpus {
             profile,
             random,
             seed,
+            shard: None,
             cases,
         }
     }
+
+    /// Shard `k` of `n` (1-based): every n-th case from the k-th. The `n` shards together
+    /// hold every case exactly once, each spread over the whole corpus.
+    pub fn shard(mut self, k: u32, n: u32) -> Result<Corpus, ShardError> {
+        if n == 0 || k == 0 || k > n {
+            return Err(ShardError { k, n });
+        }
+        let (k, n) = (k as usize, n as usize);
+        let cases = std::mem::take(&mut self.cases);
+        self.cases = cases
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| i % n == k - 1)
+            .map(|(_, c)| c)
+            .collect();
+        self.shard = Some((k as u32, n as u32));
+        Ok(self)
+    }
+}
+
+/// A shard that is not `K/N` with 1 <= K <= N.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("shard {k}/{n} does not exist: give K/N with 1 <= K <= N, e.g. 2/4")]
+pub struct ShardError {
+    pub k: u32,
+    pub n: u32,
 }
 
 /// 0, 1, each named detail of the category, 0x7FFFF, 0x80000, 0xFFFFF.
@@ -251,6 +280,24 @@ mod tests {
             codes.contains(&0xB020_0259),
             "named details are boundaries too"
         );
+    }
+
+    #[test]
+    fn shards_cover_the_corpus_exactly_once() {
+        let whole = Corpus::generate(Profile::Doc, 37, 3);
+        for n in 1..=7 {
+            let mut seen: Vec<String> = (1..=n)
+                .flat_map(|k| whole.clone().shard(k, n).unwrap().cases)
+                .map(|c| c.id())
+                .collect();
+            seen.sort();
+            let mut all: Vec<String> = whole.cases.iter().map(Case::id).collect();
+            all.sort();
+            assert_eq!(seen, all, "{n} shards");
+        }
+        assert!(whole.clone().shard(0, 3).is_err());
+        assert!(whole.clone().shard(4, 3).is_err());
+        assert!(whole.shard(1, 0).is_err());
     }
 
     #[test]

@@ -13,8 +13,12 @@ pub mod judge;
 pub mod protocol;
 pub mod report;
 pub mod runner;
+pub mod table;
+pub mod vectors;
+pub mod xfail;
 
 pub use corpus::Corpus;
 pub use protocol::FieldName;
 pub use report::{Conclusion, Report};
-pub use runner::{Options, run};
+pub use runner::{Options, run, run_recording};
+pub use xfail::Xfail;

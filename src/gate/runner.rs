@@ -31,7 +31,9 @@ use crate::gate::judge::judge;
 use crate::gate::protocol::FieldName;
 use crate::gate::protocol::{self, ProtocolError, Response, parse_response};
 use crate::gate::report::{Failure, Report, Tally};
+use crate::gate::xfail::{Scope, Xfail};
 use crate::lines::{BoundedLines, Line};
+use std::collections::BTreeSet;
 
 /// How long a decoder may take to exit once its stdin is closed and all is answered.
 const EXIT_GRACE: Duration = Duration::from_secs(2);
@@ -53,6 +55,8 @@ pub struct Options {
     pub max_restarts: u32,
     /// Fields whose absence from an answer fails the case.
     pub require: Vec<FieldName>,
+    /// Known failures that do not fail the gate.
+    pub xfail: Xfail,
 }
 
 impl Default for Options {
@@ -62,6 +66,7 @@ impl Default for Options {
             total_timeout: Duration::from_secs(600),
             max_restarts: 64,
             require: Vec::new(),
+            xfail: Xfail::default(),
         }
     }
 }
@@ -82,9 +87,20 @@ pub fn run(
     options: &Options,
     progress: &mut dyn FnMut(usize),
 ) -> Report {
+    run_recording(argv, corpus, options, progress).0
+}
+
+/// [`run`], also returning every failure as `(case index, scope)`, for a baseline
+/// (`xfail::baseline`).
+pub fn run_recording(
+    argv: &[String],
+    corpus: &Corpus,
+    options: &Options,
+    progress: &mut dyn FnMut(usize),
+) -> (Report, BTreeSet<(usize, Scope)>) {
     let started = Instant::now();
     let log = Arc::new(Mutex::new(StderrLog::default()));
-    let mut tally = Tally::new(corpus, &options.require);
+    let mut tally = Tally::new(corpus, &options.require, &options.xfail);
     let run = Run {
         corpus,
         options,
@@ -146,7 +162,11 @@ pub fn run(
         progress(next);
     }
     let stderr = log.lock().map(|l| l.text()).unwrap_or_default();
-    tally.finish(argv, started.elapsed().as_secs_f64(), stderr)
+    let failures = tally.failures().clone();
+    (
+        tally.finish(argv, started.elapsed().as_secs_f64(), stderr),
+        failures,
+    )
 }
 
 fn not_run(tally: &mut Tally<'_>, from: usize, to: usize, key: &str, reason: &str) {

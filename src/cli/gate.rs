@@ -1,0 +1,335 @@
+//! `check`, `report`, `vectors` and `check-table`: the conformance gate on the command line.
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use amperr::atomic::write_atomic;
+use amperr::gate::report::Report;
+use amperr::gate::table::check_table;
+use amperr::gate::{self, Corpus, FieldName, Xfail, vectors, xfail};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, ValueEnum};
+
+use crate::ProfileArg;
+
+/// The largest saved report or table read.
+const MAX_INPUT: u64 = 64 * 1024 * 1024;
+
+#[derive(Args)]
+pub struct CorpusArgs {
+    #[command(flatten)]
+    profile: ProfileArg,
+    /// Add N random codes to the corpus
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    random: u32,
+    /// The seed the random codes are drawn from
+    #[arg(long, default_value_t = 0, value_name = "S")]
+    seed: u64,
+}
+
+impl CorpusArgs {
+    fn corpus(&self) -> Corpus {
+        Corpus::generate(self.profile.profile, self.random, self.seed)
+    }
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    corpus: CorpusArgs,
+    /// Run only shard K of N (1 <= K <= N): the N shards together cover the corpus once
+    #[arg(long, value_name = "K/N", value_parser = shard)]
+    shard: Option<(u32, u32)>,
+    /// Seconds without an answer, while cases are pending, before the case in flight fails
+    #[arg(long, default_value = "5", value_name = "SECONDS", value_parser = seconds)]
+    idle_timeout: Duration,
+    /// Seconds the whole run may take
+    #[arg(long, default_value = "600", value_name = "SECONDS", value_parser = seconds)]
+    timeout: Duration,
+    /// How many times the decoder may be restarted (after a crash, hang or protocol error,
+    /// and while finding which case a crash belongs to)
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    max_restarts: u32,
+    /// Fields every answer must send (comma-separated); by default a field never sent is
+    /// only reported as not checked
+    #[arg(long, value_delimiter = ',', value_name = "FIELDS", value_parser = field_parser())]
+    require_fields: Vec<FieldName>,
+    /// Known failures (TOML, see docs/REPORT.md): listed failures do not fail the gate, and
+    /// a listed case that passes does
+    #[arg(long, value_name = "FILE")]
+    xfail: Option<PathBuf>,
+    /// Write today's failures to FILE as a starting --xfail baseline
+    #[arg(long, value_name = "FILE", conflicts_with = "shard")]
+    write_xfail: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
+    /// The decoder's command and arguments, after `--`; run without a shell
+    #[arg(last = true, required = true, value_name = "DECODER")]
+    decoder: Vec<String>,
+}
+
+#[derive(Args)]
+pub struct OutputArgs {
+    /// The report's format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+    /// Write the report to FILE (atomically) instead of stdout; stdout then gets the text
+    /// report
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Junit,
+    Html,
+}
+
+#[derive(Args)]
+pub struct ReportArgs {
+    /// A JSON report written by `amperr check --format json`
+    #[arg(value_name = "REPORT")]
+    report: PathBuf,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(Args)]
+pub struct VectorsArgs {
+    #[command(flatten)]
+    corpus: CorpusArgs,
+}
+
+#[derive(Args)]
+pub struct CheckTableArgs {
+    #[command(flatten)]
+    profile: ProfileArg,
+    /// text for people; json for machines
+    #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+    format: TableFormat,
+    /// The dump: a JSON object of names to values (`-` for stdin)
+    #[arg(value_name = "FILE")]
+    table: PathBuf,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum TableFormat {
+    Text,
+    Json,
+}
+
+fn field_parser() -> impl TypedValueParser<Value = FieldName> {
+    PossibleValuesParser::new(FieldName::ALL.map(FieldName::key))
+        .try_map(|s| FieldName::from_key(&s).ok_or("unknown field"))
+}
+
+/// A positive number of seconds, e.g. `5` or `0.25`.
+fn seconds(s: &str) -> Result<Duration, String> {
+    let bad =
+        || format!("{s:?} is not a number of seconds: give a positive number such as 5 or 0.5");
+    let value: f64 = s.parse().map_err(|_| bad())?;
+    if !(value > 0.0 && value <= 1e9) {
+        return Err(bad());
+    }
+    Ok(Duration::from_secs_f64(value))
+}
+
+/// `K/N` with 1 <= K <= N.
+fn shard(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("{s:?} is not a shard: give K/N with 1 <= K <= N, e.g. 2/4");
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let (k, n): (u32, u32) = (k.parse().map_err(|_| bad())?, n.parse().map_err(|_| bad())?);
+    if k == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
+/// A usage or input error: the message on stderr, exit 2.
+fn usage_error(message: impl std::fmt::Display) -> io::Result<ExitCode> {
+    eprintln!("amperr: {message}");
+    Ok(ExitCode::from(2))
+}
+
+pub fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
+    let whole = args.corpus.corpus();
+    // Patterns are checked against the whole corpus, so a shard never calls one stale.
+    let xfail = match &args.xfail {
+        Some(path) => match Xfail::load(path, &whole) {
+            Ok(xfail) => xfail,
+            Err(e) => return usage_error(e),
+        },
+        None => Xfail::default(),
+    };
+    let corpus = match args.shard {
+        Some((k, n)) => match whole.shard(k, n) {
+            Ok(corpus) => corpus,
+            Err(e) => return usage_error(e),
+        },
+        None => whole,
+    };
+    let options = gate::Options {
+        idle_timeout: args.idle_timeout,
+        total_timeout: args.timeout,
+        max_restarts: args.max_restarts,
+        require: args.require_fields,
+        xfail,
+    };
+    let mut progress = Progress::new(corpus.cases.len());
+    let (report, failures) = gate::run_recording(&args.decoder, &corpus, &options, &mut |done| {
+        progress.update(done)
+    });
+    progress.finish();
+    if let Some(path) = &args.write_xfail {
+        let baseline = xfail::baseline(
+            &corpus,
+            &failures,
+            "recorded as a baseline by --write-xfail: replace with the real reason",
+        );
+        write_atomic(path, baseline.as_bytes())
+            .map_err(|e| with_path(e, "cannot write the baseline", path))?;
+        eprintln!(
+            "amperr: wrote {} failures as a baseline to {}",
+            failures.len(),
+            path.display()
+        );
+    }
+    emit(&report, &args.output)?;
+    Ok(ExitCode::from(report.exit_code()))
+}
+
+pub fn run_report(args: ReportArgs) -> io::Result<ExitCode> {
+    let text = match read_input(&args.report) {
+        Ok(text) => text,
+        Err(e) => return usage_error(e),
+    };
+    let report: Report = match serde_json::from_str(&text) {
+        Ok(report) => report,
+        Err(e) => {
+            let path = args.report.display();
+            return usage_error(format!(
+                "{path} is not a JSON report of amperr check --format json: {e}"
+            ));
+        }
+    };
+    emit(&report, &args.output)?;
+    Ok(ExitCode::from(report.exit_code()))
+}
+
+pub fn run_vectors(args: VectorsArgs) -> io::Result<ExitCode> {
+    let mut out = io::stdout().lock();
+    out.write_all(vectors::json_lines(&args.corpus.corpus()).as_bytes())?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_check_table(args: CheckTableArgs) -> io::Result<ExitCode> {
+    let text = match read_input(&args.table) {
+        Ok(text) => text,
+        Err(e) => return usage_error(e),
+    };
+    let report = match check_table(&text, args.profile.profile) {
+        Ok(report) => report,
+        Err(e) => return usage_error(format!("{}: {e}", args.table.display())),
+    };
+    let rendered = match args.format {
+        TableFormat::Text => report.text(),
+        TableFormat::Json => report.json(),
+    };
+    let mut out = io::stdout().lock();
+    out.write_all(rendered.as_bytes())?;
+    out.flush()?;
+    Ok(ExitCode::from(report.exit_code()))
+}
+
+/// The report in the chosen format, to `--output` (then the text to stdout) or stdout.
+fn emit(report: &Report, output: &OutputArgs) -> io::Result<()> {
+    let rendered = match output.format {
+        ReportFormat::Text => report.text(),
+        ReportFormat::Json => report.json(),
+        ReportFormat::Junit => report.junit(),
+        ReportFormat::Html => report.html(),
+    };
+    let mut out = io::stdout().lock();
+    match &output.output {
+        Some(path) => {
+            write_atomic(path, rendered.as_bytes())
+                .map_err(|e| with_path(e, "cannot write the report", path))?;
+            out.write_all(report.text().as_bytes())?;
+        }
+        None => out.write_all(rendered.as_bytes())?,
+    }
+    out.flush()
+}
+
+fn with_path(e: io::Error, what: &str, path: &Path) -> io::Error {
+    io::Error::new(e.kind(), format!("{what} to {}: {e}", path.display()))
+}
+
+/// A file (or `-`, stdin) as text, bounded.
+fn read_input(path: &Path) -> Result<String, String> {
+    let mut text = String::new();
+    let shown = path.display();
+    let read = if path == Path::new("-") {
+        io::stdin()
+            .lock()
+            .take(MAX_INPUT + 1)
+            .read_to_string(&mut text)
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+        file.take(MAX_INPUT + 1).read_to_string(&mut text)
+    };
+    read.map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if text.len() as u64 > MAX_INPUT {
+        return Err(format!("{shown} is larger than 64 MiB"));
+    }
+    Ok(text)
+}
+
+/// A progress bar on stderr, shown only on a terminal and only once a run passes a second.
+struct Progress {
+    total: usize,
+    started: Instant,
+    bar: Option<indicatif::ProgressBar>,
+    terminal: bool,
+}
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        Progress {
+            total,
+            started: Instant::now(),
+            bar: None,
+            terminal: io::stderr().is_terminal(),
+        }
+    }
+
+    fn update(&mut self, done: usize) {
+        if self.bar.is_none() && self.terminal && self.started.elapsed() > Duration::from_secs(1) {
+            let bar = indicatif::ProgressBar::new(self.total as u64);
+            let style = indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} cases, {per_sec}, eta {eta}",
+            );
+            if let Ok(style) = style {
+                bar.set_style(style);
+            }
+            // Start the rate from here, not from a jump over the first second's cases.
+            bar.set_position(done as u64);
+            bar.reset_eta();
+            self.bar = Some(bar);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_position(done as u64);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

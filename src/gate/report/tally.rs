@@ -1,0 +1,502 @@
+//! Collecting outcomes case by case while the gate runs, into a [`Report`].
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::decode::Class;
+use crate::gate::corpus::{self, Corpus};
+use crate::gate::judge::Verdict;
+use crate::gate::protocol::{self, FieldName};
+use crate::gate::xfail::{Scope, Xfail};
+use crate::render::fold_ranges;
+
+use super::{
+    Cell, Conclusion, Counts, Example, FORMAT_VERSION, Failure, FieldReport, Group, Report,
+    SilentAnswer, XfailReport, reproduce,
+};
+
+/// The most distinct silent answers recorded per field.
+const SILENT_ANSWERS_KEPT: usize = 32;
+
+/// Collects outcomes case by case while the gate runs.
+pub struct Tally<'c> {
+    corpus: &'c Corpus,
+    required: [bool; 7],
+    xfail: &'c Xfail,
+    /// For each case an xfail entry matches, the entries.
+    listed: HashMap<usize, Vec<usize>>,
+    xfail_counts: Vec<(usize, usize)>,
+    counts: Counts,
+    fields: [FieldStats; 7],
+    groups: BTreeMap<(Failure, Class, String), GroupTally>,
+    cells: Vec<[Cell; 256]>,
+    /// Every failure, for `--write-xfail`.
+    failures: BTreeSet<(usize, Scope)>,
+    aliases: BTreeMap<&'static str, usize>,
+    /// Per field, each distinct answer (cut short) and how often it came.
+    silent: [Vec<(String, usize)>; 7],
+    run_problems: Vec<String>,
+    pub restarts: u32,
+    answered: usize,
+}
+
+#[derive(Clone, Copy, Default)]
+struct FieldStats {
+    sent: usize,
+    passed: usize,
+    failed: usize,
+    silent: usize,
+}
+
+struct GroupTally {
+    count: usize,
+    categories: [bool; 256],
+    areas: u16,
+    /// (case index, expected, got, detail) of the smallest code.
+    example: (usize, Option<String>, Option<String>, Option<String>),
+}
+
+/// What one failure looks like, for its group's example.
+struct Seen {
+    key: String,
+    expected: Option<String>,
+    got: Option<String>,
+    detail: Option<String>,
+}
+
+impl<'c> Tally<'c> {
+    pub fn new(corpus: &'c Corpus, require: &[FieldName], xfail: &'c Xfail) -> Tally<'c> {
+        let mut required = [false; 7];
+        for field in require {
+            required[*field as usize] = true;
+        }
+        let listed = if xfail.entries.is_empty() {
+            HashMap::new()
+        } else {
+            let matching = corpus
+                .cases
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (i, xfail.matching(&c.id())));
+            matching
+                .filter(|(_, entries)| !entries.is_empty())
+                .collect()
+        };
+        Tally {
+            corpus,
+            required,
+            xfail,
+            listed,
+            xfail_counts: vec![(0, 0); xfail.entries.len()],
+            counts: Counts::default(),
+            fields: [FieldStats::default(); 7],
+            groups: BTreeMap::new(),
+            cells: vec![[Cell::NoCase; 256]; 16],
+            failures: BTreeSet::new(),
+            aliases: BTreeMap::new(),
+            silent: Default::default(),
+            run_problems: Vec::new(),
+            restarts: 0,
+            answered: 0,
+        }
+    }
+
+    /// The xfail entry that lists this failure of case `index`, if any.
+    fn listing(&self, index: usize, scope: Scope) -> Option<usize> {
+        let entries = self.listed.get(&index)?;
+        let covers = |e: &usize| {
+            let listed = self.xfail.entries[*e].scope;
+            listed == scope || listed == Scope::Any
+        };
+        entries.iter().copied().find(covers)
+    }
+
+    /// Records an answer's verdicts for case `index`.
+    pub fn answer(&mut self, index: usize, verdicts: &[Verdict<'_>; 7]) {
+        self.answered += 1;
+        let case = &self.corpus.cases[index];
+        let (mut failed, mut unlisted, mut silent) = (false, false, false);
+        for (field, verdict) in FieldName::ALL.into_iter().zip(verdicts) {
+            let stats = &mut self.fields[field as usize];
+            let seen = match verdict {
+                Verdict::Pass | Verdict::Alias(_) | Verdict::ImplementationDefined(_) => {
+                    stats.sent += 1;
+                    if let Verdict::ImplementationDefined(got) = verdict {
+                        stats.silent += 1;
+                        silent = true;
+                        self.record_silent(field, got);
+                    } else {
+                        stats.passed += 1;
+                    }
+                    if let Verdict::Alias(alias) = verdict {
+                        *self.aliases.entry(alias).or_default() += 1;
+                    }
+                    self.check_listed_pass(index, Scope::Field(field));
+                    continue;
+                }
+                Verdict::NotSent if !self.required[field as usize] => continue,
+                Verdict::NotSent => (Failure::Missing(field), None),
+                Verdict::Mismatch(got) => {
+                    stats.sent += 1;
+                    stats.failed += 1;
+                    (Failure::Mismatch(field), Some(protocol::shorten(got)))
+                }
+            };
+            failed = true;
+            let (failure, got) = seen;
+            let seen = Seen {
+                key: String::new(),
+                expected: Some(case.expected(field).to_json()),
+                got,
+                detail: None,
+            };
+            unlisted |= !self.fail(index, Scope::Field(field), failure, seen);
+        }
+        if !failed {
+            self.check_listed_pass(index, Scope::Any);
+        }
+        let outcome = match (failed, unlisted) {
+            (false, _) if silent => Cell::ImplementationDefined,
+            (false, _) => Cell::Pass,
+            (true, false) => Cell::ExpectedFailure,
+            (true, true) => Cell::Mismatch,
+        };
+        match outcome {
+            Cell::ExpectedFailure => self.counts.expected_failure += 1,
+            Cell::Mismatch => self.counts.mismatch += 1,
+            _ => {
+                self.counts.pass += 1;
+                self.counts.implementation_defined += usize::from(silent);
+            }
+        }
+        self.mark(index, outcome);
+    }
+
+    /// A passing field (or case, for `Scope::Any`) that an xfail entry lists for exactly
+    /// that scope is an unexpected pass.
+    fn check_listed_pass(&mut self, index: usize, scope: Scope) {
+        let Some(entries) = self.listed.get(&index) else {
+            return;
+        };
+        let Some(entry) = entries
+            .iter()
+            .copied()
+            .find(|e| self.xfail.entries[*e].scope == scope)
+        else {
+            return;
+        };
+        self.xfail_counts[entry].1 += 1;
+        self.counts.unexpected_pass += 1;
+        let listed = &self.xfail.entries[entry];
+        let field = match scope {
+            Scope::Field(field) => Some(field),
+            Scope::Any => None,
+        };
+        let detail = format!(
+            "passes, but xfail entry {} lists it ({:?}): remove the entry",
+            entry + 1,
+            listed.reason
+        );
+        let seen = Seen {
+            key: String::new(),
+            expected: None,
+            got: None,
+            detail: Some(detail),
+        };
+        self.group(index, Failure::UnexpectedPass(field), seen);
+        self.mark(index, Cell::UnexpectedPass);
+    }
+
+    fn record_silent(&mut self, field: FieldName, got: &str) {
+        let answers = &mut self.silent[field as usize];
+        // Hot for a conforming decoder: no allocation unless the answer is new.
+        let shortened = protocol::shorten_cow(got);
+        if let Some((_, count)) = answers.iter_mut().find(|(answer, _)| *answer == shortened) {
+            *count += 1;
+        } else if answers.len() < SILENT_ANSWERS_KEPT {
+            answers.push((shortened.into_owned(), 1));
+        }
+    }
+
+    /// Records a problem not tied to one case, once however often it recurs.
+    pub fn problem(&mut self, problem: String) {
+        if !self.run_problems.contains(&problem) {
+            self.run_problems.push(problem);
+        }
+    }
+
+    /// Records a case that failed as a whole: refused, crash, timeout, protocol error or
+    /// not run. `key` names the kind of failure (grouped); `detail` says what happened.
+    pub fn case_failed(&mut self, index: usize, failure: Failure, key: &str, detail: String) {
+        let cell = match failure {
+            Failure::Refused => Cell::Refused,
+            Failure::Crash => Cell::Crash,
+            Failure::Timeout => Cell::Timeout,
+            Failure::ProtocolError => Cell::ProtocolError,
+            _ => Cell::NotRun,
+        };
+        if failure == Failure::Refused {
+            // A refusal is a valid answer: the decoder speaks the protocol.
+            self.answered += 1;
+        }
+        let seen = Seen {
+            key: key.to_string(),
+            expected: None,
+            got: None,
+            detail: Some(detail),
+        };
+        if failure == Failure::NotRun {
+            // Not the decoder's verdict on the case: never expected, never baselined.
+            self.counts.not_run += 1;
+            self.group(index, failure, seen);
+            self.mark(index, cell);
+            return;
+        }
+        if self.fail(index, Scope::Any, failure, seen) {
+            self.counts.expected_failure += 1;
+            self.mark(index, Cell::ExpectedFailure);
+            return;
+        }
+        match failure {
+            Failure::Refused => self.counts.refused += 1,
+            Failure::Crash => self.counts.crash += 1,
+            Failure::Timeout => self.counts.timeout += 1,
+            _ => self.counts.protocol_error += 1,
+        }
+        self.mark(index, cell);
+    }
+
+    /// Records a failure; returns whether an xfail entry expected it.
+    fn fail(&mut self, index: usize, scope: Scope, failure: Failure, seen: Seen) -> bool {
+        self.failures.insert((index, scope));
+        if let Some(entry) = self.listing(index, scope) {
+            self.xfail_counts[entry].0 += 1;
+            return true;
+        }
+        self.group(index, failure, seen);
+        false
+    }
+
+    fn group(&mut self, index: usize, failure: Failure, seen: Seen) {
+        let case = &self.corpus.cases[index];
+        let group = self
+            .groups
+            .entry((failure, case.class, seen.key))
+            .or_insert_with(|| GroupTally {
+                count: 0,
+                categories: [false; 256],
+                areas: 0,
+                example: (index, None, None, None),
+            });
+        group.count += 1;
+        group.categories[usize::from(case.code.category())] = true;
+        group.areas |= 1 << case.code.area();
+        let smallest = self.corpus.cases[group.example.0].code;
+        if group.count == 1 || case.code < smallest {
+            group.example = (index, seen.expected, seen.got, seen.detail);
+        }
+    }
+
+    fn mark(&mut self, index: usize, outcome: Cell) {
+        let code = self.corpus.cases[index].code;
+        let cell = &mut self.cells[usize::from(code.area())][usize::from(code.category())];
+        *cell = (*cell).max(outcome);
+    }
+
+    /// Every failure seen, `(case index, scope)`, for `--write-xfail`.
+    pub fn failures(&self) -> &BTreeSet<(usize, Scope)> {
+        &self.failures
+    }
+
+    /// The finished report.
+    pub fn finish(self, decoder: &[String], seconds: f64, stderr: String) -> Report {
+        let fields = FieldName::ALL
+            .into_iter()
+            .map(|field| {
+                let stats = self.fields[field as usize];
+                FieldReport {
+                    field,
+                    checked: stats.sent > 0,
+                    required: self.required[field as usize],
+                    sent: stats.sent,
+                    passed: stats.passed,
+                    failed: stats.failed,
+                    implementation_defined: stats.silent,
+                }
+            })
+            .collect();
+        let corpus = self.corpus;
+        let groups: Vec<Group> = self
+            .groups
+            .into_iter()
+            .map(|((failure, class, _), g)| build_group(corpus, decoder, failure, class, g))
+            .collect();
+        let conclusion = if self.answered == 0 && !corpus.cases.is_empty() {
+            Conclusion::Broken
+        } else if groups.is_empty() && self.run_problems.is_empty() {
+            Conclusion::Conformant
+        } else {
+            Conclusion::NotConformant
+        };
+        let xfail = self
+            .xfail
+            .entries
+            .iter()
+            .zip(&self.xfail_counts)
+            .map(|(e, (expected, unexpected))| XfailReport {
+                case: e.case.clone(),
+                field: e.scope.key().to_string(),
+                reason: e.reason.clone(),
+                expected_failures: *expected,
+                unexpected_passes: *unexpected,
+            })
+            .collect();
+        Report {
+            format_version: FORMAT_VERSION,
+            conclusion,
+            decoder: decoder.to_vec(),
+            profile: corpus.profile.id().to_string(),
+            protocol_version: protocol::VERSION,
+            corpus_version: corpus::VERSION,
+            seed: corpus.seed,
+            random: corpus.random,
+            shard: corpus.shard.map(|(k, n)| format!("{k}/{n}")),
+            cases: corpus.cases.len(),
+            counts: self.counts,
+            fields,
+            groups,
+            map: self
+                .cells
+                .iter()
+                .map(|row| row.iter().map(|c| c.letter()).collect())
+                .collect(),
+            aliases_accepted: self
+                .aliases
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            implementation_defined_answers: FieldName::ALL
+                .into_iter()
+                .zip(self.silent)
+                .flat_map(|(field, answers)| {
+                    answers
+                        .into_iter()
+                        .map(move |(answer, count)| SilentAnswer {
+                            field,
+                            answer,
+                            count,
+                        })
+                })
+                .collect(),
+            xfail,
+            run_problems: self.run_problems,
+            restarts: self.restarts,
+            seconds,
+            stderr,
+        }
+    }
+}
+
+fn build_group(
+    corpus: &Corpus,
+    decoder: &[String],
+    failure: Failure,
+    class: Class,
+    g: GroupTally,
+) -> Group {
+    let categories: Vec<u8> = (0..=u8::MAX)
+        .filter(|c| g.categories[usize::from(*c)])
+        .collect();
+    let areas: Vec<u8> = (0..16).filter(|a| g.areas & (1 << a) != 0).collect();
+    let (index, expected, got, detail) = g.example;
+    let case = &corpus.cases[index];
+    let summary = format!(
+        "{} for {} in {} ({})",
+        failure_words(failure),
+        category_words(&categories),
+        area_words(&areas),
+        class_words(class)
+    );
+    Group {
+        failure,
+        class,
+        count: g.count,
+        categories,
+        areas,
+        summary,
+        example: Example {
+            id: case.id(),
+            code: case.code.0,
+            expected,
+            got,
+            detail,
+            reproduce: reproduce(decoder, case.code.0),
+        },
+    }
+}
+
+fn failure_words(failure: Failure) -> String {
+    match failure {
+        Failure::Mismatch(field) => format!("{field} wrong"),
+        Failure::Missing(field) => format!("{field} not sent (required)"),
+        Failure::Refused => "refused".to_string(),
+        Failure::Crash => "crashed".to_string(),
+        Failure::Timeout => "timed out".to_string(),
+        Failure::ProtocolError => "protocol error".to_string(),
+        Failure::NotRun => "not run".to_string(),
+        Failure::UnexpectedPass(Some(field)) => format!("{field} listed as failing but passes"),
+        Failure::UnexpectedPass(None) => "listed as failing but passes".to_string(),
+    }
+}
+
+fn class_words(class: Class) -> &'static str {
+    match class {
+        Class::Documented => "documented codes",
+        Class::UndocumentedDetail => "undocumented details",
+        Class::UnknownCategory => "unknown categories",
+        Class::ReservedArea => "reserved areas",
+    }
+}
+
+fn category_words(categories: &[u8]) -> String {
+    const LISTED: usize = 12;
+    let folded = fold_ranges(categories, |c| format!("{c:#04X}"));
+    match folded.len() {
+        1 if categories.len() == 1 => format!("category {}", folded[0]),
+        n if n <= LISTED => format!("categories {}", folded.join(", ")),
+        _ => format!(
+            "categories {}, ... ({} categories)",
+            folded[..LISTED].join(", "),
+            categories.len()
+        ),
+    }
+}
+
+fn area_words(areas: &[u8]) -> String {
+    match areas.len() {
+        16 => "all 16 areas".to_string(),
+        1 => format!("area {}", areas[0]),
+        _ => format!("areas {}", fold_ranges(areas, |a| a.to_string()).join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gate::corpus::Expected;
+
+    #[test]
+    fn words_fold_ranges() {
+        assert_eq!(category_words(&[3, 5, 255]), "categories 0x03, 0x05, 0xFF");
+        assert_eq!(category_words(&[7, 8, 9]), "categories 0x07..0x09");
+        assert_eq!(category_words(&[5, 6]), "categories 0x05, 0x06");
+        assert_eq!(category_words(&[2]), "category 0x02");
+        assert_eq!(area_words(&(0..16).collect::<Vec<_>>()), "all 16 areas");
+        assert_eq!(area_words(&[0, 1, 2, 9]), "areas 0..2, 9");
+    }
+
+    #[test]
+    fn expected_json_forms() {
+        assert_eq!(Expected::Text("a\"b").to_json(), "\"a\\\"b\"");
+        assert_eq!(Expected::Null.to_json(), "null");
+    }
+}

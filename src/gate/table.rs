@@ -1,0 +1,218 @@
+//! Checking a player build's `amp.errorCode` table against a profile.
+//!
+//! A player build can dump its table with `JSON.stringify(amp.errorCode)`. The check is
+//! name by name and value by value: names the profile has and the table lacks (missing),
+//! names the table has and the profile lacks (unknown), names with another value (wrong
+//! value), and a value the table names more often than the profile does.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::catalog::Profile;
+use crate::gate::report::Conclusion;
+
+/// A wrong value: the table's (as JSON) and the profile's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WrongValue {
+    pub name: String,
+    pub got: String,
+    pub expected: u32,
+}
+
+/// A value the table names more often than the profile does.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ExtraNames {
+    pub value: u32,
+    pub in_table: Vec<String>,
+    pub in_profile: Vec<String>,
+}
+
+/// The outcome of a table check.
+#[derive(Clone, Debug, Serialize)]
+pub struct TableReport {
+    pub conclusion: Conclusion,
+    pub profile: String,
+    pub names_in_table: usize,
+    pub names_in_profile: usize,
+    /// In the profile, not in the table: (name, value).
+    pub missing: Vec<(String, u32)>,
+    /// In the table, not in the profile: (name, value as JSON).
+    pub unknown: Vec<(String, String)>,
+    pub wrong_values: Vec<WrongValue>,
+    pub extra_names: Vec<ExtraNames>,
+}
+
+/// A table that cannot be read as `{"name": value, ...}`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "not an amp.errorCode dump: {0} (expected a JSON object of names to integers, as JSON.stringify(amp.errorCode) prints)"
+)]
+pub struct TableError(pub String);
+
+/// Checks a `JSON.stringify(amp.errorCode)` dump against a profile.
+pub fn check_table(text: &str, profile: Profile) -> Result<TableReport, TableError> {
+    let table: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(text.trim_start_matches('\u{feff}'))
+            .map_err(|e| TableError(e.to_string()))?;
+    let known: BTreeMap<&str, u32> = profile.catalog().names().into_iter().collect();
+    let value_of = |v: &serde_json::Value| v.as_u64().and_then(|n| u32::try_from(n).ok());
+    let missing: Vec<(String, u32)> = known
+        .iter()
+        .filter(|(name, _)| !table.contains_key(**name))
+        .map(|(n, v)| (n.to_string(), *v))
+        .collect();
+    let mut unknown = Vec::new();
+    let mut wrong_values = Vec::new();
+    let mut table_names: BTreeMap<u32, BTreeSet<String>> = BTreeMap::new();
+    for (name, raw) in &table {
+        let value = value_of(raw);
+        if let Some(v) = value {
+            table_names.entry(v).or_default().insert(name.clone());
+        }
+        match (known.get(name.as_str()), value) {
+            (None, _) => unknown.push((name.clone(), raw.to_string())),
+            (Some(expected), Some(got)) if got == *expected => {}
+            (Some(expected), _) => wrong_values.push(WrongValue {
+                name: name.clone(),
+                got: raw.to_string(),
+                expected: *expected,
+            }),
+        }
+    }
+    let mut profile_names: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    for (name, value) in &known {
+        profile_names
+            .entry(*value)
+            .or_default()
+            .push(name.to_string());
+    }
+    let extra_names = table_names
+        .into_iter()
+        .filter_map(|(value, names)| {
+            let in_profile = profile_names.get(&value).cloned().unwrap_or_default();
+            (names.len() > 1 && names.len() > in_profile.len()).then(|| ExtraNames {
+                value,
+                in_table: names.into_iter().collect(),
+                in_profile,
+            })
+        })
+        .collect::<Vec<_>>();
+    let clean = missing.is_empty()
+        && unknown.is_empty()
+        && wrong_values.is_empty()
+        && extra_names.is_empty();
+    Ok(TableReport {
+        conclusion: if clean {
+            Conclusion::Conformant
+        } else {
+            Conclusion::NotConformant
+        },
+        profile: profile.id().to_string(),
+        names_in_table: table.len(),
+        names_in_profile: known.len(),
+        missing,
+        unknown,
+        wrong_values,
+        extra_names,
+    })
+}
+
+impl TableReport {
+    pub fn exit_code(&self) -> u8 {
+        self.conclusion.exit_code()
+    }
+
+    pub fn json(&self) -> String {
+        // Strings, numbers and lists only: serializing cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    }
+
+    /// The report for people.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        let verdict = match self.conclusion {
+            Conclusion::Conformant => "CONFORMANT",
+            _ => "NOT CONFORMANT",
+        };
+        // Writing to a String cannot fail.
+        let _ = writeln!(
+            out,
+            "amperr check-table: {verdict} (profile {}: {} names in the table, {} in the profile)",
+            self.profile, self.names_in_table, self.names_in_profile
+        );
+        for (name, value) in &self.missing {
+            let _ = writeln!(
+                out,
+                "  missing      {name} = {value:#09X} (in the profile, not in the table)"
+            );
+        }
+        for (name, value) in &self.unknown {
+            let value = value
+                .parse::<u32>()
+                .map_or(value.clone(), |v| format!("{v:#09X}"));
+            let _ = writeln!(
+                out,
+                "  unknown      {name} = {value} (in the table, not in the profile)"
+            );
+        }
+        for w in &self.wrong_values {
+            let _ = writeln!(
+                out,
+                "  wrong value  {} = {} (the profile says {:#09X})",
+                w.name, w.got, w.expected
+            );
+        }
+        for e in &self.extra_names {
+            let profile = if e.in_profile.is_empty() {
+                "no name".to_string()
+            } else {
+                e.in_profile.join(", ")
+            };
+            let _ = writeln!(
+                out,
+                "  extra names  {:#09X} is {} in the table; the profile has {profile}",
+                e.value,
+                e.in_table.join(", ")
+            );
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_of_difference() {
+        let dump = r#"{"networkErrHttpUrlNotFound": 2097556, "errUnknown": 1, "mine": 5,
+                       "abortedErrUnknown": 1048576, "abortedErrStart": 1048576, "decodeErrUnknown": "x"}"#;
+        let r = check_table(dump, Profile::Doc).unwrap();
+        assert_eq!(r.conclusion, Conclusion::NotConformant);
+        assert!(r.missing.iter().any(|(n, _)| n == "networkErrErr"));
+        assert!(r.unknown.contains(&("mine".to_string(), "5".to_string())));
+        assert!(
+            r.wrong_values
+                .iter()
+                .any(|w| w.name == "errUnknown" && w.got == "1")
+        );
+        assert!(
+            r.wrong_values
+                .iter()
+                .any(|w| w.name == "decodeErrUnknown" && w.got == "\"x\"")
+        );
+        assert_eq!(
+            r.extra_names[0].in_table,
+            ["abortedErrStart", "abortedErrUnknown"]
+        );
+        assert_eq!(r.extra_names[0].in_profile, ["abortedErrUnknown"]);
+    }
+
+    #[test]
+    fn not_a_table() {
+        assert!(check_table("[1, 2]", Profile::Doc).is_err());
+        assert!(check_table("", Profile::Doc).is_err());
+    }
+}

@@ -1,0 +1,133 @@
+//! Test vectors: the corpus with the oracle's expected answers, as JSON Lines.
+//!
+//! For decoder authors who want offline tests in their own language, in the spirit of
+//! Wycheproof: each line is one case with a stable id, the code, the expected value of
+//! every required field, the fields that are implementation-defined (any answer is
+//! right), the other accepted names, and a comment. Schema: `docs/VECTORS.md`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::decode::{Class, decode};
+use crate::gate::corpus::{Case, Corpus, Expected};
+use crate::gate::protocol::FieldName;
+
+#[derive(Serialize)]
+struct Vector<'a> {
+    id: String,
+    code: u32,
+    profile: &'static str,
+    corpus_version: u32,
+    class: Class,
+    expected: BTreeMap<&'static str, serde_json::Value>,
+    implementation_defined: Vec<&'static str>,
+    accepted_names: &'a [String],
+    comment: String,
+}
+
+/// One JSON line (with its newline) per case of the corpus.
+pub fn json_lines(corpus: &Corpus) -> String {
+    let mut out = String::new();
+    for case in &corpus.cases {
+        let vector = vector(corpus, case);
+        // Strings, integers and lists only: serializing cannot fail.
+        out.push_str(&serde_json::to_string(&vector).unwrap_or_default());
+        out.push('\n');
+    }
+    out
+}
+
+fn vector<'a>(corpus: &Corpus, case: &'a Case) -> Vector<'a> {
+    let mut expected = BTreeMap::new();
+    for field in FieldName::ALL {
+        let value = match case.expected(field) {
+            Expected::Int(n) => serde_json::Value::from(n),
+            Expected::Text(text) => serde_json::Value::from(text),
+            Expected::Null => serde_json::Value::Null,
+            Expected::ImplementationDefined => continue,
+        };
+        expected.insert(field.key(), value);
+    }
+    // In the order `amperr decode --format json` lists them.
+    let silent = decode(case.code, corpus.profile)
+        .implementation_defined()
+        .collect();
+    Vector {
+        id: case.id(),
+        code: case.code.0,
+        profile: corpus.profile.id(),
+        corpus_version: crate::gate::corpus::VERSION,
+        class: case.class,
+        expected,
+        implementation_defined: silent,
+        accepted_names: case.aliases,
+        comment: comment(case),
+    }
+}
+
+fn comment(case: &Case) -> String {
+    let text = |field| match case.expected(field) {
+        Expected::Text(t) => t.to_string(),
+        _ => "?".to_string(),
+    };
+    let code = case.code;
+    match case.class {
+        Class::Documented => match case.expected(FieldName::Name) {
+            Expected::Text(name) => format!(
+                "documented code {name} reported by {}",
+                text(FieldName::AreaName)
+            ),
+            _ => format!(
+                "documented code without a name, reported by {}",
+                text(FieldName::AreaName)
+            ),
+        },
+        Class::UndocumentedDetail => {
+            format!(
+                "undocumented detail {:#07X} in {}",
+                code.detail(),
+                text(FieldName::CategoryName)
+            )
+        }
+        Class::UnknownCategory => format!(
+            "category {:#04X}, which the profile does not name",
+            code.category()
+        ),
+        Class::ReservedArea => format!("area {}, which the profile does not name", code.area()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Profile;
+
+    #[test]
+    fn one_line_per_case_with_required_and_silent_fields_apart() {
+        let corpus = Corpus::generate(Profile::Doc, 5, 1);
+        let text = json_lines(&corpus);
+        assert_eq!(text.lines().count(), corpus.cases.len());
+        let line = text
+            .lines()
+            .find(|l| l.contains("\"documented/0x20200194\""))
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["expected"]["name"], "networkErrHttpUrlNotFound");
+        assert_eq!(
+            v["comment"],
+            "documented code networkErrHttpUrlNotFound reported by AzureHtml5JS"
+        );
+        let line = text
+            .lines()
+            .find(|l| l.contains("\"boundary/0x70700000\""))
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(
+            v["implementation_defined"],
+            serde_json::json!(["area_name", "category_name", "message"])
+        );
+        assert!(v["expected"].get("message").is_none());
+        assert_eq!(v["expected"]["name"], serde_json::Value::Null);
+    }
+}
