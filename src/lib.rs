@@ -11,24 +11,9 @@
 //!
 //! # Invariants
 //!
-//! The oracle's correctness is shown, not assumed. Each invariant below has its own
-//! property test in `tests/invariants.rs`, run over every value either profile names with
-//! every area, and over codes weighted to the field boundaries:
-//!
-//! 1. The fields recompose: `(area << 28) | (category << 20) | detail == code`.
-//! 2. The area never changes the name, aliases, description, category or message.
-//! 3. The user message depends on bits 27-20 only.
-//! 4. A name is present exactly when bits 27-0 are a named row of the profile's table, and
-//!    composing that name (or an alias) with the area gives the code back.
-//! 5. `parse(format(code)) == code` for every output form (hex, decimal, signed decimal,
-//!    `"(0x...)"`), and every name parses to its value.
-//! 6. The JSON output parses back to the same fields.
-//! 7. Fields are implementation-defined exactly where the profile's source is silent.
-//! 8. The HTTP status and the missing plugins follow from the detail alone.
-//! 9. The oracle agrees with an independent model ([`model`]) on every field; the
-//!    exhaustive sweep (`tests/sweep.rs`) checks this for all 2^32 codes.
-//! 10. The page's "Categorizing errors" chain (`code & xxxErrStart`, first match wins)
-//!     disagrees with the true category exactly on the categories whose values share bits.
+//! The oracle's correctness is shown, not assumed: [`invariants`] states ten invariants,
+//! each checked by its own property test, by the `decode` fuzz target, and (the agreement
+//! with an independent [`model`]) for all 2^32 codes by the exhaustive sweep.
 //!
 //! # Example
 //!
@@ -48,7 +33,9 @@ pub mod atomic;
 pub mod catalog;
 pub mod code;
 pub mod decode;
+pub mod fuzz;
 pub mod gate;
+pub mod invariants;
 pub mod lines;
 pub mod model;
 pub mod parse;

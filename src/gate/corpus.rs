@@ -172,6 +172,17 @@ impl Corpus {
         }
     }
 
+    /// A corpus of one case, for judging codes one at a time (differential fuzzing).
+    pub fn one(profile: Profile, code: u32) -> Corpus {
+        Corpus {
+            profile,
+            random: 0,
+            seed: 0,
+            shard: None,
+            cases: vec![Case::new(Origin::Random, Code(code), profile)],
+        }
+    }
+
     /// Shard `k` of `n` (1-based): every n-th case from the k-th. The `n` shards together
     /// hold every case exactly once, each spread over the whole corpus.
     pub fn shard(mut self, k: u32, n: u32) -> Result<Corpus, ShardError> {

@@ -20,5 +20,5 @@ pub mod xfail;
 pub use corpus::Corpus;
 pub use protocol::FieldName;
 pub use report::{Conclusion, Report};
-pub use runner::{Options, run, run_recording};
+pub use runner::{LiveDecoder, Options, run, run_recording};
 pub use xfail::Xfail;

@@ -117,7 +117,7 @@ pub fn run_recording(
         sessions += 1;
         let end = window.map_or(total, |n| (next + n).min(total));
         let codes: Vec<u32> = corpus.cases[next..end].iter().map(|c| c.code.0).collect();
-        let mut session = match Session::start(argv, codes, next, &log) {
+        let mut session = match Session::start(argv, Requests::Batch(codes), next, &log) {
             Ok(session) => session,
             Err(e) => {
                 let program = argv.first().map_or("", String::as_str);
@@ -357,7 +357,7 @@ struct Session {
 impl Session {
     fn start(
         argv: &[String],
-        codes: Vec<u32>,
+        requests: Requests,
         first: usize,
         log: &Arc<Mutex<StderrLog>>,
     ) -> io::Result<Session> {
@@ -379,7 +379,7 @@ impl Session {
         let (stdin, stdout, stderr) =
             (child.stdin.take(), child.stdout.take(), child.stderr.take());
         if let Some(stdin) = stdin {
-            thread::spawn(move || write_requests(stdin, &codes));
+            thread::spawn(move || write_requests(stdin, requests));
         }
         if let Some(stderr) = stderr {
             let log = Arc::clone(log);
@@ -489,15 +489,112 @@ fn describe(status: ExitStatus) -> String {
     }
 }
 
-fn write_requests(stdin: impl Write, codes: &[u32]) {
+/// What a session's writer sends.
+enum Requests {
+    /// These codes, in blocks, then the end of input.
+    Batch(Vec<u32>),
+    /// Each code as it arrives, flushed at once; the end of input when the sender goes.
+    Live(Receiver<u32>),
+}
+
+fn write_requests(stdin: impl Write, requests: Requests) {
     let mut out = BufWriter::with_capacity(64 * 1024, stdin);
-    for code in codes {
-        // A decoder that stops reading or exits makes this fail: nothing more to do.
-        if writeln!(out, "{}", protocol::request(*code)).is_err() {
-            return;
+    // A decoder that stops reading or exits makes a write fail: nothing more to do.
+    let _ = match requests {
+        Requests::Batch(codes) => codes
+            .iter()
+            .try_for_each(|code| writeln!(out, "{}", protocol::request(*code))),
+        Requests::Live(codes) => codes.iter().try_for_each(|code| {
+            writeln!(out, "{}", protocol::request(code)).and_then(|()| out.flush())
+        }),
+    }
+    .and_then(|()| out.flush());
+}
+
+/// One decoder process kept alive and asked one case at a time: for differential fuzzing,
+/// where each input must be judged as it comes. The decoder must answer each line before
+/// it reads the next (flush per line; `python3 -u`), which the batch gate does not need.
+pub struct LiveDecoder {
+    argv: Vec<String>,
+    idle_timeout: Duration,
+    log: Arc<Mutex<StderrLog>>,
+    /// The running process and the sender of its requests; `None` after it failed.
+    session: Option<(Session, std::sync::mpsc::Sender<u32>)>,
+}
+
+impl LiveDecoder {
+    pub fn new(argv: Vec<String>, idle_timeout: Duration) -> LiveDecoder {
+        LiveDecoder {
+            argv,
+            idle_timeout,
+            log: Arc::default(),
+            session: None,
         }
     }
-    let _ = out.flush();
+
+    /// Asks the decoder about one code and reports on that one case as the gate would:
+    /// a mismatch, crash, hang or protocol error makes the report not conformant. A
+    /// decoder that failed is started afresh for the next code.
+    pub fn check(&mut self, code: u32, profile: crate::catalog::Profile) -> Report {
+        let started = Instant::now();
+        let corpus = Corpus::one(profile, code);
+        let options = Options {
+            idle_timeout: self.idle_timeout,
+            ..Options::default()
+        };
+        let mut tally = Tally::new(&corpus, &[], &options.xfail);
+        match self.ask(code) {
+            Err(e) => {
+                let what = format!("could not start the decoder: {e}");
+                tally.case_failed(0, Failure::NotRun, "could not start", what.clone());
+                tally.problem(what);
+            }
+            Ok(session) => {
+                let run = Run {
+                    corpus: &corpus,
+                    options: &options,
+                    deadline: started + options.total_timeout,
+                };
+                let end = match session.lines.recv_timeout(options.idle_timeout) {
+                    Ok(Ok(line)) => run.judge_line(line, 0, &mut tally).err(),
+                    Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => {
+                        let (key, detail) = session.crash_detail(0);
+                        Some(Blame {
+                            kind: Failure::Crash,
+                            key,
+                            detail,
+                        })
+                    }
+                    Err(RecvTimeoutError::Timeout) => match run.timed_out(0) {
+                        SessionEnd::Failed { failure, .. } => Some(failure),
+                        SessionEnd::Completed => None,
+                    },
+                };
+                if let Some(blame) = end {
+                    tally.case_failed(0, blame.kind, &blame.key, blame.detail);
+                    // Dropping the session kills and reaps the decoder.
+                    self.session = None;
+                }
+            }
+        }
+        let stderr = self.log.lock().map(|l| l.text()).unwrap_or_default();
+        tally.finish(&self.argv, started.elapsed().as_secs_f64(), stderr)
+    }
+
+    /// Sends a code to the running decoder, starting it first if need be.
+    fn ask(&mut self, code: u32) -> io::Result<&mut Session> {
+        if self.session.is_none() {
+            let (sender, receiver) = std::sync::mpsc::channel();
+            let session = Session::start(&self.argv, Requests::Live(receiver), 0, &self.log)?;
+            self.session = Some((session, sender));
+        }
+        let Some((session, sender)) = self.session.as_mut() else {
+            return Err(io::Error::other("no decoder session"));
+        };
+        // The writer thread only goes away with the process; the answer will tell.
+        let _ = sender.send(code);
+        Ok(session)
+    }
 }
 
 fn read_answers(

@@ -1,0 +1,4 @@
+#![no_main]
+//! The `decode` target: see `amperr::fuzz::decode` for the properties it checks.
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| amperr::fuzz::decode(data));

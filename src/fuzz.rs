@@ -1,0 +1,218 @@
+//! The fuzz targets' bodies: each takes arbitrary bytes, checks real properties, and
+//! panics when one fails.
+//!
+//! They are plain functions so that they run two ways: under libFuzzer (`cargo fuzz run
+//! <target>`, with `fuzz/`), and under a stable `cargo test` (`tests/fuzz.rs`), which
+//! replays every committed seed and crash file and a seeded stream of random inputs.
+
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+use crate::catalog::Profile;
+use crate::code::Code;
+use crate::decode::decode as decode_code;
+use crate::gate::judge::judge;
+use crate::gate::protocol::{Response, parse_response};
+use crate::gate::report::{Conclusion, Report};
+use crate::gate::table::check_table;
+use crate::gate::xfail::{Xfail, glob_match};
+use crate::gate::{Corpus, LiveDecoder};
+use crate::invariants::{self, parse_inverts_every_output_form};
+use crate::lines::{BoundedLines, Line};
+use crate::model::Model;
+use crate::parse::parse_code;
+
+/// A fuzz target's body.
+pub type Target = fn(&[u8]);
+
+/// Every target, by the name `cargo fuzz run` knows it by.
+pub const TARGETS: [(&str, Target); 8] = [
+    ("decode", decode),
+    ("parse", parse),
+    ("response", response),
+    ("differential", differential),
+    ("table", table),
+    ("xfail", xfail),
+    ("report", report),
+    ("lines", lines),
+];
+
+/// The environment variable that names a decoder command for `differential`.
+pub const DECODER_ENV: &str = "AMPERR_DECODER";
+/// The profile `differential` judges a decoder by (default `doc`).
+pub const PROFILE_ENV: &str = "AMPERR_PROFILE";
+
+/// A code and a profile from the first five bytes (missing bytes are zero).
+pub fn code_and_profile(data: &[u8]) -> (Code, Profile) {
+    let mut bytes = [0u8; 4];
+    for (slot, byte) in bytes.iter_mut().zip(data) {
+        *slot = *byte;
+    }
+    let profile = Profile::ALL[usize::from(data.get(4).copied().unwrap_or(0)) % Profile::ALL.len()];
+    (Code(u32::from_le_bytes(bytes)), profile)
+}
+
+/// An arbitrary code and profile: every invariant of [`invariants`] holds, and the text
+/// and JSON renderings succeed.
+pub fn decode(data: &[u8]) {
+    let (code, profile) = code_and_profile(data);
+    if let Err(e) = invariants::check_all(code, profile) {
+        panic!("{e}");
+    }
+}
+
+/// Arbitrary bytes as a pasted code: never panics; every accepted input round-trips
+/// through every output form; every refusal names the input and the accepted forms.
+pub fn parse(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    match parse_code(&text) {
+        Ok(code) => {
+            for profile in Profile::ALL {
+                if let Err(e) = parse_inverts_every_output_form(code, profile) {
+                    panic!("{text:?} parsed to {code}, which does not round-trip: {e}");
+                }
+            }
+        }
+        Err(e) => {
+            let message = e.to_string();
+            assert!(message.contains("is not an error code"), "{message}");
+            assert!(message.contains("accepted:"), "{message}");
+        }
+    }
+}
+
+/// Arbitrary bytes as decoder output: the protocol reader never panics, every rejection is
+/// a protocol error with a message, and an answer is judged and reported without panic.
+pub fn response(data: &[u8]) {
+    for line in String::from_utf8_lossy(data).split('\n') {
+        match parse_response(line) {
+            Err(e) => assert!(!e.to_string().is_empty()),
+            Ok(response) => {
+                let corpus = Corpus::one(Profile::Doc, response.code());
+                if let Response::Answer { fields, .. } = &response {
+                    let verdicts = judge(&corpus.cases[0], fields);
+                    let mut tally = crate::gate::report::Tally::new(&corpus, &[], &NO_XFAIL);
+                    tally.answer(0, &verdicts);
+                    let report = tally.finish(&["decoder".to_string()], 0.0, String::new());
+                    assert!(report.text().starts_with("amperr check: "));
+                }
+            }
+        }
+    }
+}
+
+static NO_XFAIL: Xfail = Xfail {
+    entries: Vec::new(),
+};
+
+/// An arbitrary code through the oracle and the independent model, which must agree; and,
+/// when `AMPERR_DECODER` names a decoder command, through that decoder too (one long-lived
+/// process over protocol v1, judged by `AMPERR_PROFILE`, default `doc`): a divergence
+/// panics with the gate's report of that case, and libFuzzer saves the input.
+pub fn differential(data: &[u8]) {
+    let (code, profile) = code_and_profile(data);
+    static MODELS: OnceLock<Vec<Model>> = OnceLock::new();
+    let models = MODELS.get_or_init(|| Profile::ALL.iter().map(|p| Model::new(*p)).collect());
+    let index = Profile::ALL.iter().position(|p| *p == profile).unwrap_or(0);
+    if let Err(e) = models[index].check(&decode_code(code, profile)) {
+        panic!("{e}");
+    }
+    if let Some((decoder, judged_by)) = live_decoder() {
+        let report = match decoder.lock() {
+            Ok(mut decoder) => decoder.check(code.0, *judged_by),
+            // A panic (a divergence found) while the lock was held leaves it usable.
+            Err(poisoned) => poisoned.into_inner().check(code.0, *judged_by),
+        };
+        if report.conclusion != Conclusion::Conformant {
+            panic!(
+                "the decoder diverges from the oracle on {code}:\n{}",
+                report.text()
+            );
+        }
+    }
+}
+
+/// The decoder `AMPERR_DECODER` names, started once, and the profile to judge it by.
+fn live_decoder() -> Option<&'static (Mutex<LiveDecoder>, Profile)> {
+    static DECODER: OnceLock<Option<(Mutex<LiveDecoder>, Profile)>> = OnceLock::new();
+    DECODER
+        .get_or_init(|| {
+            let command = std::env::var(DECODER_ENV).ok()?;
+            let argv = shlex::split(&command).filter(|argv| !argv.is_empty());
+            let argv =
+                argv.unwrap_or_else(|| panic!("{DECODER_ENV}={command:?} is not a command line"));
+            let profile = match std::env::var(PROFILE_ENV) {
+                Ok(id) => id.parse().unwrap_or_else(|e| panic!("{PROFILE_ENV}: {e}")),
+                Err(_) => Profile::Doc,
+            };
+            Some((
+                Mutex::new(LiveDecoder::new(argv, Duration::from_secs(5))),
+                profile,
+            ))
+        })
+        .as_ref()
+}
+
+/// Arbitrary bytes as an `amp.errorCode` dump: never panics; a table that reads is
+/// reported in text and JSON, and one that does not says what a dump must be.
+pub fn table(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    for profile in Profile::ALL {
+        match check_table(&text, profile) {
+            Ok(report) => {
+                assert!(report.text().starts_with("amperr check-table: "));
+                assert!(serde_json::from_str::<serde_json::Value>(&report.json()).is_ok());
+            }
+            Err(e) => assert!(e.to_string().contains("not an amp.errorCode dump")),
+        }
+    }
+}
+
+/// Arbitrary bytes as an `--xfail` file: never panics, and its patterns match ids
+/// without panicking (or taking long).
+pub fn xfail(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(list) = Xfail::from_toml(&text) {
+        for id in [
+            "documented/0x20200194",
+            "boundary/0x7FF00000",
+            "random/0x00000000",
+            "",
+        ] {
+            let _ = list.matching(id);
+        }
+    }
+    // The text itself as a pattern.
+    let _ = glob_match(&text, "boundary/0x20300001");
+}
+
+/// Arbitrary bytes as a saved JSON report (`amperr report`): a report that reads renders
+/// in every format, and its JSON reads back.
+pub fn report(data: &[u8]) {
+    let Ok(report) = serde_json::from_slice::<Report>(data) else {
+        return;
+    };
+    assert!(report.text().starts_with("amperr check: "));
+    assert!(report.junit().contains("<testsuites"));
+    assert!(report.html().starts_with("<!DOCTYPE html>"));
+    assert!(serde_json::from_str::<Report>(&report.json()).is_ok());
+}
+
+/// Arbitrary bytes through the bounded line reader: no line is longer than the bound, and
+/// the lines and their newlines account for the input.
+pub fn lines(data: &[u8]) {
+    const LIMIT: usize = 16;
+    let mut count = 0;
+    for item in BoundedLines::new(data, LIMIT) {
+        let (number, line) = item.unwrap_or_else(|e| panic!("reading a slice cannot fail: {e}"));
+        count += 1;
+        assert_eq!(number, count);
+        if let Line::Text(text) = line {
+            assert!(text.len() <= LIMIT);
+            assert!(!text.contains('\n'));
+        }
+    }
+    let newlines = data.iter().filter(|b| **b == b'\n').count();
+    let trailing = usize::from(!data.is_empty() && data.last() != Some(&b'\n'));
+    assert_eq!(count, newlines + trailing);
+}

@@ -1,0 +1,320 @@
+//! The oracle's invariants, stated once and checked everywhere.
+//!
+//! Each is a function of a code and a profile that says `Err` with the reason when the
+//! oracle breaks it. The property tests (`tests/invariants.rs`) run each over every value
+//! either profile names, in every area, and over codes weighted to the field boundaries;
+//! the `decode` fuzz target runs all of them on arbitrary codes.
+//!
+//! 1. The fields recompose: `(area << 28) | (category << 20) | detail == code`.
+//! 2. The area never changes the name, aliases, description, category or message.
+//! 3. The user message depends on bits 27-20 only.
+//! 4. A name is present exactly when bits 27-0 are a named row of the profile's table, and
+//!    composing that name (or an alias) with the area gives the code back.
+//! 5. `parse(format(code)) == code` for every output form (hex, decimal, signed decimal,
+//!    `"(0x...)"`), and every name parses to its value.
+//! 6. The JSON output parses back to the same fields, and the text output names the code.
+//! 7. Fields are implementation-defined exactly where the profile's source is silent.
+//! 8. The HTTP status and the missing plugins follow from the detail alone.
+//! 9. The oracle agrees with the independent [`model`](crate::model) on every field; the
+//!    exhaustive sweep (`tests/sweep.rs`) checks this for all 2^32 codes.
+//! 10. The page's "Categorizing errors" chain (`code & xxxErrStart`, first match wins)
+//!     disagrees with the true category exactly on the categories whose values share bits
+//!     with a start value tested before their own.
+
+use std::fmt::Debug;
+use std::sync::OnceLock;
+
+use crate::catalog::Profile;
+use crate::code::Code;
+use crate::decode::decode;
+use crate::model::Model;
+use crate::parse::parse_code;
+use crate::render::{Record, json_line, overlay, text};
+
+/// An invariant: `Err` says how the oracle broke it for this code.
+pub type Invariant = fn(Code, Profile) -> Result<(), String>;
+
+/// Every invariant, with its name.
+pub const ALL: [(&str, Invariant); 10] = [
+    ("fields_recompose", fields_recompose),
+    (
+        "area_changes_nothing_but_the_area",
+        area_changes_nothing_but_the_area,
+    ),
+    (
+        "message_depends_on_the_category_alone",
+        message_depends_on_the_category_alone,
+    ),
+    ("name_exactly_for_named_rows", name_exactly_for_named_rows),
+    (
+        "parse_inverts_every_output_form",
+        parse_inverts_every_output_form,
+    ),
+    ("outputs_read_back", outputs_read_back),
+    (
+        "implementation_defined_where_silent",
+        implementation_defined_where_silent,
+    ),
+    ("detail_meanings", detail_meanings),
+    ("agrees_with_the_model", agrees_with_the_model),
+    (
+        "page_chain_misfiles_shared_bits",
+        page_chain_misfiles_shared_bits,
+    ),
+];
+
+fn same<T: PartialEq + Debug>(what: &str, got: T, expected: T) -> Result<(), String> {
+    if got == expected {
+        Ok(())
+    } else {
+        Err(format!("{what}: got {got:?}, expected {expected:?}"))
+    }
+}
+
+/// 1. `(area << 28) | (category << 20) | detail == code`.
+pub fn fields_recompose(code: Code, profile: Profile) -> Result<(), String> {
+    let d = decode(code, profile);
+    let (a, c, x) = (u32::from(d.area()), u32::from(d.category()), d.detail());
+    same("area and detail in range", a <= 15 && x <= 0xFFFFF, true)?;
+    same("recomposed code", (a << 28) | (c << 20) | x, code.0)?;
+    same("bits 27-0", (c << 20) | x, d.code28())
+}
+
+/// 2. The area never changes the name, aliases, description, category or message.
+pub fn area_changes_nothing_but_the_area(code: Code, profile: Profile) -> Result<(), String> {
+    let d = decode(code, profile);
+    for area in 0..=Code::AREA_MAX {
+        let other = decode(
+            Code(u32::from(area) << Code::AREA_SHIFT | code.code28()),
+            profile,
+        );
+        let context = |field: &str| format!("{field} in area {area}");
+        same(&context("name"), other.name(), d.name())?;
+        same(&context("aliases"), other.aliases(), d.aliases())?;
+        same(
+            &context("description"),
+            other.description(),
+            d.description(),
+        )?;
+        same(
+            &context("category name"),
+            other.category_name(),
+            d.category_name(),
+        )?;
+        same(&context("message"), other.message(), d.message())?;
+        same(
+            &context("http status"),
+            other.http_status(),
+            d.http_status(),
+        )?;
+    }
+    Ok(())
+}
+
+/// 3. The user message depends on bits 27-20 only.
+pub fn message_depends_on_the_category_alone(code: Code, profile: Profile) -> Result<(), String> {
+    let message = decode(code, profile).message();
+    for detail in [0, 1, 0x194, 0x7FFFF, 0x80000, 0xFFFFF, code.detail() ^ 1] {
+        for area in [0u32, 7, 15] {
+            let other = Code(
+                area << Code::AREA_SHIFT
+                    | u32::from(code.category()) << Code::CATEGORY_SHIFT
+                    | detail,
+            );
+            same(
+                &format!("message of {other}"),
+                decode(other, profile).message(),
+                message,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// 4. A name is present exactly when bits 27-0 are a named row of the profile's table
+///    (the only documented row without a name is the page's 0x0600003), and the name and
+///    every alias, composed with the area, give the code back.
+pub fn name_exactly_for_named_rows(code: Code, profile: Profile) -> Result<(), String> {
+    let d = decode(code, profile);
+    let catalog = profile.catalog();
+    let row = catalog.documented().find(|e| e.value == code.code28());
+    same("documented", d.is_documented(), row.is_some())?;
+    same("name", d.name(), row.and_then(|e| e.name.as_deref()))?;
+    if d.is_documented() && d.name().is_none() {
+        same(
+            "the nameless row",
+            (profile, code.code28()),
+            (Profile::Doc, 0x060_0003),
+        )?;
+    }
+    for name in d
+        .name()
+        .into_iter()
+        .chain(d.aliases().iter().map(String::as_str))
+    {
+        same(
+            &format!("{name} composed with area {}", code.area()),
+            catalog.compose(code.area(), name),
+            Ok(code),
+        )?;
+    }
+    Ok(())
+}
+
+/// 5. `parse(format(code)) == code` for every output form, and every name parses to its
+///    value.
+pub fn parse_inverts_every_output_form(code: Code, profile: Profile) -> Result<(), String> {
+    let d = decode(code, profile);
+    let forms = [
+        code.to_string(),
+        Record::from(&d).hex,
+        format!("0x{:x}", code.0),
+        format!("0X{:08X}", code.0),
+        code.0.to_string(),
+        (code.0 as i32).to_string(),
+        overlay(code).1,
+        format!("{:?}", overlay(code).1),
+    ];
+    for form in &forms {
+        same(&format!("parse({form:?})"), parse_code(form), Ok(code))?;
+    }
+    for name in d
+        .name()
+        .into_iter()
+        .chain(d.aliases().iter().map(String::as_str))
+    {
+        same(
+            &format!("parse({name:?})"),
+            parse_code(name),
+            Ok(Code(code.code28())),
+        )?;
+        let prefixed = format!("amp.errorCode.{name}");
+        same(
+            &format!("parse({prefixed:?})"),
+            parse_code(&prefixed),
+            Ok(Code(code.code28())),
+        )?;
+    }
+    Ok(())
+}
+
+/// 6. The JSON line parses back to the same fields, and they are the decoder's; the text
+///    output starts with the code.
+pub fn outputs_read_back(code: Code, profile: Profile) -> Result<(), String> {
+    let d = decode(code, profile);
+    let back: Record = serde_json::from_str(&json_line(&d))
+        .map_err(|e| format!("JSON does not read back: {e}"))?;
+    same("record", &back, &Record::from(&d))?;
+    same(
+        "code, area, category",
+        (back.code, back.area, back.category),
+        (code.0, code.area(), code.category()),
+    )?;
+    same(
+        "detail, bits 27-0",
+        (back.detail, back.code28),
+        (code.detail(), code.code28()),
+    )?;
+    same("name", back.name.as_deref(), d.name())?;
+    same("message", back.message.as_deref(), d.message().value())?;
+    same("class", back.class, d.class())?;
+    same("profile", back.profile.as_str(), profile.id())?;
+    same(
+        "text starts with the code",
+        text(&d).starts_with(&code.to_string()),
+        true,
+    )
+}
+
+/// 7. Fields are implementation-defined exactly where the profile's source is silent:
+///    `doc`, the area name of 7..15 and the category name and message outside 1..6, 255;
+///    `amp-2.3.0`, the message of category 0.
+pub fn implementation_defined_where_silent(code: Code, profile: Profile) -> Result<(), String> {
+    let (area, category) = (code.area(), code.category());
+    let mut expected = Vec::new();
+    match profile {
+        Profile::Doc => {
+            if area >= 7 {
+                expected.push("area_name");
+            }
+            if !matches!(category, 1..=6 | 255) {
+                expected.extend(["category_name", "message"]);
+            }
+        }
+        Profile::Amp230 => {
+            if category == 0 {
+                expected.push("message");
+            }
+        }
+    }
+    let got: Vec<&str> = decode(code, profile).implementation_defined().collect();
+    same("implementation-defined fields", got, expected)
+}
+
+/// 8. The HTTP status is the detail of a NETWORK code in 400..=599; the missing plugins
+///    are bits 0 and 1 of a SRC_PLAYER_MISMATCH detail; nothing else has either.
+pub fn detail_meanings(code: Code, profile: Profile) -> Result<(), String> {
+    let d = decode(code, profile);
+    let is_http = code.category() == 2 && (400..=599).contains(&code.detail());
+    same(
+        "http status",
+        d.http_status(),
+        is_http.then_some(code.detail() as u16),
+    )?;
+    let missing = d.missing_plugins().map(|m| (m.flash, m.silverlight));
+    let expected =
+        (code.category() == 6).then_some((code.detail() & 1 != 0, code.detail() & 2 != 0));
+    same("missing plugins", missing, expected)
+}
+
+/// 9. The oracle and the independent model agree on every field.
+pub fn agrees_with_the_model(code: Code, profile: Profile) -> Result<(), String> {
+    static MODELS: OnceLock<Vec<Model>> = OnceLock::new();
+    let models = MODELS.get_or_init(|| Profile::ALL.iter().map(|p| Model::new(*p)).collect());
+    let index = Profile::ALL.iter().position(|p| *p == profile).unwrap_or(0);
+    models[index].check(&decode(code, profile))
+}
+
+/// 10. The page's "Categorizing errors" chain misfiles exactly the categories whose value
+///     shares a bit with a start value tested before its own branch. The correct category
+///     is `(code >>> 20) & 0xFF`.
+pub fn page_chain_misfiles_shared_bits(code: Code, _: Profile) -> Result<(), String> {
+    let filed = page_chain(code);
+    let category = code.category();
+    let truth = (1..=6).contains(&category).then_some(category);
+    let tested_before = (1..=6u8).take_while(|c| Some(*c) != truth);
+    let shares_bits = tested_before.into_iter().any(|c| c & category != 0);
+    same(
+        &format!("category {category:#04X} filed as {filed:?}: misfiled"),
+        filed != truth,
+        shares_bits,
+    )
+}
+
+/// The page's chain, with the start values the 2.3.0 runtime defines: the category of
+/// the first `xxxErrStart` the code shares a bit with, or `None` ("unknown errors").
+pub fn page_chain(code: Code) -> Option<u8> {
+    const STARTS: [&str; 6] = [
+        "abortedErrStart",
+        "networkErrStart",
+        "decodeErrStart",
+        "srcErrStart",
+        "encryptErrStart",
+        "srcPlayerMismatchStart",
+    ];
+    let runtime = Profile::Amp230.catalog();
+    STARTS
+        .iter()
+        .filter_map(|name| runtime.value_of(name))
+        .find(|start| code.0 & start != 0)
+        .map(|start| Code(start).category())
+}
+
+/// Checks every invariant; the first broken one is named.
+pub fn check_all(code: Code, profile: Profile) -> Result<(), String> {
+    for (name, invariant) in ALL {
+        invariant(code, profile)
+            .map_err(|e| format!("{code} under {profile}: invariant {name}: {e}"))?;
+    }
+    Ok(())
+}
