@@ -6,6 +6,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use amperr::fuzz::{TARGETS, Target};
+use proptest::prelude::RngCore;
+use proptest::test_runner::{RngAlgorithm, TestRng};
 
 /// Inputs per target in the seeded stream.
 const GENERATED: usize = 2000;
@@ -53,16 +55,18 @@ fn every_committed_seed_and_crash_file_replays() {
     }
 }
 
-/// SplitMix64, so that the stream is the same on every run.
-struct Rng(u64);
+/// A deterministic generator, so that the stream is the same on every run.
+struct Rng(TestRng);
 
 impl Rng {
+    fn new(seed: u64) -> Rng {
+        let mut bytes = [0u8; 32];
+        bytes[..8].copy_from_slice(&seed.to_le_bytes());
+        Rng(TestRng::from_seed(RngAlgorithm::ChaCha, &bytes))
+    }
+
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     fn below(&mut self, n: usize) -> usize {
@@ -97,7 +101,7 @@ fn a_seeded_stream_of_mutated_inputs_keeps_every_property() {
             .iter()
             .map(|f| std::fs::read(f).unwrap())
             .collect();
-        let mut rng = Rng(0x00A3_F0E2 + n as u64);
+        let mut rng = Rng::new(0x00A3_F0E2 + n as u64);
         for i in 0..GENERATED {
             let data = mutate(&mut rng, &seeds);
             run(name, body, &data, &format!("generated input {i}"));
