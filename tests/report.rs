@@ -307,6 +307,32 @@ fn a_bad_table_is_a_usage_error() {
 }
 
 #[test]
+fn a_huge_random_corpus_is_a_usage_error() {
+    let out = check(&["--random", "10000001"], &PYTHON_DECODER);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("10000001"));
+    assert_eq!(
+        amperr(&["vectors", "--random", "4294967295"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn a_closed_stdout_keeps_the_verdict() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_amperr"))
+        .args(["check", "--format", "html", "--"])
+        .args(wrong_message())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+}
+
+#[test]
 fn the_github_actions_example_in_the_readme_is_valid_and_runs_these_commands() {
     let readme =
         std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))

@@ -14,6 +14,10 @@ use clap::{Args, ValueEnum};
 
 use crate::ProfileArg;
 
+/// The most random codes a corpus takes: each case costs memory, and the 2^32 codes must
+/// not run out.
+const MAX_RANDOM: i64 = 10_000_000;
+
 /// The largest saved report or table read.
 const MAX_INPUT: u64 = 64 * 1024 * 1024;
 
@@ -21,8 +25,8 @@ const MAX_INPUT: u64 = 64 * 1024 * 1024;
 pub struct CorpusArgs {
     #[command(flatten)]
     profile: ProfileArg,
-    /// Add N random codes to the corpus
-    #[arg(long, default_value_t = 0, value_name = "N")]
+    /// Add N random codes to the corpus (at most 10,000,000)
+    #[arg(long, default_value_t = 0, value_name = "N", value_parser = clap::value_parser!(u32).range(..=MAX_RANDOM))]
     random: u32,
     /// The seed the random codes are drawn from
     #[arg(long, default_value_t = 0, value_name = "S")]
@@ -198,8 +202,15 @@ pub fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             path.display()
         );
     }
-    emit(&report, &args.output)?;
-    Ok(ExitCode::from(report.exit_code()))
+    emit_keeping_verdict(&report, &args.output)
+}
+
+/// Emits the report; a reader that went away does not turn the verdict into success.
+fn emit_keeping_verdict(report: &Report, output: &OutputArgs) -> io::Result<ExitCode> {
+    match emit(report, output) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e),
+        _ => Ok(ExitCode::from(report.exit_code())),
+    }
 }
 
 pub fn run_report(args: ReportArgs) -> io::Result<ExitCode> {
@@ -216,8 +227,7 @@ pub fn run_report(args: ReportArgs) -> io::Result<ExitCode> {
             ));
         }
     };
-    emit(&report, &args.output)?;
-    Ok(ExitCode::from(report.exit_code()))
+    emit_keeping_verdict(&report, &args.output)
 }
 
 pub fn run_vectors(args: VectorsArgs) -> io::Result<ExitCode> {
@@ -241,9 +251,13 @@ pub fn run_check_table(args: CheckTableArgs) -> io::Result<ExitCode> {
         TableFormat::Json => report.json(),
     };
     let mut out = io::stdout().lock();
-    out.write_all(rendered.as_bytes())?;
-    out.flush()?;
-    Ok(ExitCode::from(report.exit_code()))
+    match out
+        .write_all(rendered.as_bytes())
+        .and_then(|()| out.flush())
+    {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e),
+        _ => Ok(ExitCode::from(report.exit_code())),
+    }
 }
 
 /// The report in the chosen format, to `--output` (then the text to stdout) or stdout.

@@ -1,8 +1,8 @@
 //! Judging one answer against one case, field by field.
 //!
 //! Comparison works on the raw JSON the decoder sent. The common case, an exact match,
-//! is a byte comparison; only a difference in spelling (`2.0`, an escaped character) is
-//! parsed before it is called a mismatch.
+//! is a byte comparison; a string with escapes (`"\u0041"`) is decoded before it is
+//! called a mismatch. Numbers must be plain integers: `2.0` is not the integer 2.
 
 use serde_json::value::RawValue;
 

@@ -106,6 +106,10 @@ pub enum ProtocolError {
     BadCode(String),
     #[error("answers the code {got}, but the request in turn was {expected}: answers out of step")]
     WrongEcho { expected: u32, got: u32 },
+    #[error(
+        "answers the previous request ({previous}) again instead of {expected}: a repeated answer"
+    )]
+    Repeated { previous: u32, expected: u32 },
     #[error("longer than {MAX_LINE} bytes")]
     TooLong,
     #[error("not UTF-8")]
@@ -121,7 +125,7 @@ pub fn parse_response(line: &str) -> Result<Response<'_>, ProtocolError> {
         .get()
         .parse::<u32>()
         .map_err(|_| ProtocolError::BadCode(shorten(raw_code.get())))?;
-    match wire.error {
+    match wire.error.filter(|e| e.get() != "null") {
         Some(error) => Ok(Response::Refusal {
             code,
             error: refusal_text(error),
@@ -138,18 +142,43 @@ fn refusal_text(raw: &RawValue) -> String {
     serde_json::from_str::<String>(raw.get()).unwrap_or_else(|_| shorten(raw.get()))
 }
 
-/// Cuts a decoder's text for a report line.
+/// Cuts a decoder's text for a report line, with control characters escaped.
 pub fn shorten(text: &str) -> String {
     shorten_cow(text).into_owned()
 }
 
-/// [`shorten`], borrowing when the text is short enough already.
+/// [`shorten`], borrowing when the text is short and plain already.
 pub fn shorten_cow(text: &str) -> std::borrow::Cow<'_, str> {
     const SHOWN: usize = 120;
-    match text.char_indices().nth(SHOWN) {
-        None => std::borrow::Cow::Borrowed(text),
-        Some((end, _)) => std::borrow::Cow::Owned(format!("{}…", &text[..end])),
+    let cut = match text.char_indices().nth(SHOWN) {
+        None => text,
+        Some((end, _)) => &text[..end],
+    };
+    if cut.len() == text.len() && !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
     }
+    let mut shown = escape_controls(cut, false);
+    if cut.len() < text.len() {
+        shown.push('…');
+    }
+    std::borrow::Cow::Owned(shown)
+}
+
+/// Text from a decoder with its control characters escaped (`\n`, `\u{1b}`), so that it
+/// cannot forge report lines or drive a terminal; `keep_lines` keeps newlines and tabs.
+pub fn escape_controls(text: &str, keep_lines: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\t' if keep_lines => out.push(c),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The wire shape: the raw JSON of each key the gate knows; every other key is skipped.
@@ -272,6 +301,23 @@ mod tests {
             err(r#"{"code": 1} trailing"#),
             ProtocolError::NotJson(_)
         ));
+    }
+
+    #[test]
+    fn a_null_error_is_not_a_refusal() {
+        let r = parse_response(r#"{"code": 1, "error": null, "area": 0}"#).unwrap();
+        assert!(matches!(r, Response::Answer { .. }));
+    }
+
+    #[test]
+    fn report_text_escapes_control_characters() {
+        assert_eq!(shorten("a\nb\x1b[2J"), "a\\nb\\u{1b}[2J");
+        assert_eq!(escape_controls("one\ntwo\r", true), "one\ntwo\\r");
+        assert!(matches!(
+            shorten_cow("plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(shorten(&"é".repeat(200)).chars().count(), 121);
     }
 
     #[test]
