@@ -26,7 +26,7 @@ use crate::parse::parse_code;
 pub type Target = fn(&[u8]);
 
 /// Every target, by the name `cargo fuzz run` knows it by.
-pub const TARGETS: [(&str, Target); 8] = [
+pub const TARGETS: [(&str, Target); 9] = [
     ("decode", decode),
     ("parse", parse),
     ("response", response),
@@ -35,6 +35,7 @@ pub const TARGETS: [(&str, Target); 8] = [
     ("xfail", xfail),
     ("report", report),
     ("lines", lines),
+    ("scan", scan),
 ];
 
 /// The environment variable that names a decoder command for `differential`.
@@ -215,4 +216,33 @@ pub fn lines(data: &[u8]) {
     let newlines = data.iter().filter(|b| **b == b'\n').count();
     let trailing = usize::from(!data.is_empty() && data.last() != Some(&b'\n'));
     assert_eq!(count, newlines + trailing);
+}
+
+/// Arbitrary bytes as a log: the scanner never panics, and finds the same codes, counts
+/// and first lines however the input is split into reads.
+pub fn scan(data: &[u8]) {
+    let whole = scan_with_reads(data, usize::MAX);
+    for step in [1, 7] {
+        assert_eq!(scan_with_reads(data, step), whole, "reads of {step} bytes");
+    }
+}
+
+fn scan_with_reads(data: &[u8], step: usize) -> Vec<(u32, u64, u64)> {
+    struct Reads<'a>(&'a [u8], usize);
+    impl std::io::Read for Reads<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+    let mut scan = crate::scan::Scan::new();
+    if let Err(e) = scan.scan("fuzz", Reads(data, step)) {
+        panic!("reading a slice cannot fail: {e}");
+    }
+    scan.found()
+        .iter()
+        .map(|f| (f.code.0, f.count, f.first.line))
+        .collect()
 }

@@ -40,6 +40,7 @@ pub mod lines;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod scan;
 pub mod spec;
 
 pub use catalog::{Catalog, Field, Profile};

@@ -1,7 +1,7 @@
 //! The `amperr` command: a thin shell over the library.
 //!
 //! `cli::oracle` holds `decode`, `spec` and `compose`; `cli::gate` holds `check`, `report`,
-//! `vectors` and `check-table`. Exit codes: 0 success (or conformant), 1 not conformant,
+//! `vectors` and `check-table`; `cli::scan` holds `scan`. Exit codes: 0 success (or conformant), 1 not conformant,
 //! 2 bad input or usage (with the reason on stderr), 3 a decoder that could not be started
 //! or never answered within the protocol.
 
@@ -16,6 +16,7 @@ use clap::{Args, Parser, Subcommand};
 
 use cli::gate::{CheckArgs, CheckTableArgs, ReportArgs, VectorsArgs};
 use cli::oracle::{ComposeArgs, DecodeArgs, SpecArgs};
+use cli::scan::ScanArgs;
 
 #[derive(Parser)]
 #[command(
@@ -58,6 +59,11 @@ enum Command {
     ///
     /// Exit status: 0 conformant, 1 not conformant, 2 usage error or unreadable table.
     CheckTable(CheckTableArgs),
+    /// Find, count and decode the error codes in logs (plain or gzip, or stdin).
+    ///
+    /// Exit status: 0 done, 1 a code of a --fail-on kind occurred, 2 usage error or an
+    /// unreadable file (the others are still scanned).
+    Scan(ScanArgs),
 }
 
 #[derive(Args)]
@@ -80,6 +86,7 @@ fn main() -> ExitCode {
         Command::Report(args) => cli::gate::run_report(args),
         Command::Vectors(args) => cli::gate::run_vectors(args),
         Command::CheckTable(args) => cli::gate::run_check_table(args),
+        Command::Scan(args) => cli::scan::run_scan(args),
     };
     match result {
         Ok(code) => code,

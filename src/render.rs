@@ -151,6 +151,15 @@ fn shown_quoted(field: Field<&str>) -> String {
     }
 }
 
+/// `1 case`, `2 cases`.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Sorted values with runs of three or more folded: `[0, 5, 6, 7, 8, 10, 11]` as
 /// `["0", "5..8", "10", "11"]`.
 pub fn fold_ranges(values: &[u8], show: impl Fn(u8) -> String) -> Vec<String> {

@@ -208,12 +208,9 @@ fn a_decoder_that_stops_reading_cannot_block_the_gate() {
     assert!(report.counts.pass >= 10);
     assert!(report.counts.not_run > 20_000);
     assert!(
-        report
-            .run_problems
-            .iter()
-            .any(|p| p.contains("idle timeout")),
+        report.notes.iter().any(|p| p.contains("idle timeout")),
         "{:?}",
-        report.run_problems
+        report.notes
     );
 }
 
@@ -492,7 +489,7 @@ fn a_crash_that_no_single_case_causes_is_blamed_on_none() {
     );
     assert!(
         report
-            .run_problems
+            .notes
             .iter()
             .any(|p| p.contains("exited with status 1"))
     );
@@ -569,4 +566,22 @@ fn a_crash_is_a_crash_even_when_a_child_holds_the_pipe() {
         Failure::Crash,
         "SIGSEGV",
     );
+}
+
+#[test]
+fn an_expected_crash_found_by_the_search_does_not_fail_the_gate() {
+    let list = "[[xfail]]\ncase = \"documented/0x20200194\"\nfield = \"*\"\nreason = \"crashes (PLAYER-1)\"\n";
+    let options = Options {
+        xfail: amperr::gate::Xfail::from_toml(list).unwrap(),
+        ..fast()
+    };
+    let report = misbehave("buffered-crash", &options);
+    assert_eq!(
+        report.conclusion,
+        Conclusion::Conformant,
+        "{}",
+        report.text()
+    );
+    assert_eq!(report.counts.expected_failure, 1);
+    assert!(!report.notes.is_empty(), "the search is noted");
 }

@@ -169,7 +169,7 @@ pub fn run_recording(
                     next = at + 1;
                     window = None;
                 } else {
-                    tally.problem(format!(
+                    tally.note(format!(
                         "a run ended early ({}); the decoder was restarted to find the case at fault",
                         failure.detail
                     ));

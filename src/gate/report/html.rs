@@ -226,6 +226,9 @@ impl Report {
         for problem in &self.run_problems {
             writeln!(out, "<tr><th>problem</th><td>{}</td></tr>", escape(problem))?;
         }
+        for note in &self.notes {
+            writeln!(out, "<tr><th>note</th><td>{}</td></tr>", escape(note))?;
+        }
         writeln!(out, "</table>")
     }
 

@@ -258,6 +258,9 @@ pub struct Report {
     pub xfail: Vec<XfailReport>,
     /// Problems not tied to one case (a non-zero exit after the last answer, say).
     pub run_problems: Vec<String>,
+    /// What happened on the way that does not fail the gate by itself: a run that ended
+    /// early and the search for the case at fault, say.
+    pub notes: Vec<String>,
     pub restarts: u32,
     pub seconds: f64,
     /// The decoder's stderr, cut to a bound.
@@ -285,14 +288,7 @@ impl Report {
     }
 }
 
-/// `1 case`, `2 cases`.
-pub(crate) fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
+pub(crate) use crate::render::plural as count;
 
 /// `echo 538968468 | CMD ARGS`, each argument quoted for a POSIX shell where needed.
 pub fn reproduce(decoder: &[String], code: u32) -> String {

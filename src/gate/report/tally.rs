@@ -35,6 +35,7 @@ pub struct Tally<'c> {
     /// Per field, each distinct answer (cut short) and how often it came.
     silent: [Vec<(String, usize)>; 7],
     run_problems: Vec<String>,
+    notes: Vec<String>,
     pub restarts: u32,
     answered: usize,
 }
@@ -95,6 +96,7 @@ impl<'c> Tally<'c> {
             aliases: BTreeMap::new(),
             silent: Default::default(),
             run_problems: Vec::new(),
+            notes: Vec::new(),
             restarts: 0,
             answered: 0,
         }
@@ -214,6 +216,13 @@ impl<'c> Tally<'c> {
             *count += 1;
         } else if answers.len() < SILENT_ANSWERS_KEPT {
             answers.push((shortened.into_owned(), 1));
+        }
+    }
+
+    /// Records a note on the run, once however often it recurs: shown, not failing.
+    pub fn note(&mut self, note: String) {
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
         }
     }
 
@@ -389,6 +398,7 @@ impl<'c> Tally<'c> {
                 .collect(),
             xfail,
             run_problems: self.run_problems,
+            notes: self.notes,
             restarts: self.restarts,
             seconds,
             stderr,

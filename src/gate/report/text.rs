@@ -76,6 +76,9 @@ impl Report {
         for problem in &self.run_problems {
             writeln!(out, "  problem   {problem}")?;
         }
+        for note in &self.notes {
+            writeln!(out, "  note      {note}")?;
+        }
         if !self.groups.is_empty() {
             writeln!(out, "\nFailures, in {}:", count(self.groups.len(), "group"))?;
         }

@@ -1,0 +1,267 @@
+//! The CI performance guard: instructions, not seconds.
+//!
+//! Wall time on a shared 2-core machine is noise, so CI counts instructions with
+//! valgrind's callgrind, which gives the same count for the same binary and input however
+//! busy the machine is. For each workload this binary runs itself under callgrind twice,
+//! doing the workload 0 and N times after the same warm-up, and divides the difference by
+//! N: the instructions one operation costs, start-up and one-time loading excluded.
+//!
+//! ```sh
+//! cargo bench --bench instructions               # check against benches/instructions.toml
+//! cargo bench --bench instructions -- --bless    # move the limits to today's counts + 5%
+//! ```
+//!
+//! A count over its limit fails with a message naming the workload and both counts. Move
+//! a limit on purpose (a feature that costs, a compiler upgrade) with `--bless`, and say
+//! why in the commit.
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+
+use amperr::atomic::write_atomic;
+use amperr::gate::adapter::answer;
+use amperr::gate::judge::judge;
+use amperr::gate::protocol::{Response, parse_response};
+use amperr::gate::report::Tally;
+use amperr::gate::{Corpus, Xfail};
+use amperr::{Code, Profile, decode, parse_code};
+
+/// Headroom over today's count when blessing.
+const HEADROOM: f64 = 1.05;
+const WORKLOAD_ENV: &str = "AMPERR_INSTRUCTIONS_WORKLOAD";
+
+/// (name, what one operation is); the floor first, as the others are compared with it.
+const WORKLOADS: [(&str, &str); 4] = [
+    ("floor", "extract the three bit fields of one code"),
+    (
+        "decode",
+        "decode one code and read every field (doc and amp-2.3.0 alternately)",
+    ),
+    (
+        "parse",
+        "parse one pasted code, cycling through the six forms",
+    ),
+    (
+        "gate_batch_1000",
+        "parse, judge and tally a batch of 1,000 answers, then build the report",
+    ),
+];
+
+/// How many operations each measured run does.
+const N: u64 = 20_000;
+const N_BATCHES: u64 = 20;
+
+fn codes(n: usize) -> Vec<Code> {
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    (0..n)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            Code(state as u32)
+        })
+        .collect()
+}
+
+/// Runs `name` `n` times, after a warm-up every run shares.
+fn workload(name: &str, n: u64) {
+    match name {
+        "floor" => {
+            let codes = codes(N as usize);
+            for code in codes.iter().take(n as usize) {
+                black_box((code.area(), code.category(), code.detail()));
+            }
+        }
+        "decode" => {
+            let codes = codes(N as usize);
+            for profile in Profile::ALL {
+                black_box(decode(Code(0), profile));
+            }
+            for (i, code) in codes.iter().take(n as usize).enumerate() {
+                let d = decode(*code, Profile::ALL[i % 2]);
+                black_box((
+                    d.name(),
+                    d.aliases(),
+                    d.description(),
+                    d.message(),
+                    d.area_name(),
+                ));
+                black_box((
+                    d.category_name(),
+                    d.class(),
+                    d.http_status(),
+                    d.missing_plugins(),
+                ));
+            }
+        }
+        "parse" => {
+            let forms = [
+                "0x20200194",
+                "538968468",
+                "-1",
+                "networkErrHttpUrlNotFound",
+                "amp.errorCode.errUnknown",
+                "(0x20200194)",
+            ];
+            black_box(parse_code("0x1").ok());
+            black_box(parse_code("errUnknown").ok());
+            for i in 0..n as usize {
+                black_box(parse_code(black_box(forms[i % forms.len()])).ok());
+            }
+        }
+        "gate_batch_1000" => {
+            let mut corpus = Corpus::generate(Profile::Doc, 0, 0);
+            corpus.cases.truncate(1000);
+            let lines: Vec<String> = corpus
+                .cases
+                .iter()
+                .map(|c| answer(Profile::Doc, c.code.0))
+                .collect();
+            let (no_xfail, argv) = (Xfail::default(), ["decoder".to_string()]);
+            for _ in 0..n {
+                let mut tally = Tally::new(&corpus, &[], &no_xfail);
+                for (index, line) in lines.iter().enumerate() {
+                    if let Ok(Response::Answer { fields, .. }) = parse_response(line.trim_end()) {
+                        tally.answer(index, &judge(&corpus.cases[index], &fields));
+                    }
+                }
+                black_box(tally.finish(&argv, 0.0, String::new()));
+            }
+        }
+        other => panic!("no workload {other}"),
+    }
+}
+
+fn runs(name: &str) -> u64 {
+    if name == "gate_batch_1000" {
+        N_BATCHES
+    } else {
+        N
+    }
+}
+
+/// The instructions this binary executes doing `name` `n` times, counted by callgrind.
+fn count(name: &str, n: u64) -> Result<u64, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let out = Command::new("valgrind")
+        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+        .arg(&exe)
+        .env(WORKLOAD_ENV, format!("{name}:{n}"))
+        .output()
+        .map_err(|e| format!("cannot run valgrind ({e}): install it (apt-get install valgrind)"))?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        return Err(format!("valgrind failed on {name}: {stderr}"));
+    }
+    stderr
+        .lines()
+        .find_map(|l| l.split("Collected :").nth(1))
+        .and_then(|n| n.trim().parse().ok())
+        .ok_or_else(|| format!("no instruction count in callgrind's output: {stderr}"))
+}
+
+/// The limits file: `benches/instructions.toml`, or `AMPERR_INSTRUCTION_LIMITS` (used by
+/// CI to check that the guard fails when it should).
+fn limits_path() -> PathBuf {
+    match std::env::var_os("AMPERR_INSTRUCTION_LIMITS") {
+        Some(path) => PathBuf::from(path),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/instructions.toml"),
+    }
+}
+
+fn read_limits() -> Result<BTreeMap<String, u64>, String> {
+    let path = limits_path();
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    toml::from_str(&text).map_err(|e| format!("{} is not valid: {e}", path.display()))
+}
+
+fn main() -> ExitCode {
+    if let Ok(spec) = std::env::var(WORKLOAD_ENV) {
+        let (name, n) = spec.split_once(':').unwrap_or((&spec, "0"));
+        workload(name, n.parse().unwrap_or(0));
+        return ExitCode::SUCCESS;
+    }
+    let args: Vec<String> = std::env::args().collect();
+    // `cargo bench` passes `--bench`; a filter selects workloads.
+    let bless = args.iter().any(|a| a == "--bless");
+    let filter: Vec<&String> = args
+        .iter()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    match measure(bless, &filter) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("instructions: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Measures every workload; checks (or, blessing, rewrites) the limits. `Ok(false)` when
+/// a count is over its limit.
+fn measure(bless: bool, filter: &[&String]) -> Result<bool, String> {
+    let limits = if bless {
+        BTreeMap::new()
+    } else {
+        read_limits()?
+    };
+    let mut counts = BTreeMap::new();
+    let mut within = true;
+    println!(
+        "{:<16} {:>14} {:>12} {:>9}  what one operation is",
+        "workload", "instructions", "limit", "vs floor"
+    );
+    let mut floor = None;
+    for (name, what) in WORKLOADS {
+        if !filter.is_empty()
+            && !filter.iter().any(|f| name.contains(f.as_str()))
+            && name != "floor"
+        {
+            continue;
+        }
+        let n = runs(name);
+        let per_op = (count(name, n)?.saturating_sub(count(name, 0)?)) as f64 / n as f64;
+        floor = floor.or((name == "floor").then_some(per_op));
+        let limit = limits.get(name).copied();
+        let ratio = floor.map_or(String::new(), |f| format!("{:.1}x", per_op / f.max(1e-9)));
+        let shown = limit.map_or("-".to_string(), |l| l.to_string());
+        println!("{name:<16} {per_op:>14.1} {shown:>12} {ratio:>9}  {what}");
+        match limit {
+            Some(limit) if per_op > limit as f64 => {
+                within = false;
+                eprintln!(
+                    "instructions: {name} now costs {per_op:.1} instructions per operation, over its limit of {limit} \
+                     ({}); make it cheaper, or move the limit on purpose with \
+                     `cargo bench --bench instructions -- --bless`",
+                    limits_path().display()
+                );
+            }
+            None if !bless => {
+                within = false;
+                eprintln!(
+                    "instructions: {name} has no limit in benches/instructions.toml; add one with --bless"
+                );
+            }
+            _ => {}
+        }
+        counts.insert(name.to_string(), (per_op * HEADROOM).ceil() as u64);
+    }
+    if bless {
+        let mut text = String::from(
+            "# Instruction limits per operation for `cargo bench --bench instructions` (CI's\n\
+             # performance guard): today's callgrind counts plus 5%. Move them on purpose with\n\
+             # `cargo bench --bench instructions -- --bless`, and say why in the commit.\n",
+        );
+        for (name, limit) in &counts {
+            text.push_str(&format!("{name} = {limit}\n"));
+        }
+        write_atomic(&limits_path(), text.as_bytes()).map_err(|e| e.to_string())?;
+        println!("wrote {}", limits_path().display());
+    }
+    Ok(within)
+}
