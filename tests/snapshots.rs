@@ -94,6 +94,7 @@ fn help_texts() {
         "report",
         "vectors",
         "check-table",
+        "scan",
     ] {
         snapshot(&format!("help-{command}"), &amperr(&[command, "--help"]));
     }
