@@ -52,6 +52,7 @@ impl Profile {
     }
 
     /// The profile's catalog, loaded on first use.
+    #[inline]
     pub fn catalog(self) -> &'static Catalog {
         static CATALOGS: [OnceLock<Catalog>; Profile::ALL.len()] =
             [const { OnceLock::new() }; Profile::ALL.len()];
@@ -101,6 +102,7 @@ pub enum Field<T> {
 
 impl<T> Field<T> {
     /// The value, if the source gives one.
+    #[inline]
     pub fn value(self) -> Option<T> {
         match self {
             Field::Value(v) => Some(v),
@@ -108,12 +110,14 @@ impl<T> Field<T> {
         }
     }
 
+    #[inline]
     pub fn is_implementation_defined(&self) -> bool {
         matches!(self, Field::ImplementationDefined(_))
     }
 }
 
 impl Field<String> {
+    #[inline]
     pub fn as_deref(&self) -> Field<&str> {
         match self {
             Field::Value(v) => Field::Value(v),
@@ -137,8 +141,6 @@ pub struct Category {
     pub name: Field<String>,
     /// The message the viewer sees for every code of this category.
     pub message: Field<String>,
-    /// This category's slice of [`Catalog::entries`].
-    entries: (usize, usize),
 }
 
 /// A 28-bit value that the profile names or documents.
@@ -160,10 +162,72 @@ pub struct Entry {
 pub struct Catalog {
     profile: Profile,
     title: String,
-    areas: Vec<Area>,
-    categories: Vec<Category>,
+    // Arrays, not vectors: indexing by a 4-bit area or an 8-bit category needs no bounds
+    // check on the decode path.
+    areas: Box<[Area; 16]>,
+    categories: Box<[Category; 256]>,
     entries: Vec<Entry>,
+    index: EntryIndex,
     names: HashMap<String, u32>,
+}
+
+/// Finds the entry of a 28-bit value in a few loads, with no search for the usual case.
+///
+/// Decoding must cost a few nanoseconds, and most codes are in a category without any
+/// entry. So: one byte per category says which small table, if any, holds its details
+/// 0..[`EntryIndex::DIRECT`]; the rare larger detail (a range marker's 0xFFFFF) is found
+/// in a short list.
+#[derive(Debug)]
+struct EntryIndex {
+    /// Per category with any entry, its table; [`EntryIndex::NONE`] for the others.
+    slots: [u8; 256],
+    /// Per table, for each detail, the entry's index + 1 (0: no entry).
+    tables: Vec<[u16; EntryIndex::DIRECT]>,
+    /// Values whose detail is too large for a table, with their entry's index.
+    wide: Vec<(u32, usize)>,
+}
+
+impl EntryIndex {
+    const DIRECT: usize = 1024;
+    const NONE: u8 = u8::MAX;
+
+    fn new(entries: &[Entry]) -> EntryIndex {
+        let mut index = EntryIndex {
+            slots: [EntryIndex::NONE; 256],
+            tables: Vec::new(),
+            wide: Vec::new(),
+        };
+        for (i, entry) in entries.iter().enumerate() {
+            let code = Code(entry.value);
+            let slot = &mut index.slots[usize::from(code.category())];
+            if *slot == EntryIndex::NONE {
+                *slot = index.tables.len() as u8;
+                index.tables.push([0; EntryIndex::DIRECT]);
+            }
+            match index.tables[usize::from(*slot)].get_mut(code.detail() as usize) {
+                Some(found) => *found = (i + 1) as u16,
+                None => index.wide.push((entry.value, i)),
+            }
+        }
+        index
+    }
+
+    #[inline]
+    fn find(&self, code28: u32) -> Option<usize> {
+        let code = Code(code28);
+        // A category with no entry at all has no table: most codes stop here.
+        let table = self
+            .tables
+            .get(usize::from(self.slots[usize::from(code.category())]))?;
+        match table.get(code.detail() as usize) {
+            Some(found) => found.checked_sub(1).map(usize::from),
+            None => self
+                .wide
+                .iter()
+                .find(|(value, _)| *value == code28)
+                .map(|(_, i)| *i),
+        }
+    }
 }
 
 impl Catalog {
@@ -177,22 +241,24 @@ impl Catalog {
     }
 
     /// The area with this value; values above 15 wrap, as bits 31-28 would.
+    #[inline]
     pub fn area(&self, value: u8) -> &Area {
         &self.areas[usize::from(value & Code::AREA_MAX)]
     }
 
+    #[inline]
     pub fn category(&self, value: u8) -> &Category {
         &self.categories[usize::from(value)]
     }
 
     /// All 16 areas.
     pub fn areas(&self) -> &[Area] {
-        &self.areas
+        &self.areas[..]
     }
 
     /// All 256 categories.
     pub fn categories(&self) -> &[Category] {
-        &self.categories
+        &self.categories[..]
     }
 
     /// Every named or documented value, sorted by value.
@@ -206,13 +272,9 @@ impl Catalog {
     }
 
     /// The entry for a 28-bit value, if the profile names or documents it.
+    #[inline]
     pub fn entry(&self, code28: u32) -> Option<&Entry> {
-        let (start, end) = self.category(Code(code28).category()).entries;
-        let slice = &self.entries[start..end];
-        slice
-            .binary_search_by_key(&code28, |e| e.value)
-            .ok()
-            .map(|i| &slice[i])
+        self.index.find(code28).map(|i| &self.entries[i])
     }
 
     /// The 28-bit value of a name or alias of this profile.
@@ -247,14 +309,15 @@ impl Catalog {
                 profile.id()
             )));
         }
-        let areas = build_areas(&source)?;
+        let areas = fixed(build_areas(&source)?)?;
         let (entries, names) = build_entries(&source)?;
-        let categories = build_categories(&source, &entries)?;
+        let categories = fixed(build_categories(&source, &entries)?)?;
         Ok(Catalog {
             profile,
             title: source.title,
             areas,
             categories,
+            index: EntryIndex::new(&entries),
             entries,
             names,
         })
@@ -346,6 +409,15 @@ fn field(text: Option<&Text>) -> Field<String> {
     }
 }
 
+/// A vector of the right length as a boxed array.
+fn fixed<T, const N: usize>(values: Vec<T>) -> Result<Box<[T; N]>, CatalogError> {
+    let len = values.len();
+    values
+        .into_boxed_slice()
+        .try_into()
+        .map_err(|_| CatalogError::invalid(format!("{len} values where {N} were expected")))
+}
+
 fn build_areas(source: &Source) -> Result<Vec<Area>, CatalogError> {
     let mut areas: Vec<Area> = (0..=Code::AREA_MAX)
         .map(|value| Area {
@@ -370,15 +442,10 @@ fn build_areas(source: &Source) -> Result<Vec<Area>, CatalogError> {
 
 fn build_categories(source: &Source, entries: &[Entry]) -> Result<Vec<Category>, CatalogError> {
     let mut categories: Vec<Category> = (0..=u8::MAX)
-        .map(|value| {
-            let first = entries.partition_point(|e| Code(e.value).category() < value);
-            let end = entries.partition_point(|e| Code(e.value).category() <= value);
-            Category {
-                value,
-                name: field(source.other_categories.name.as_ref()),
-                message: field(source.other_categories.message.as_ref()),
-                entries: (first, end),
-            }
+        .map(|value| Category {
+            value,
+            name: field(source.other_categories.name.as_ref()),
+            message: field(source.other_categories.message.as_ref()),
         })
         .collect();
     for row in &source.category {
@@ -474,6 +541,32 @@ mod tests {
             assert_eq!(catalog.categories().len(), 256);
         }
         assert!("docs".parse::<Profile>().is_err());
+    }
+
+    #[test]
+    fn the_index_finds_every_entry_and_nothing_else() {
+        for profile in Profile::ALL {
+            let catalog = profile.catalog();
+            let values: std::collections::HashSet<u32> =
+                catalog.entries().iter().map(|e| e.value).collect();
+            for entry in catalog.entries() {
+                assert_eq!(
+                    catalog.entry(entry.value).map(|e| e.value),
+                    Some(entry.value)
+                );
+            }
+            // Every detail of every category with an entry, and the wide ones.
+            for category in 0..=255u32 {
+                for detail in (0..1100).chain([0x7FFFF, 0xFFFFF]) {
+                    let code28 = category << 20 | detail;
+                    assert_eq!(
+                        catalog.entry(code28).is_some(),
+                        values.contains(&code28),
+                        "{code28:#X}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

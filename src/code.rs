@@ -25,21 +25,25 @@ impl Code {
     pub const CODE28_MAX: u32 = 0x0FFF_FFFF;
 
     /// Bits 31-28: the playback technology that reported the error.
+    #[inline]
     pub const fn area(self) -> u8 {
         (self.0 >> Self::AREA_SHIFT) as u8
     }
 
     /// Bits 27-20: the category, which picks the user message.
+    #[inline]
     pub const fn category(self) -> u8 {
         (self.0 >> Self::CATEGORY_SHIFT) as u8
     }
 
     /// Bits 19-0: the detail within the category.
+    #[inline]
     pub const fn detail(self) -> u32 {
         self.0 & Self::DETAIL_MAX
     }
 
     /// Bits 27-0: the value an `amp.errorCode` name stands for.
+    #[inline]
     pub const fn code28(self) -> u32 {
         self.0 & Self::CODE28_MAX
     }

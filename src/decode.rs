@@ -23,6 +23,7 @@ const SILVERLIGHT_MISSING: u32 = 0x2;
 
 /// Decodes any `u32` under `profile`. Never panics; allocates only on the first use of
 /// a profile, to load its catalog once.
+#[inline]
 pub fn decode(code: Code, profile: Profile) -> Decoded {
     let catalog = profile.catalog();
     Decoded {
@@ -98,69 +99,84 @@ impl MissingPlugins {
 }
 
 impl Decoded {
+    #[inline]
     pub fn code(&self) -> Code {
         self.code
     }
 
+    #[inline]
     pub fn profile(&self) -> Profile {
         self.profile
     }
 
+    #[inline]
     pub fn area(&self) -> u8 {
         self.code.area()
     }
 
+    #[inline]
     pub fn area_name(&self) -> Field<&'static str> {
         self.area.name.as_deref()
     }
 
+    #[inline]
     pub fn category(&self) -> u8 {
         self.code.category()
     }
 
+    #[inline]
     pub fn category_name(&self) -> Field<&'static str> {
         self.category.name.as_deref()
     }
 
+    #[inline]
     pub fn detail(&self) -> u32 {
         self.code.detail()
     }
 
+    #[inline]
     pub fn code28(&self) -> u32 {
         self.code.code28()
     }
 
     /// The table row's name (`abortedErrUnknown`, never the alias `abortedErrStart`).
+    #[inline]
     pub fn name(&self) -> Option<&'static str> {
         self.entry.and_then(|e| e.name.as_deref())
     }
 
     /// Other names of bits 27-0, such as range markers.
+    #[inline]
     pub fn aliases(&self) -> &'static [String] {
         self.entry.map_or(&[], |e| &e.aliases)
     }
 
+    #[inline]
     pub fn description(&self) -> Option<&'static str> {
         self.entry.and_then(|e| e.description.as_deref())
     }
 
     /// The message the viewer sees; it depends on bits 27-20 only.
+    #[inline]
     pub fn message(&self) -> Field<&'static str> {
         self.category.message.as_deref()
     }
 
     /// Whether bits 27-0 are a row of the profile's table.
+    #[inline]
     pub fn is_documented(&self) -> bool {
         self.entry.is_some_and(|e| e.documented)
     }
 
     /// The HTTP status a NETWORK code carries in its detail (400..=599).
+    #[inline]
     pub fn http_status(&self) -> Option<u16> {
         let status = self.detail();
         (self.category() == NETWORK && (400..=599).contains(&status)).then_some(status as u16)
     }
 
     /// For SRC_PLAYER_MISMATCH codes, which plugins the detail's bits say are missing.
+    #[inline]
     pub fn missing_plugins(&self) -> Option<MissingPlugins> {
         (self.category() == SRC_PLAYER_MISMATCH).then(|| MissingPlugins {
             flash: self.detail() & FLASH_MISSING != 0,
@@ -168,6 +184,7 @@ impl Decoded {
         })
     }
 
+    #[inline]
     pub fn class(&self) -> Class {
         if self.area_name().value().is_none() {
             Class::ReservedArea

@@ -47,8 +47,9 @@ const CRASH_GRACE: Duration = Duration::from_millis(500);
 const REAP_GRACE: Duration = Duration::from_secs(2);
 /// How much of a session's stderr is kept.
 const STDERR_KEPT: usize = 16 * 1024;
-/// Answers read ahead of the judge: with [`protocol::MAX_LINE`], at most 16 MiB.
-const READ_AHEAD: usize = 256;
+/// Answers read ahead of the judge: enough to keep the pipe busy; with
+/// [`protocol::MAX_LINE`], at most 64 MiB however a decoder floods.
+const READ_AHEAD: usize = 1024;
 /// The environment variable whose value marks a session's processes.
 const COOKIE_ENV: &str = "AMPERR_GATE_SESSION";
 
