@@ -4,7 +4,7 @@
 //! allocation: it splits the code into its bit fields and
 //! looks each up in the profile's [`Catalog`](crate::catalog::Catalog). Every derived fact
 //! (the class, the HTTP status, the missing plugins) is computed from those lookups on
-//! demand, so a decode costs a few loads and one short binary search.
+//! demand, so a decode costs a few loads (see the catalog's entry index).
 //!
 //! The rules, and the choices made where the published page is silent, are in
 //! `docs/decode-rules.md`.
