@@ -193,24 +193,8 @@ impl Report {
                     c.unexpected_pass
                 ),
             ),
-            (
-                "checked",
-                self.fields
-                    .iter()
-                    .filter(|f| f.checked)
-                    .map(|f| f.field.key())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ),
-            (
-                "not sent",
-                self.fields
-                    .iter()
-                    .filter(|f| !f.checked)
-                    .map(|f| f.field.key())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ),
+            ("checked", self.field_names(true)),
+            ("not sent", self.field_names(false)),
             (
                 "time",
                 format!(

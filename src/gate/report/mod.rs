@@ -278,6 +278,21 @@ impl Report {
         serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
     }
 
+    /// The fields that were (or were not) checked, as a list; `-` for none.
+    pub fn field_names(&self, checked: bool) -> String {
+        let list: Vec<&str> = self
+            .fields
+            .iter()
+            .filter(|f| f.checked == checked)
+            .map(|f| f.field.key())
+            .collect();
+        if list.is_empty() {
+            "-".to_string()
+        } else {
+            list.join(", ")
+        }
+    }
+
     /// The map cell of an area and category.
     pub fn cell(&self, area: u8, category: u8) -> Cell {
         self.map

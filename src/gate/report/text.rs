@@ -52,21 +52,8 @@ impl Report {
                 self.xfail.len()
             )?;
         }
-        let names = |checked: bool| -> String {
-            let list: Vec<&str> = self
-                .fields
-                .iter()
-                .filter(|f| f.checked == checked)
-                .map(|f| f.field.key())
-                .collect();
-            if list.is_empty() {
-                "-".to_string()
-            } else {
-                list.join(", ")
-            }
-        };
-        writeln!(out, "  checked   {}", names(true))?;
-        writeln!(out, "  not sent  {} (not checked)", names(false))?;
+        writeln!(out, "  checked   {}", self.field_names(true))?;
+        writeln!(out, "  not sent  {} (not checked)", self.field_names(false))?;
         writeln!(
             out,
             "  time      {:.2} s, {}",
