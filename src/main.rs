@@ -45,13 +45,14 @@ enum Command {
     /// Run a decoder (any language, protocol v1) against the oracle: the conformance gate.
     ///
     /// Exit status: 0 conformant, 1 not conformant, 2 usage error, 3 the decoder could not
-    /// be started or broke the protocol on every attempt.
+    /// be started, or never answered a case within the protocol.
     #[command(
         after_help = "Example: amperr check -- node examples/adapters/decoder.js\n\
         Protocol: docs/PROTOCOL.md; report formats: docs/REPORT.md"
     )]
     Check(CheckArgs),
-    /// Turn a saved JSON report of `check` into text, JUnit XML or HTML
+    /// Turn a saved JSON report of `check` into text, JUnit XML or HTML (exit 0 once
+    /// written: the verdict was `check`'s to give)
     Report(ReportArgs),
     /// Print the corpus with the oracle's expected answers, as JSON Lines (docs/VECTORS.md)
     Vectors(VectorsArgs),

@@ -24,9 +24,10 @@ fn path(relative: &str) -> String {
     root().join(relative).display().to_string()
 }
 
+/// Short timeouts, with room for a slow python3 start on a loaded machine.
 fn fast() -> Options {
     Options {
-        idle_timeout: Duration::from_millis(500),
+        idle_timeout: Duration::from_secs(1),
         ..Options::default()
     }
 }
@@ -196,7 +197,7 @@ fn a_hang_times_out_on_the_case_that_hangs() {
 #[test]
 fn a_decoder_that_stops_reading_cannot_block_the_gate() {
     let options = Options {
-        idle_timeout: Duration::from_millis(200),
+        idle_timeout: Duration::from_secs(1),
         max_restarts: 3,
         ..Options::default()
     };
@@ -320,6 +321,9 @@ fn fields_never_sent_are_not_checked_unless_required() {
             .all(|g| g.failure == Failure::Missing(FieldName::Name))
     );
     assert_eq!(report.counts.mismatch, report.cases);
+    let name = &report.fields[FieldName::Name as usize];
+    assert!(name.checked && name.required);
+    assert_eq!((name.sent, name.failed), (0, report.cases));
 }
 
 #[test]
@@ -584,4 +588,21 @@ fn an_expected_crash_found_by_the_search_does_not_fail_the_gate() {
     );
     assert_eq!(report.counts.expected_failure, 1);
     assert!(!report.notes.is_empty(), "the search is noted");
+}
+
+#[test]
+fn a_decoder_that_keeps_crashing_fails_even_when_every_case_passes() {
+    let report = misbehave("crash-every-1000", &fast());
+    assert_eq!(
+        report.counts.pass, report.cases,
+        "every case passes in some run"
+    );
+    assert_eq!(
+        report.conclusion,
+        Conclusion::NotConformant,
+        "{}",
+        report.text()
+    );
+    let problem = "the decoder exited with status 1 in a run of several cases, and no single case makes it fail";
+    assert_eq!(report.run_problems, [problem]);
 }

@@ -122,6 +122,8 @@ pub fn run_recording(
     let (mut next, mut window, mut sessions) = (0, None::<usize>, 0u32);
     // The stderr of the first session that failed, else of the last one.
     let (mut failed_stderr, mut last_stderr) = (None::<String>, String::new());
+    // Failures of runs not yet traced to a case.
+    let mut unexplained: Vec<String> = Vec::new();
     while next < total {
         if let Some((key, reason)) = run.stop_reason(sessions) {
             not_run(&mut tally, next, total, &key, &reason);
@@ -169,11 +171,17 @@ pub fn run_recording(
                     tally.case_failed(at, failure.kind, &failure.key, failure.detail);
                     next = at + 1;
                     window = None;
+                    // The case explains the runs that ended early on the way to it.
+                    unexplained.clear();
                 } else {
                     tally.note(format!(
                         "a run ended early ({}); the decoder was restarted to find the case at fault",
                         failure.detail
                     ));
+                    unexplained.push(match failure.kind {
+                        Failure::Crash => format!("the decoder {}", failure.key),
+                        _ => failure.detail,
+                    });
                     // The culprit is in at..end, if one case is: try the first half from
                     // the case in flight (from a full pipeline, that case alone).
                     window = Some(window.map_or(1, |_| ((end - at) / 2).max(1)));
@@ -181,6 +189,12 @@ pub fn run_recording(
             }
         }
         progress(next);
+    }
+    // Runs that ended early, with no case found at fault: the decoder fails on its own.
+    for what in unexplained {
+        tally.problem(format!(
+            "{what} in a run of several cases, and no single case makes it fail"
+        ));
     }
     let failures = tally.failures().clone();
     let stderr = failed_stderr.unwrap_or(last_stderr);

@@ -50,7 +50,7 @@ pub enum Failure {
 pub enum Conclusion {
     Conformant,
     NotConformant,
-    /// The decoder could not be started, or broke the protocol on every attempt.
+    /// The decoder could not be started, or never answered a case within the protocol.
     Broken,
 }
 

@@ -136,7 +136,10 @@ impl<'c> Tally<'c> {
                     continue;
                 }
                 Verdict::NotSent if !self.required[field as usize] => continue,
-                Verdict::NotSent => (Failure::Missing(field), None),
+                Verdict::NotSent => {
+                    stats.failed += 1;
+                    (Failure::Missing(field), None)
+                }
                 Verdict::Mismatch(got) => {
                     stats.sent += 1;
                     stats.failed += 1;
@@ -324,7 +327,7 @@ impl<'c> Tally<'c> {
                 let stats = self.fields[field as usize];
                 FieldReport {
                     field,
-                    checked: stats.sent > 0,
+                    checked: stats.sent > 0 || self.required[field as usize],
                     required: self.required[field as usize],
                     sent: stats.sent,
                     passed: stats.passed,
