@@ -202,15 +202,7 @@ pub fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             path.display()
         );
     }
-    emit_keeping_verdict(&report, &args.output)
-}
-
-/// Emits the report; a reader that went away does not turn the verdict into success.
-fn emit_keeping_verdict(report: &Report, output: &OutputArgs) -> io::Result<ExitCode> {
-    match emit(report, output) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e),
-        _ => Ok(ExitCode::from(report.exit_code())),
-    }
+    emit(&report, &args.output, report.exit_code())
 }
 
 pub fn run_report(args: ReportArgs) -> io::Result<ExitCode> {
@@ -228,10 +220,7 @@ pub fn run_report(args: ReportArgs) -> io::Result<ExitCode> {
         }
     };
     // A conversion: it succeeded, whatever the verdict it carries (`check` gave that).
-    match emit(&report, &args.output) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e),
-        _ => Ok(ExitCode::SUCCESS),
-    }
+    emit(&report, &args.output, 0)
 }
 
 pub fn run_vectors(args: VectorsArgs) -> io::Result<ExitCode> {
@@ -254,34 +243,26 @@ pub fn run_check_table(args: CheckTableArgs) -> io::Result<ExitCode> {
         TableFormat::Text => report.text(),
         TableFormat::Json => report.json(),
     };
-    let mut out = io::stdout().lock();
-    match out
-        .write_all(rendered.as_bytes())
-        .and_then(|()| out.flush())
-    {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e),
-        _ => Ok(ExitCode::from(report.exit_code())),
-    }
+    super::print_with_status(&rendered, report.exit_code())
 }
 
-/// The report in the chosen format, to `--output` (then the text to stdout) or stdout.
-fn emit(report: &Report, output: &OutputArgs) -> io::Result<()> {
+/// The report in the chosen format, to `--output` (then the text to stdout) or stdout,
+/// exiting with `status`.
+fn emit(report: &Report, output: &OutputArgs, status: u8) -> io::Result<ExitCode> {
     let rendered = match output.format {
         ReportFormat::Text => report.text(),
         ReportFormat::Json => report.json(),
         ReportFormat::Junit => report.junit(),
         ReportFormat::Html => report.html(),
     };
-    let mut out = io::stdout().lock();
     match &output.output {
         Some(path) => {
             write_atomic(path, rendered.as_bytes())
                 .map_err(|e| with_path(e, "cannot write the report", path))?;
-            out.write_all(report.text().as_bytes())?;
+            super::print_with_status(&report.text(), status)
         }
-        None => out.write_all(rendered.as_bytes())?,
+        None => super::print_with_status(&rendered, status),
     }
-    out.flush()
 }
 
 fn with_path(e: io::Error, what: &str, path: &Path) -> io::Error {

@@ -1,7 +1,7 @@
 //! `scan`: find, decode and gate the error codes in logs.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -97,12 +97,5 @@ pub fn run_scan(args: ScanArgs) -> io::Result<ExitCode> {
         ScanFormat::Text => report.text(),
         ScanFormat::Json => report.json(),
     };
-    let mut out = io::stdout().lock();
-    match out
-        .write_all(rendered.as_bytes())
-        .and_then(|()| out.flush())
-    {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e),
-        _ => Ok(ExitCode::from(report.exit_code())),
-    }
+    super::print_with_status(&rendered, report.exit_code())
 }
