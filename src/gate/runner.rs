@@ -14,7 +14,7 @@
 //!   causes it, and the decoder is restarted on the cases after it, a bounded number of
 //!   times.
 //!
-//! The session is the unit of this: [`Session`] owns the process, and dropping it kills
+//! The session is the unit of this: `Session` owns the process, and dropping it kills
 //! and reaps, on every path.
 
 use std::collections::BTreeSet;
