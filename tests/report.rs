@@ -8,13 +8,11 @@ use amperr::gate::report::Report;
 
 const PYTHON_DECODER: [&str; 2] = ["python3", "examples/adapters/decoder.py"];
 
+mod common;
+
+/// `amperr ARGS` with no input.
 fn amperr(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_amperr"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+    common::amperr(args, b"")
 }
 
 fn text(bytes: &[u8]) -> String {

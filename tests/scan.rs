@@ -2,9 +2,11 @@
 //! case, numbers that are not codes, gzip, unreadable files, and the --fail-on gate.
 
 use std::io::{Read, Write};
-use std::process::{Command, Output, Stdio};
+
+mod common;
 
 use amperr::scan::{BLOCK, Scan};
+use common::amperr;
 
 /// A player's log: every form of code, and numbers that are not codes.
 const LOG: &str = include_str!("fixtures/player.log");
@@ -86,18 +88,6 @@ fn short_reads_find_the_same_codes() {
             .collect();
         assert_eq!(found, expected, "reads of {step} bytes");
     }
-}
-
-fn amperr(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_amperr"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -265,21 +265,23 @@ impl Run<'_> {
         tally: &mut Tally<'_>,
         progress: &mut dyn FnMut(usize),
     ) -> SessionEnd {
-        let mut last_answer = Instant::now();
+        // Idle means neither an answer nor a request taken by the decoder: a whole idle
+        // timeout is waited for an answer, and only then is the writer asked when the
+        // decoder last took a request (no clock is read for that per answer).
+        let idle = self.options.idle_timeout;
+        let mut wait = idle;
         while next < end {
-            // Idle means neither an answer nor a request taken by the decoder.
-            let active = last_answer.max(session.last_request_taken());
-            let idle_left = self.options.idle_timeout.saturating_sub(active.elapsed());
-            let wait = idle_left.min(self.deadline.saturating_duration_since(Instant::now()));
-            let line = match session.lines.recv_timeout(wait) {
+            let left = self.deadline.saturating_duration_since(Instant::now());
+            let line = match session.lines.recv_timeout(wait.min(left)) {
                 Ok(Ok(line)) => line,
                 Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => return crashed(session, next),
                 Err(RecvTimeoutError::Timeout) if Instant::now() >= self.deadline => {
                     return SessionEnd::Deadline { at: next };
                 }
                 Err(RecvTimeoutError::Timeout) => {
-                    let active = last_answer.max(session.last_request_taken());
-                    if active.elapsed() < self.options.idle_timeout {
+                    let since_taken = session.last_request_taken().elapsed();
+                    if since_taken < idle {
+                        wait = idle - since_taken;
                         continue;
                     }
                     // Dead, with a child still holding its stdout: a crash, not a hang.
@@ -289,7 +291,7 @@ impl Run<'_> {
                     return self.idled(next);
                 }
             };
-            last_answer = Instant::now();
+            wait = idle;
             if let Err(failure) = self.judge_line(line, next, session.first, tally) {
                 return SessionEnd::Failed {
                     at: next,
@@ -635,28 +637,48 @@ enum Requests {
     Live(Receiver<u32>),
 }
 
-/// Writes the requests, noting in `taken` (milliseconds after `started`) each time the
-/// decoder has taken one: a write into a full pipe blocks until the decoder reads.
+/// Writes the requests, noting in `taken` when the decoder took them.
 fn write_requests(stdin: impl Write, requests: Requests, started: Instant, taken: &AtomicU64) {
     // Small blocks: a blocked write returns once the decoder has read its block, so a
     // slow reader is seen taking requests often enough not to look idle.
-    let mut out = BufWriter::with_capacity(4096, stdin);
-    let note = || taken.store(started.elapsed().as_millis() as u64, Ordering::Relaxed);
-    let mut write = |code: u32, flush: bool| -> io::Result<()> {
-        writeln!(out, "{}", protocol::request(code))?;
-        if flush {
-            out.flush()?;
-        }
-        note();
-        Ok(())
-    };
+    let mut out = BufWriter::with_capacity(
+        4096,
+        Noting {
+            inner: stdin,
+            started,
+            taken,
+        },
+    );
     // A decoder that stops reading or exits makes a write fail: nothing more to do.
     let _ = match requests {
-        Requests::Batch(codes) => codes.into_iter().try_for_each(|code| write(code, false)),
-        Requests::Live(codes) => codes.iter().try_for_each(|code| write(code, true)),
+        Requests::Batch(codes) => codes
+            .into_iter()
+            .try_for_each(|code| writeln!(out, "{}", protocol::request(code))),
+        Requests::Live(codes) => codes.iter().try_for_each(|code| {
+            writeln!(out, "{}", protocol::request(code)).and_then(|()| out.flush())
+        }),
     };
-    if out.flush().is_ok() {
-        note();
+    let _ = out.flush();
+}
+
+/// The decoder's stdin, noting in `taken` (milliseconds after `started`) each time a
+/// block got through: a write into a full pipe blocks until the decoder reads.
+struct Noting<'a, W> {
+    inner: W,
+    started: Instant,
+    taken: &'a AtomicU64,
+}
+
+impl<W: Write> Write for Noting<'_, W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let written = self.inner.write(bytes)?;
+        self.taken
+            .store(self.started.elapsed().as_millis() as u64, Ordering::Relaxed);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 
