@@ -33,6 +33,7 @@ pub mod atomic;
 pub mod catalog;
 pub mod code;
 pub mod decode;
+pub mod escape;
 pub mod fuzz;
 pub mod gate;
 pub mod invariants;

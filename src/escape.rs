@@ -1,0 +1,130 @@
+//! Untrusted text made safe to show: the one place that decides what may reach a terminal
+//! or a report.
+//!
+//! A decoder's answers and stderr, a log's file names, a table's keys and every string of a
+//! saved report come from outside. Printed raw, an ESC or C1 byte drives the terminal, a
+//! bidi override (U+202E) makes a line read backwards, U+2028 starts a line a reader cannot
+//! see, and U+FFFE makes an XML report unreadable. [`untrusted`] writes every such
+//! character as a visible escape (`\u{1b}`), so the text shows what was sent and can do
+//! nothing else; what it returns contains only characters that XML 1.0 allows, so the same
+//! text is safe in the JUnit and HTML reports too (after their own markup escaping).
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// Whether newlines and tabs in the text are kept (a multi-line log such as stderr) or
+/// escaped too (a value shown on one line).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lines {
+    Keep,
+    Escape,
+}
+
+/// The text with every character that could act rather than show escaped as `\u{..}`
+/// (`\n`, `\r` and `\t` as themselves when `lines` is [`Lines::Escape`]). Borrows when
+/// there is nothing to escape.
+pub fn untrusted(text: &str, lines: Lines) -> Cow<'_, str> {
+    if !text.chars().any(|c| acts(c, lines)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            c if !acts(c, lines) => out.push(c),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            // Writing to a String cannot fail.
+            c => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// [`untrusted`] on one line, cut to `most` characters (an ellipsis marks the cut).
+pub fn shortened(text: &str, most: usize) -> Cow<'_, str> {
+    let cut = match text.char_indices().nth(most) {
+        None => text,
+        Some((end, _)) => &text[..end],
+    };
+    let escaped = untrusted(cut, Lines::Escape);
+    if cut.len() == text.len() {
+        return escaped;
+    }
+    let mut owned = escaped.into_owned();
+    owned.push('…');
+    Cow::Owned(owned)
+}
+
+/// Whether a character must be escaped rather than shown.
+fn acts(c: char, lines: Lines) -> bool {
+    match c {
+        '\n' | '\t' => lines == Lines::Escape,
+        // C0, DEL and C1 controls (ESC, BEL, CSI...).
+        c if c.is_control() => true,
+        // Bidi marks, embeddings, overrides and isolates; zero-width characters; line and
+        // paragraph separators; the byte-order mark; interlinear annotation.
+        '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' => true,
+        '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' => true,
+        // Noncharacters: U+FDD0..U+FDEF and the last two of every plane (XML forbids
+        // U+FFFE and U+FFFF; the others are no text anyone means to show).
+        c => is_noncharacter(c),
+    }
+}
+
+fn is_noncharacter(c: char) -> bool {
+    let n = u32::from(c);
+    (0xFDD0..=0xFDEF).contains(&n) || n & 0xFFFE == 0xFFFE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed() {
+        assert!(matches!(
+            untrusted("networkErrHttpUrlNotFound é 漢", Lines::Escape),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn every_kind_that_acts_is_escaped() {
+        let sent = "a\x1b[2Jb\x07c\u{9b}d\u{202e}e\u{2028}f\u{fffe}g\u{ffff}h\u{1fffe}i\u{feff}";
+        assert_eq!(
+            untrusted(sent, Lines::Escape),
+            "a\\u{1b}[2Jb\\u{7}c\\u{9b}d\\u{202e}e\\u{2028}f\\u{fffe}g\\u{ffff}h\\u{1fffe}i\\u{feff}"
+        );
+    }
+
+    #[test]
+    fn lines_are_kept_or_escaped() {
+        assert_eq!(untrusted("one\ntwo\tx\r", Lines::Keep), "one\ntwo\tx\\r");
+        assert_eq!(
+            untrusted("one\ntwo\tx\r", Lines::Escape),
+            "one\\ntwo\\tx\\r"
+        );
+    }
+
+    #[test]
+    fn the_result_is_allowed_in_xml() {
+        let all: String = (0..=0x11_0000u32).filter_map(char::from_u32).collect();
+        let allowed = |c: char| {
+            matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+                || u32::from(c) >= 0x1_0000
+        };
+        for lines in [Lines::Keep, Lines::Escape] {
+            assert!(untrusted(&all, lines).chars().all(allowed));
+        }
+    }
+
+    #[test]
+    fn shortened_cuts_by_characters_and_marks_the_cut() {
+        assert_eq!(shortened("é".repeat(10).as_str(), 4), "éééé…");
+        assert_eq!(shortened("a\nb", 10), "a\\nb");
+        assert!(matches!(shortened("plain", 10), Cow::Borrowed(_)));
+    }
+}
