@@ -9,9 +9,8 @@ use std::time::Duration;
 
 use amperr::Profile;
 use amperr::gate::adapter::{answer, serve};
-use amperr::gate::judge::judge;
-use amperr::gate::protocol::{Response, parse_response};
 use amperr::gate::report::Tally;
+use amperr::gate::runner::record;
 use amperr::gate::{self, Corpus, Options};
 use criterion::{Criterion, Throughput};
 
@@ -45,7 +44,7 @@ fn own_cost(c: &mut Criterion) {
     let lines: Vec<String> = corpus
         .cases
         .iter()
-        .map(|case| answer(Profile::Doc, case.code.0))
+        .map(|case| answer(Profile::Doc, case.code.0).expect("an answer serializes"))
         .collect();
     let mut group = c.benchmark_group("gate");
     group.throughput(Throughput::Elements(corpus.cases.len() as u64));
@@ -53,9 +52,7 @@ fn own_cost(c: &mut Criterion) {
         b.iter(|| {
             let mut tally = Tally::new(&corpus, &[], &no_xfail);
             for (index, line) in lines.iter().enumerate() {
-                if let Ok(Response::Answer { fields, .. }) = parse_response(line.trim_end()) {
-                    tally.answer(index, &judge(&corpus.cases[index], &fields));
-                }
+                record(&mut tally, &corpus, index, line.trim_end());
             }
             black_box(tally)
         })
@@ -65,11 +62,7 @@ fn own_cost(c: &mut Criterion) {
 
 fn main() {
     if std::env::var_os(ADAPTER_ENV).is_some() {
-        let result = serve(
-            Profile::Doc,
-            std::io::stdin().lock(),
-            std::io::stdout().lock(),
-        );
+        let result = serve(Profile::Doc, std::io::stdin(), std::io::stdout().lock());
         std::process::exit(i32::from(result.is_err()));
     }
     let mut c = Criterion::default().configure_from_args();

@@ -20,12 +20,11 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
-use amperr::atomic::write_atomic;
 use amperr::gate::adapter::answer;
-use amperr::gate::judge::judge;
-use amperr::gate::protocol::{Response, parse_response};
 use amperr::gate::report::Tally;
+use amperr::gate::runner::record;
 use amperr::gate::{Corpus, Xfail};
+use amperr::output::Destination;
 use amperr::{Code, Profile, decode, parse_code};
 
 /// Headroom over today's count when blessing.
@@ -117,17 +116,16 @@ fn workload(name: &str, n: u64) {
             let lines: Vec<String> = corpus
                 .cases
                 .iter()
-                .map(|c| answer(Profile::Doc, c.code.0))
+                .map(|c| answer(Profile::Doc, c.code.0).expect("an answer serializes"))
                 .collect();
             let (no_xfail, argv) = (Xfail::default(), ["decoder".to_string()]);
+            let reproduce = |code: u32| format!("echo {code} | decoder");
             for _ in 0..n {
                 let mut tally = Tally::new(&corpus, &[], &no_xfail);
                 for (index, line) in lines.iter().enumerate() {
-                    if let Ok(Response::Answer { fields, .. }) = parse_response(line.trim_end()) {
-                        tally.answer(index, &judge(&corpus.cases[index], &fields));
-                    }
+                    record(&mut tally, &corpus, index, line.trim_end());
                 }
-                black_box(tally.finish(&argv, 0.0, String::new()));
+                black_box(tally.finish(&argv, &reproduce, 0.0, String::new()));
             }
         }
         other => panic!("no workload {other}"),
@@ -265,7 +263,10 @@ fn measure(bless: bool, filter: &[&String]) -> Result<bool, String> {
         for (name, limit) in &counts {
             text.push_str(&format!("{name} = {limit}\n"));
         }
-        write_atomic(&limits_path(), text.as_bytes()).map_err(|e| e.to_string())?;
+        Destination::check(&limits_path())
+            .map_err(|e| e.to_string())?
+            .write(text.as_bytes())
+            .map_err(|e| e.to_string())?;
         println!("wrote {}", limits_path().display());
     }
     Ok(within)

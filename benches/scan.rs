@@ -15,7 +15,7 @@ pub fn synthetic_log(bytes: usize) -> Vec<u8> {
     let mut n = 0u64;
     while log.len() < bytes {
         n += 1;
-        let line = if n % 5000 == 0 {
+        let line = if n.is_multiple_of(5000) {
             format!(
                 "2026-11-27T08:{:02}:{:02}.{:03}Z ERROR [amp] playback failed: code={} ({:#x})\n",
                 n / 60 % 60,

@@ -19,8 +19,8 @@ fn main() -> ExitCode {
         [flag, id] if flag == "--profile" => id.parse::<Profile>().map_err(|e| e.to_string()),
         _ => Err("usage: adapter [--profile doc|amp-2.3.0]".to_string()),
     };
-    let result = profile
-        .and_then(|p| serve(p, io::stdin().lock(), io::stdout().lock()).map_err(|e| e.to_string()));
+    let result =
+        profile.and_then(|p| serve(p, io::stdin(), io::stdout().lock()).map_err(|e| e.to_string()));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -43,6 +43,18 @@ pub fn untrusted(text: &str, lines: Lines) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// How many characters of an untrusted value a report keeps.
+pub const SHOWN: usize = 120;
+
+/// The text cut to `most` characters, an ellipsis marking the cut; not escaped (that is
+/// for where it is shown). Borrows when the text is short enough.
+pub fn cut(text: &str, most: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(most) {
+        None => Cow::Borrowed(text),
+        Some((end, _)) => Cow::Owned(format!("{}…", &text[..end])),
+    }
+}
+
 /// [`untrusted`] on one line, cut to `most` characters (an ellipsis marks the cut).
 pub fn shortened(text: &str, most: usize) -> Cow<'_, str> {
     let cut = match text.char_indices().nth(most) {

@@ -202,8 +202,9 @@ pub fn parse_inverts_every_output_form(code: Code, profile: Profile) -> Result<(
 ///    output starts with the code.
 pub fn outputs_read_back(code: Code, profile: Profile) -> Result<(), String> {
     let d = decode(code, profile);
-    let back: Record = serde_json::from_str(&json_line(&d))
-        .map_err(|e| format!("JSON does not read back: {e}"))?;
+    let line = json_line(&d).map_err(|e| format!("JSON does not serialize: {e}"))?;
+    let back: Record =
+        serde_json::from_str(&line).map_err(|e| format!("JSON does not read back: {e}"))?;
     same("record", &back, &Record::from(&d))?;
     same(
         "code, area, category",

@@ -29,7 +29,6 @@
 //! assert_eq!(d.class(), Class::Documented);
 //! ```
 
-pub mod atomic;
 pub mod catalog;
 pub mod code;
 pub mod decode;
@@ -39,6 +38,7 @@ pub mod gate;
 pub mod invariants;
 pub mod lines;
 pub mod model;
+pub mod output;
 pub mod parse;
 pub mod render;
 pub mod scan;

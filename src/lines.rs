@@ -17,11 +17,17 @@ pub enum Line {
 }
 
 /// An iterator of `(line number from 1, line)` over a reader.
+///
+/// A line over the limit is reported as [`Line::TooLong`] as soon as the limit is passed,
+/// not when its newline comes (a peer that never sends one must not go unnoticed); the
+/// rest of it is then skipped.
 pub struct BoundedLines<R> {
     reader: R,
     limit: usize,
     number: usize,
     buf: Vec<u8>,
+    /// The rest of a line already reported as too long is being skipped.
+    skipping: bool,
 }
 
 impl<R: BufRead> BoundedLines<R> {
@@ -31,13 +37,14 @@ impl<R: BufRead> BoundedLines<R> {
             limit,
             number: 0,
             buf: Vec::new(),
+            skipping: false,
         }
     }
 
     /// Reads one line into `self.buf`; `Ok(None)` at the end, `Ok(Some(too_long))` else.
     fn read_raw(&mut self) -> io::Result<Option<bool>> {
         self.buf.clear();
-        let (mut seen_any, mut too_long) = (false, false);
+        let mut seen_any = false;
         loop {
             let chunk = match self.reader.fill_buf() {
                 Ok(chunk) => chunk,
@@ -45,19 +52,30 @@ impl<R: BufRead> BoundedLines<R> {
                 Err(e) => return Err(e),
             };
             if chunk.is_empty() {
-                return Ok(seen_any.then_some(too_long));
+                self.skipping = false;
+                return Ok(seen_any.then_some(false));
             }
-            seen_any = true;
             let (taken, done) = match memchr_newline(chunk) {
                 Some(i) => (i, true),
                 None => (chunk.len(), false),
             };
-            let room = self.limit.saturating_sub(self.buf.len());
-            too_long |= taken > room;
-            self.buf.extend_from_slice(&chunk[..taken.min(room)]);
+            if self.skipping {
+                self.reader.consume(taken + usize::from(done));
+                self.skipping = !done;
+                continue;
+            }
+            seen_any = true;
+            let room = self.limit - self.buf.len();
+            if taken > room {
+                // Over the limit: said now, and the rest of the line skipped later.
+                self.reader.consume(taken + usize::from(done));
+                self.skipping = !done;
+                return Ok(Some(true));
+            }
+            self.buf.extend_from_slice(&chunk[..taken]);
             self.reader.consume(taken + usize::from(done));
             if done {
-                return Ok(Some(too_long));
+                return Ok(Some(false));
             }
         }
     }
@@ -123,6 +141,28 @@ mod tests {
         let got = lines(b"0123456789\nok\n", 4);
         assert_eq!(got, [(1, Line::TooLong), (2, Line::Text("ok".into()))]);
         assert_eq!(lines(b"1234\n", 4), [(1, Line::Text("1234".into()))]);
+    }
+
+    #[test]
+    fn a_line_over_the_limit_is_reported_before_its_newline() {
+        // A reader that gives 10 bytes, then would block forever: the line must be
+        // reported from what came.
+        struct Then<'a>(&'a [u8]);
+        impl io::Read for Then<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                assert!(
+                    !self.0.is_empty(),
+                    "read past what was sent: waiting for a newline"
+                );
+                let n = buf.len().min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let reader = io::BufReader::with_capacity(4, Then(b"0123456789"));
+        let mut lines = BoundedLines::new(reader, 4);
+        assert_eq!(lines.next().unwrap().unwrap(), (1, Line::TooLong));
     }
 
     #[test]

@@ -1,13 +1,11 @@
 //! The `amperr` command: a thin shell over the library.
 //!
 //! `cli::oracle` holds `decode`, `spec` and `compose`; `cli::gate` holds `check`, `report`,
-//! `vectors` and `check-table`; `cli::scan` holds `scan`. Exit codes: 0 success (or conformant), 1 not conformant,
-//! 2 bad input or usage (with the reason on stderr), 3 a decoder that could not be started
-//! or never answered within the protocol.
+//! `vectors` and `check-table`; `cli::scan` holds `scan`. `cli` maps how each ended to
+//! an exit status, in one place.
 
 mod cli;
 
-use std::io;
 use std::process::ExitCode;
 
 use amperr::Profile;
@@ -79,7 +77,11 @@ fn profile_parser() -> impl TypedValueParser<Value = Profile> {
 }
 
 fn main() -> ExitCode {
-    let result = match Cli::parse().command {
+    let command = Cli::parse().command;
+    if let Err(e) = cli::stop_cleanly_on_signals() {
+        return cli::exit(Err(e.into()));
+    }
+    let outcome = match command {
         Command::Decode(args) => cli::oracle::run_decode(args),
         Command::Spec(args) => cli::oracle::run_spec(args),
         Command::Compose(args) => cli::oracle::run_compose(args),
@@ -89,13 +91,5 @@ fn main() -> ExitCode {
         Command::CheckTable(args) => cli::gate::run_check_table(args),
         Command::Scan(args) => cli::scan::run_scan(args),
     };
-    match result {
-        Ok(code) => code,
-        // The reader went away (`amperr ... | head`): nothing more to say.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("amperr: {e}");
-            ExitCode::from(2)
-        }
-    }
+    cli::exit(outcome)
 }

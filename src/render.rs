@@ -65,9 +65,8 @@ impl From<&Decoded> for Record {
 }
 
 /// One JSON object on one line.
-pub fn json_line(d: &Decoded) -> String {
-    // A Record holds only strings, integers and lists: serializing it cannot fail.
-    serde_json::to_string(&Record::from(d)).unwrap_or_default()
+pub fn json_line(d: &Decoded) -> serde_json::Result<String> {
+    serde_json::to_string(&Record::from(d))
 }
 
 /// What the 2.3.0 player's overlay shows for a code: the category's text, a line break,
@@ -203,7 +202,7 @@ mod tests {
     #[test]
     fn json_line_reads_back() {
         let d = decode(Code(0x2020_0194), Profile::Doc);
-        let back: Record = serde_json::from_str(&json_line(&d)).unwrap();
+        let back: Record = serde_json::from_str(&json_line(&d).unwrap()).unwrap();
         assert_eq!(back, Record::from(&d));
         assert_eq!(back.name.as_deref(), Some("networkErrHttpUrlNotFound"));
     }

@@ -12,7 +12,7 @@ use crate::catalog::{Catalog, Field};
 use crate::render::fold_ranges;
 
 /// The catalog as one JSON document (pretty-printed).
-pub fn json(catalog: &Catalog) -> String {
+pub fn json(catalog: &Catalog) -> serde_json::Result<String> {
     let doc = SpecJson {
         profile: catalog.profile().id(),
         title: catalog.title(),
@@ -45,8 +45,7 @@ pub fn json(catalog: &Catalog) -> String {
             })
             .collect(),
     };
-    // Only strings, integers, lists and maps: serializing cannot fail.
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    serde_json::to_string_pretty(&doc).map(|json| json + "\n")
 }
 
 #[derive(Serialize)]

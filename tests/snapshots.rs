@@ -67,7 +67,7 @@ fn whole_catalog() {
     for profile in Profile::ALL {
         snapshot(
             &format!("catalog-{}", profile.id()),
-            &spec::json(profile.catalog()),
+            &spec::json(profile.catalog()).unwrap(),
         );
     }
 }

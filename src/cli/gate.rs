@@ -1,17 +1,17 @@
 //! `check`, `report`, `vectors` and `check-table`: the conformance gate on the command line.
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Read};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use amperr::atomic::write_atomic;
 use amperr::gate::report::Report;
 use amperr::gate::table::check_table;
-use amperr::gate::{self, Corpus, FieldName, Xfail, vectors, xfail};
+use amperr::gate::{self, Corpus, FieldName, Xfail, corpus, vectors, xfail};
+use amperr::output::Destination;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
 
+use super::{CliError, Outcome};
 use crate::ProfileArg;
 
 /// The most random codes a corpus takes: each case costs memory, and the 2^32 codes must
@@ -153,27 +153,22 @@ fn shard(s: &str) -> Result<(u32, u32), String> {
     Ok((k, n))
 }
 
-/// A usage or input error: the message on stderr, exit 2.
-fn usage_error(message: impl std::fmt::Display) -> io::Result<ExitCode> {
-    eprintln!("amperr: {message}");
-    Ok(ExitCode::from(2))
-}
-
-pub fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
+pub fn run_check(args: CheckArgs) -> Outcome {
+    // Every path is checked before the run, so a bad one costs nothing.
+    let output = args.output.destination()?;
+    let baseline_to = args
+        .write_xfail
+        .as_deref()
+        .map(|path| Destination::check(path).map_err(CliError::usage))
+        .transpose()?;
     let whole = args.corpus.corpus();
     // Patterns are checked against the whole corpus, so a shard never calls one stale.
     let xfail = match &args.xfail {
-        Some(path) => match Xfail::load(path, &whole) {
-            Ok(xfail) => xfail,
-            Err(e) => return usage_error(e),
-        },
+        Some(path) => Xfail::load(path, &whole).map_err(CliError::usage)?,
         None => Xfail::default(),
     };
     let corpus = match args.shard {
-        Some((k, n)) => match whole.shard(k, n) {
-            Ok(corpus) => corpus,
-            Err(e) => return usage_error(e),
-        },
+        Some((k, n)) => whole.shard(k, n).map_err(CliError::usage)?,
         None => whole,
     };
     let options = gate::Options {
@@ -188,89 +183,90 @@ pub fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         progress.update(done)
     });
     progress.finish();
-    if let Some(path) = &args.write_xfail {
+    if let Some(destination) = baseline_to {
         let baseline = xfail::baseline(
             &corpus,
             &failures,
             "recorded as a baseline by --write-xfail: replace with the real reason",
         );
-        write_atomic(path, baseline.as_bytes())
-            .map_err(|e| with_path(e, "cannot write the baseline", path))?;
-        eprintln!(
-            "amperr: wrote {} failures as a baseline to {}",
-            failures.len(),
-            path.display()
-        );
+        destination
+            .write(baseline.as_bytes())
+            .map_err(|e| written(e, "the baseline", args.write_xfail.as_deref()))?;
+        eprintln!("amperr: wrote {} failures as a baseline", failures.len());
     }
-    emit(&report, &args.output, report.exit_code())
+    emit(&report, &args.output, output.as_ref(), report.exit_code())
 }
 
-pub fn run_report(args: ReportArgs) -> io::Result<ExitCode> {
-    let text = match read_input(&args.report) {
-        Ok(text) => text,
-        Err(e) => return usage_error(e),
-    };
-    let report: Report = match serde_json::from_str(&text) {
-        Ok(report) => report,
-        Err(e) => {
-            let path = args.report.display();
-            return usage_error(format!(
-                "{path} is not a JSON report of amperr check --format json: {e}"
-            ));
-        }
-    };
+pub fn run_report(args: ReportArgs) -> Outcome {
+    let output = args.output.destination()?;
+    let text = read_input(&args.report)?;
+    let report = Report::from_json(&text)
+        .map_err(|e| CliError::usage(format!("{}: {e}", args.report.display())))?;
     // A conversion: it succeeded, whatever the verdict it carries (`check` gave that).
-    emit(&report, &args.output, 0)
+    emit(&report, &args.output, output.as_ref(), 0)
 }
 
-pub fn run_vectors(args: VectorsArgs) -> io::Result<ExitCode> {
-    let mut out = io::stdout().lock();
-    out.write_all(vectors::json_lines(&args.corpus.corpus()).as_bytes())?;
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
+pub fn run_vectors(args: VectorsArgs) -> Outcome {
+    let profile = args.corpus.profile.profile;
+    let cases = corpus::cases(profile, args.corpus.random, args.corpus.seed);
+    let out = io::BufWriter::new(io::stdout().lock());
+    vectors::write_json_lines(cases, profile, out)?;
+    Ok(0)
 }
 
-pub fn run_check_table(args: CheckTableArgs) -> io::Result<ExitCode> {
-    let text = match read_input(&args.table) {
-        Ok(text) => text,
-        Err(e) => return usage_error(e),
-    };
-    let report = match check_table(&text, args.profile.profile) {
-        Ok(report) => report,
-        Err(e) => return usage_error(format!("{}: {e}", args.table.display())),
-    };
+pub fn run_check_table(args: CheckTableArgs) -> Outcome {
+    let text = read_input(&args.table)?;
+    let report = check_table(&text, args.profile.profile)
+        .map_err(|e| CliError::usage(format!("{}: {e}", args.table.display())))?;
     let rendered = match args.format {
         TableFormat::Text => report.text(),
-        TableFormat::Json => report.json(),
+        TableFormat::Json => report.json().map_err(io::Error::other)?,
     };
     super::print_with_status(&rendered, report.exit_code())
 }
 
+impl OutputArgs {
+    /// Where `--output` goes, checked now; `None` for stdout.
+    fn destination(&self) -> Result<Option<Destination>, CliError> {
+        self.output
+            .as_deref()
+            .map(|path| Destination::check(path).map_err(CliError::usage))
+            .transpose()
+    }
+}
+
 /// The report in the chosen format, to `--output` (then the text to stdout) or stdout,
 /// exiting with `status`.
-fn emit(report: &Report, output: &OutputArgs, status: u8) -> io::Result<ExitCode> {
+fn emit(
+    report: &Report,
+    output: &OutputArgs,
+    destination: Option<&Destination>,
+    status: u8,
+) -> Outcome {
     let rendered = match output.format {
         ReportFormat::Text => report.text(),
-        ReportFormat::Json => report.json(),
-        ReportFormat::Junit => report.junit(),
+        ReportFormat::Json => report.json().map_err(io::Error::other)?,
+        ReportFormat::Junit => report.junit().map_err(io::Error::other)?,
         ReportFormat::Html => report.html(),
     };
-    match &output.output {
-        Some(path) => {
-            write_atomic(path, rendered.as_bytes())
-                .map_err(|e| with_path(e, "cannot write the report", path))?;
+    match destination {
+        Some(destination) => {
+            destination
+                .write(rendered.as_bytes())
+                .map_err(|e| written(e, "the report", output.output.as_deref()))?;
             super::print_with_status(&report.text(), status)
         }
         None => super::print_with_status(&rendered, status),
     }
 }
 
-fn with_path(e: io::Error, what: &str, path: &Path) -> io::Error {
-    io::Error::new(e.kind(), format!("{what} to {}: {e}", path.display()))
+fn written(e: io::Error, what: &str, path: Option<&Path>) -> CliError {
+    let path = path.map_or(String::new(), |p| p.display().to_string());
+    CliError::usage(format!("cannot write {what} to {path}: {e}"))
 }
 
 /// A file (or `-`, stdin) as text, bounded.
-fn read_input(path: &Path) -> Result<String, String> {
+fn read_input(path: &Path) -> Result<String, CliError> {
     let mut text = String::new();
     let shown = path.display();
     let read = if path == Path::new("-") {
@@ -279,12 +275,13 @@ fn read_input(path: &Path) -> Result<String, String> {
             .take(MAX_INPUT + 1)
             .read_to_string(&mut text)
     } else {
-        let file = std::fs::File::open(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+        let file = std::fs::File::open(path)
+            .map_err(|e| CliError::usage(format!("cannot read {shown}: {e}")))?;
         file.take(MAX_INPUT + 1).read_to_string(&mut text)
     };
-    read.map_err(|e| format!("cannot read {shown}: {e}"))?;
+    read.map_err(|e| CliError::usage(format!("cannot read {shown}: {e}")))?;
     if text.len() as u64 > MAX_INPUT {
-        return Err(format!("{shown} is larger than 64 MiB"));
+        return Err(CliError::usage(format!("{shown} is larger than 64 MiB")));
     }
     Ok(text)
 }

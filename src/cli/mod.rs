@@ -1,21 +1,82 @@
-//! The subcommands, one module per part of the library they shell over.
+//! The subcommands, one module per part of the library they shell over, and the one
+//! place that turns how a command ended into an exit status.
+//!
+//! | exit | meaning |
+//! |---|---|
+//! | 0 | success; conformant |
+//! | 1 | not conformant; a `scan --fail-on` kind occurred |
+//! | 2 | bad usage or bad input, with the reason on stderr |
+//! | 3 | the decoder could not be started, or never answered a case |
+//! | 128 + n | amperr was stopped by signal n (130 SIGINT, 143 SIGTERM, 129 SIGHUP) |
 
 use std::io::{self, Write};
 use std::process::ExitCode;
+
+use amperr::escape::{Lines, untrusted};
 
 pub mod gate;
 pub mod oracle;
 pub mod scan;
 
+/// How a command failed to do its work.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad arguments or bad input: exit 2, with the reason.
+    #[error("{0}")]
+    Usage(String),
+    /// Reading or writing failed: exit 2, with the reason.
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+impl CliError {
+    pub fn usage(message: impl std::fmt::Display) -> CliError {
+        CliError::Usage(message.to_string())
+    }
+}
+
+/// A command's exit status on success (its verdict), or how it failed.
+pub type Outcome = Result<u8, CliError>;
+
+/// The exit status of a command that ended with `outcome`; the reason of a failure goes
+/// to stderr, escaped (it may quote a file or a report).
+pub fn exit(outcome: Outcome) -> ExitCode {
+    match outcome {
+        Ok(status) => ExitCode::from(status),
+        // The reader went away (`amperr ... | head`): nothing more to say.
+        Err(CliError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("amperr: {}", untrusted(&e.to_string(), Lines::Escape));
+            ExitCode::from(2)
+        }
+    }
+}
+
 /// Prints a rendered report and exits with `status`: a reader that went away
 /// (`amperr ... | head`) does not turn a verdict into success.
-pub fn print_with_status(rendered: &str, status: u8) -> io::Result<ExitCode> {
+pub fn print_with_status(rendered: &str, status: u8) -> Outcome {
     let mut out = io::stdout().lock();
     match out
         .write_all(rendered.as_bytes())
         .and_then(|()| out.flush())
     {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e),
-        _ => Ok(ExitCode::from(status)),
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(status),
     }
+}
+
+/// On SIGINT, SIGTERM or SIGHUP: kill and reap every decoder, remove a half-written
+/// report, and exit 128 + the signal. (A SIGKILL cannot be caught; the decoders' parent-
+/// death signal covers it.)
+pub fn stop_cleanly_on_signals() -> io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            amperr::gate::process::terminate_all();
+            amperr::output::remove_pending();
+            std::process::exit(128 + signal);
+        }
+    });
+    Ok(())
 }

@@ -1,12 +1,12 @@
 //! `decode`, `spec` and `compose`: the oracle on the command line.
 
 use std::io::{self, BufWriter, Write};
-use std::process::ExitCode;
 
 use amperr::lines::{BoundedLines, Line};
 use amperr::{Code, Decoded, Profile, decode, parse_code, render, spec};
 use clap::{Args, ValueEnum};
 
+use super::{CliError, Outcome};
 use crate::ProfileArg;
 
 /// The longest stdin line read as a code; a longer one is refused, not buffered.
@@ -95,7 +95,10 @@ impl<W: Write> Printer<W> {
     fn print(&mut self, code: Code) -> io::Result<()> {
         let decoded: Decoded = decode(code, self.profile);
         match self.format {
-            DecodeFormat::Json => writeln!(self.out, "{}", render::json_line(&decoded))?,
+            DecodeFormat::Json => {
+                let line = render::json_line(&decoded).map_err(io::Error::other)?;
+                writeln!(self.out, "{line}")?
+            }
             DecodeFormat::Text => {
                 if self.printed > 0 {
                     writeln!(self.out)?;
@@ -108,7 +111,7 @@ impl<W: Write> Printer<W> {
     }
 }
 
-pub fn run_decode(args: DecodeArgs) -> io::Result<ExitCode> {
+pub fn run_decode(args: DecodeArgs) -> Outcome {
     let mut printer = Printer {
         out: BufWriter::new(io::stdout().lock()),
         format: args.format,
@@ -123,11 +126,8 @@ pub fn run_decode(args: DecodeArgs) -> io::Result<ExitCode> {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
         other => other?,
     }
-    Ok(if failed {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
-    })
+    // A bad input is a usage error (2), reported as it came; the good ones were decoded.
+    Ok(if failed { 2 } else { 0 })
 }
 
 /// Decodes the arguments, or stdin's lines when there are none; sets `failed` on a bad one.
@@ -166,20 +166,20 @@ fn decode_all<W: Write>(
     Ok(())
 }
 
-pub fn run_spec(args: SpecArgs) -> io::Result<ExitCode> {
+pub fn run_spec(args: SpecArgs) -> Outcome {
     let catalog = args.profile.profile.catalog();
     let text = match args.format {
-        SpecFormat::Json => spec::json(catalog),
+        SpecFormat::Json => spec::json(catalog).map_err(io::Error::other)?,
         SpecFormat::Markdown => spec::markdown(catalog),
         SpecFormat::Csv => spec::csv(catalog),
     };
     let mut out = io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(0)
 }
 
-pub fn run_compose(args: ComposeArgs) -> io::Result<ExitCode> {
+pub fn run_compose(args: ComposeArgs) -> Outcome {
     let profile = args.profile.profile;
     let composed = area_of(&args.area, profile).and_then(|area| {
         match (&args.name, args.category.zip(args.detail)) {
@@ -193,13 +193,7 @@ pub fn run_compose(args: ComposeArgs) -> io::Result<ExitCode> {
             (None, None) => Err("give --name, or --category and --detail".to_string()),
         }
     });
-    let code = match composed {
-        Ok(code) => code,
-        Err(message) => {
-            eprintln!("amperr: {message}");
-            return Ok(ExitCode::from(2));
-        }
-    };
+    let code = composed.map_err(CliError::Usage)?;
     let mut printer = Printer {
         out: io::stdout().lock(),
         format: args.format,
@@ -207,7 +201,7 @@ pub fn run_compose(args: ComposeArgs) -> io::Result<ExitCode> {
         printed: 0,
     };
     printer.print(code)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(0)
 }
 
 /// An area as a number (0..=15) or as a name of the profile, in any letter case.

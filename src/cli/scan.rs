@@ -3,12 +3,12 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use amperr::scan::{FailOn, Scan};
 use clap::{Args, ValueEnum};
 use flate2::read::MultiGzDecoder;
 
+use super::Outcome;
 use crate::ProfileArg;
 
 #[derive(Args)]
@@ -63,7 +63,7 @@ fn open(reader: impl Read + 'static) -> io::Result<Box<dyn Read>> {
     })
 }
 
-pub fn run_scan(args: ScanArgs) -> io::Result<ExitCode> {
+pub fn run_scan(args: ScanArgs) -> Outcome {
     let mut scan = Scan::new();
     let mut errors = Vec::new();
     let stdin_only = [PathBuf::from("-")];

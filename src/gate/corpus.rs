@@ -15,7 +15,7 @@ use std::collections::HashSet;
 use crate::catalog::{Field, Profile};
 use crate::code::Code;
 use crate::decode::{Class, decode};
-use crate::gate::protocol::FieldName;
+use crate::gate::field::{FieldMap, FieldName};
 
 /// The corpus generator's version: a change to what cases are generated bumps it.
 pub const VERSION: u32 = 1;
@@ -62,44 +62,34 @@ impl Expected {
     pub fn to_json(self) -> String {
         match self {
             Expected::Int(n) => n.to_string(),
-            // A &str always serializes.
-            Expected::Text(text) => serde_json::to_string(text).unwrap_or_default(),
+            Expected::Text(text) => serde_json::Value::from(text).to_string(),
             Expected::Null => "null".to_string(),
             Expected::ImplementationDefined => "(implementation-defined)".to_string(),
         }
     }
 }
 
-/// One case: a code and what the oracle expects of each field.
-#[derive(Clone, Debug)]
+/// One case: where it comes from and its code. What the oracle expects of it is
+/// computed when it is judged ([`Case::expect`]), so a corpus of millions of cases stays
+/// small.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Case {
     pub origin: Origin,
     pub code: Code,
+}
+
+/// What the oracle expects of a case under a profile.
+#[derive(Clone, Copy, Debug)]
+pub struct Expectation {
     pub class: Class,
-    /// Indexed by [`FieldName`] as usize.
-    pub expected: [Expected; 7],
+    pub fields: FieldMap<Expected>,
     /// Other names of the value that are accepted for `name`.
     pub aliases: &'static [String],
 }
 
 impl Case {
-    pub fn new(origin: Origin, code: Code, profile: Profile) -> Case {
-        let d = decode(code, profile);
-        let mut expected = [Expected::Null; 7];
-        expected[FieldName::Area as usize] = Expected::Int(code.area().into());
-        expected[FieldName::Category as usize] = Expected::Int(code.category().into());
-        expected[FieldName::Detail as usize] = Expected::Int(code.detail());
-        expected[FieldName::Name as usize] = d.name().map_or(Expected::Null, Expected::Text);
-        expected[FieldName::Message as usize] = Expected::from_field(d.message());
-        expected[FieldName::AreaName as usize] = Expected::from_field(d.area_name());
-        expected[FieldName::CategoryName as usize] = Expected::from_field(d.category_name());
-        Case {
-            origin,
-            code,
-            class: d.class(),
-            expected,
-            aliases: d.aliases(),
-        }
+    pub fn new(origin: Origin, code: Code) -> Case {
+        Case { origin, code }
     }
 
     /// The stable id, e.g. `documented/0x20200194`.
@@ -107,8 +97,29 @@ impl Case {
         format!("{}/{}", self.origin.id(), self.code)
     }
 
-    pub fn expected(&self, field: FieldName) -> Expected {
-        self.expected[field as usize]
+    /// What the oracle expects of each field under `profile`.
+    pub fn expect(&self, profile: Profile) -> Expectation {
+        let code = self.code;
+        let d = decode(code, profile);
+        let fields = FieldMap::from_fn(|field| match field {
+            FieldName::Area => Expected::Int(code.area().into()),
+            FieldName::Category => Expected::Int(code.category().into()),
+            FieldName::Detail => Expected::Int(code.detail()),
+            FieldName::Name => d.name().map_or(Expected::Null, Expected::Text),
+            FieldName::Message => Expected::from_field(d.message()),
+            FieldName::AreaName => Expected::from_field(d.area_name()),
+            FieldName::CategoryName => Expected::from_field(d.category_name()),
+        });
+        Expectation {
+            class: d.class(),
+            fields,
+            aliases: d.aliases(),
+        }
+    }
+
+    /// The class of the code under `profile`.
+    pub fn class(&self, profile: Profile) -> Class {
+        decode(self.code, profile).class()
     }
 }
 
@@ -126,49 +137,12 @@ pub struct Corpus {
 impl Corpus {
     /// Generates the corpus of a profile, with `random` extra codes drawn from `seed`.
     pub fn generate(profile: Profile, random: u32, seed: u64) -> Corpus {
-        let mut seen = HashSet::new();
-        let mut cases = Vec::new();
-        // Adds a code not yet in the corpus; says whether it did.
-        let mut add = |origin, code: Code| {
-            let new = seen.insert(code.0);
-            if new {
-                cases.push(Case::new(origin, code, profile));
-            }
-            new
-        };
-        let catalog = profile.catalog();
-        for entry in catalog.entries() {
-            for area in 0..=Code::AREA_MAX {
-                add(
-                    Origin::Documented,
-                    Code(u32::from(area) << Code::AREA_SHIFT | entry.value),
-                );
-            }
-        }
-        for area in 0..=Code::AREA_MAX {
-            for category in 0..=u8::MAX {
-                for detail in boundary_details(profile, category) {
-                    add(
-                        Origin::Boundary,
-                        Code::compose(area, category, detail).unwrap_or(Code(0)),
-                    );
-                }
-            }
-        }
-        let mut rng = SplitMix64(seed);
-        let mut drawn = 0;
-        while drawn < random {
-            // A random code already in the corpus is drawn again, so N random cases are new.
-            if add(Origin::Random, Code(rng.next_u32())) {
-                drawn += 1;
-            }
-        }
         Corpus {
             profile,
             random,
             seed,
             shard: None,
-            cases,
+            cases: cases(profile, random, seed).collect(),
         }
     }
 
@@ -179,7 +153,7 @@ impl Corpus {
             random: 0,
             seed: 0,
             shard: None,
-            cases: vec![Case::new(Origin::Random, Code(code), profile)],
+            cases: vec![Case::new(Origin::Random, Code(code))],
         }
     }
 
@@ -208,6 +182,49 @@ impl Corpus {
 pub struct ShardError {
     pub k: u32,
     pub n: u32,
+}
+
+/// The cases of [`Corpus::generate`], one at a time: the documented and boundary cases
+/// (about 20,900), then the random ones drawn as they are asked for, so that millions of
+/// them can be written out without being held.
+pub fn cases(profile: Profile, random: u32, seed: u64) -> impl Iterator<Item = Case> {
+    let mut seen = HashSet::new();
+    let catalog = profile.catalog();
+    let documented = catalog.entries().iter().flat_map(|entry| {
+        (0..=Code::AREA_MAX).map(move |area| {
+            let code = Code(u32::from(area) << Code::AREA_SHIFT | entry.value);
+            Case::new(Origin::Documented, code)
+        })
+    });
+    let boundary = (0..=Code::AREA_MAX).flat_map(move |area| {
+        (0..=u8::MAX).flat_map(move |category| {
+            boundary_details(profile, category)
+                .into_iter()
+                .map(move |detail| {
+                    let code = Code::compose(area, category, detail).unwrap_or(Code(0));
+                    Case::new(Origin::Boundary, code)
+                })
+        })
+    });
+    // Each code appears once, in the first group that has it.
+    let fixed: Vec<Case> = documented
+        .chain(boundary)
+        .filter(|case| seen.insert(case.code.0))
+        .collect();
+    let mut rng = SplitMix64(seed);
+    let mut left = random;
+    let drawn = std::iter::from_fn(move || {
+        while left > 0 {
+            // A code already in the corpus is drawn again, so N random cases are new.
+            let code = rng.next_u32();
+            if seen.insert(code) {
+                left -= 1;
+                return Some(Case::new(Origin::Random, Code(code)));
+            }
+        }
+        None
+    });
+    fixed.into_iter().chain(drawn)
 }
 
 /// 0, 1, each named detail of the category, 0x7FFFF, 0x80000, 0xFFFFF.
@@ -313,22 +330,22 @@ mod tests {
 
     #[test]
     fn silent_fields_are_implementation_defined() {
-        let case = Case::new(Origin::Boundary, Code(0x7070_0000), Profile::Doc);
+        let case = Case::new(Origin::Boundary, Code(0x7070_0000)).expect(Profile::Doc);
         for field in [
             FieldName::Message,
             FieldName::AreaName,
             FieldName::CategoryName,
         ] {
-            assert_eq!(case.expected(field), Expected::ImplementationDefined);
+            assert_eq!(case.fields[field], Expected::ImplementationDefined);
         }
-        assert_eq!(case.expected(FieldName::Name), Expected::Null);
-        let case = Case::new(Origin::Boundary, Code(0x2000_0000), Profile::Amp230);
+        assert_eq!(case.fields[FieldName::Name], Expected::Null);
+        let case = Case::new(Origin::Boundary, Code(0x2000_0000)).expect(Profile::Amp230);
         assert_eq!(
-            case.expected(FieldName::Message),
+            case.fields[FieldName::Message],
             Expected::ImplementationDefined
         );
         assert_eq!(
-            case.expected(FieldName::CategoryName),
+            case.fields[FieldName::CategoryName],
             Expected::Text("MEDIA_ERR_CUSTOM")
         );
     }

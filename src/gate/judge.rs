@@ -6,8 +6,8 @@
 
 use serde_json::value::RawValue;
 
-use crate::gate::corpus::{Case, Expected};
-use crate::gate::protocol::FieldName;
+use crate::gate::corpus::{Expectation, Expected};
+use crate::gate::field::{FieldMap, FieldName};
 
 /// The verdict on one field of one answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,15 +24,18 @@ pub enum Verdict<'a> {
 }
 
 /// Judges each field of an answer.
-pub fn judge<'a>(case: &Case, fields: &[Option<&'a RawValue>; 7]) -> [Verdict<'a>; 7] {
-    FieldName::ALL.map(|field| match fields[field as usize] {
+pub fn judge<'a>(
+    case: &Expectation,
+    fields: &FieldMap<Option<&'a RawValue>>,
+) -> FieldMap<Verdict<'a>> {
+    FieldMap::from_fn(|field| match fields[field] {
         None => Verdict::NotSent,
         Some(raw) => judge_field(case, field, raw.get()),
     })
 }
 
-fn judge_field<'a>(case: &Case, field: FieldName, got: &'a str) -> Verdict<'a> {
-    let expected = case.expected(field);
+fn judge_field<'a>(case: &Expectation, field: FieldName, got: &'a str) -> Verdict<'a> {
+    let expected = case.fields[field];
     if expected == Expected::ImplementationDefined {
         return Verdict::ImplementationDefined(got);
     }
@@ -78,29 +81,26 @@ mod tests {
     use super::*;
     use crate::catalog::Profile;
     use crate::code::Code;
-    use crate::gate::corpus::Origin;
+    use crate::gate::corpus::{Case, Origin};
     use crate::gate::protocol::{Response, parse_response};
 
-    fn verdicts(code: u32, profile: Profile, line: &str) -> Vec<String> {
-        let case = Case::new(Origin::Documented, Code(code), profile);
+    fn verdicts(code: u32, profile: Profile, line: &str) -> FieldMap<String> {
+        let case = Case::new(Origin::Documented, Code(code)).expect(profile);
         let Ok(Response::Answer { fields, .. }) = parse_response(line) else {
             panic!("{line}")
         };
-        judge(&case, &fields)
-            .iter()
-            .map(|v| format!("{v:?}"))
-            .collect()
+        judge(&case, &fields).map(|_, v| format!("{v:?}"))
     }
 
     #[test]
     fn exact_escaped_and_wrong_values() {
         let line = r#"{"code":538968468,"area":2,"category":2.0,"name":"network\u0045rrHttpUrlNotFound","message":"nope"}"#;
         let v = verdicts(0x2020_0194, Profile::Doc, line);
-        assert_eq!(v[FieldName::Area as usize], "Pass");
-        assert_eq!(v[FieldName::Category as usize], "Mismatch(\"2.0\")");
-        assert_eq!(v[FieldName::Detail as usize], "NotSent");
-        assert_eq!(v[FieldName::Name as usize], "Pass");
-        assert_eq!(v[FieldName::Message as usize], "Mismatch(\"\\\"nope\\\"\")");
+        assert_eq!(v[FieldName::Area], "Pass");
+        assert_eq!(v[FieldName::Category], "Mismatch(\"2.0\")");
+        assert_eq!(v[FieldName::Detail], "NotSent");
+        assert_eq!(v[FieldName::Name], "Pass");
+        assert_eq!(v[FieldName::Message], "Mismatch(\"\\\"nope\\\"\")");
     }
 
     #[test]
@@ -110,20 +110,20 @@ mod tests {
             Profile::Amp230,
             r#"{"code":2097151,"name":"abortedErrEnd"}"#,
         );
-        assert_eq!(v[FieldName::Name as usize], "Alias(\"abortedErrEnd\")");
+        assert_eq!(v[FieldName::Name], "Alias(\"abortedErrEnd\")");
         let v = verdicts(
             0x001F_FFFF,
             Profile::Amp230,
             r#"{"code":2097151,"name":null}"#,
         );
-        assert_eq!(v[FieldName::Name as usize], "Pass");
+        assert_eq!(v[FieldName::Name], "Pass");
         let v = verdicts(
             0x001F_FFFF,
             Profile::Doc,
             r#"{"code":2097151,"name":"abortedErrEnd"}"#,
         );
         assert!(
-            v[FieldName::Name as usize].starts_with("Mismatch"),
+            v[FieldName::Name].starts_with("Mismatch"),
             "doc has no aliases"
         );
     }
@@ -135,12 +135,9 @@ mod tests {
             Profile::Doc,
             r#"{"code":1886388224,"message":42,"area_name":"Mine"}"#,
         );
+        assert_eq!(v[FieldName::Message], "ImplementationDefined(\"42\")");
         assert_eq!(
-            v[FieldName::Message as usize],
-            "ImplementationDefined(\"42\")"
-        );
-        assert_eq!(
-            v[FieldName::AreaName as usize],
+            v[FieldName::AreaName],
             "ImplementationDefined(\"\\\"Mine\\\"\")"
         );
     }

@@ -20,55 +20,7 @@ pub const VERSION: u32 = 1;
 /// The longest response line accepted, in bytes.
 pub const MAX_LINE: usize = 64 * 1024;
 
-/// A checked field of a response.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum FieldName {
-    Area,
-    Category,
-    Detail,
-    Name,
-    Message,
-    AreaName,
-    CategoryName,
-}
-
-impl FieldName {
-    pub const ALL: [FieldName; 7] = [
-        FieldName::Area,
-        FieldName::Category,
-        FieldName::Detail,
-        FieldName::Name,
-        FieldName::Message,
-        FieldName::AreaName,
-        FieldName::CategoryName,
-    ];
-
-    /// The field's JSON key.
-    pub fn key(self) -> &'static str {
-        match self {
-            FieldName::Area => "area",
-            FieldName::Category => "category",
-            FieldName::Detail => "detail",
-            FieldName::Name => "name",
-            FieldName::Message => "message",
-            FieldName::AreaName => "area_name",
-            FieldName::CategoryName => "category_name",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<FieldName> {
-        FieldName::ALL.into_iter().find(|f| f.key() == key)
-    }
-}
-
-impl fmt::Display for FieldName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
-    }
-}
+pub use crate::gate::field::{FieldMap, FieldName};
 
 /// The request line for a code, without its newline.
 pub fn request(code: u32) -> String {
@@ -81,7 +33,7 @@ pub enum Response<'a> {
     /// An answer: the raw JSON of each checked field the decoder sent.
     Answer {
         code: u32,
-        fields: [Option<&'a RawValue>; 7],
+        fields: FieldMap<Option<&'a RawValue>>,
     },
     /// `{"code": N, "error": "..."}`: the decoder refuses this case.
     Refusal { code: u32, error: String },
@@ -114,17 +66,81 @@ pub enum ProtocolError {
     TooLong,
     #[error("not UTF-8")]
     NotUtf8,
+    #[error("has the key {0:?} twice: a JSON object names each key once")]
+    DuplicateKey(String),
+    #[error(
+        "starts with a byte-order mark (U+FEFF): write each answer as plain UTF-8 JSON, without one"
+    )]
+    ByteOrderMark,
+    #[error("{0} more line(s) after the answer to the last request: one line per request")]
+    ExtraLines(usize),
+    #[error("answers the request ({0}) again: one answer per request")]
+    AnsweredTwice(u32),
+    #[error(
+        "the output ended without an answer to this request, and the decoder exited with status 0"
+    )]
+    Unanswered,
+}
+
+impl ProtocolError {
+    /// What kind of error it is, the same in every run: failures are grouped by it.
+    pub fn key(&self) -> &'static str {
+        match self {
+            ProtocolError::NotJson(_) => "not JSON",
+            ProtocolError::MissingCode | ProtocolError::BadCode(_) => "bad code",
+            ProtocolError::WrongEcho { .. } => "wrong echo",
+            ProtocolError::Repeated { .. } | ProtocolError::AnsweredTwice(_) => "repeated answer",
+            ProtocolError::TooLong => "too long",
+            ProtocolError::NotUtf8 => "not UTF-8",
+            ProtocolError::DuplicateKey(_) => "duplicate key",
+            ProtocolError::ByteOrderMark => "byte-order mark",
+            ProtocolError::ExtraLines(_) => "extra lines",
+            ProtocolError::Unanswered => "unanswered",
+        }
+    }
+
+    /// What the decoder does, to follow "the decoder ...".
+    pub fn verb(&self) -> &'static str {
+        match self {
+            ProtocolError::NotJson(_) => "sends a line that is not a JSON object",
+            ProtocolError::MissingCode | ProtocolError::BadCode(_) => {
+                "sends an answer without a valid code"
+            }
+            ProtocolError::WrongEcho { .. } => "answers out of step",
+            ProtocolError::Repeated { .. } | ProtocolError::AnsweredTwice(_) => {
+                "answers a request again"
+            }
+            ProtocolError::TooLong => "sends a line longer than 65536 bytes",
+            ProtocolError::NotUtf8 => "sends a line that is not UTF-8",
+            ProtocolError::DuplicateKey(_) => "sends an answer with a key twice",
+            ProtocolError::ByteOrderMark => "starts an answer with a byte-order mark",
+            ProtocolError::ExtraLines(_) => "sends more lines than requests",
+            ProtocolError::Unanswered => "ends its output without answering",
+        }
+    }
 }
 
 /// Parses one response line (without its newline).
 pub fn parse_response(line: &str) -> Result<Response<'_>, ProtocolError> {
-    let wire: Wire<'_> =
-        serde_json::from_str(line).map_err(|e| ProtocolError::NotJson(e.to_string()))?;
+    if line.starts_with('\u{feff}') {
+        return Err(ProtocolError::ByteOrderMark);
+    }
+    let wire: Wire<'_> = serde_json::from_str(line).map_err(|e| {
+        let message = e.to_string();
+        match message.strip_prefix(DUPLICATE) {
+            Some(rest) => {
+                let key = rest.split(" at line ").next().unwrap_or(rest);
+                ProtocolError::DuplicateKey(key.to_string())
+            }
+            None => ProtocolError::NotJson(message),
+        }
+    })?;
     let raw_code = wire.code.ok_or(ProtocolError::MissingCode)?;
-    let code = raw_code
-        .get()
-        .parse::<u32>()
-        .map_err(|_| ProtocolError::BadCode(shorten(raw_code.get())))?;
+    let code = raw_code.get().parse::<u32>().map_err(|_| {
+        ProtocolError::BadCode(
+            crate::escape::cut(raw_code.get(), crate::escape::SHOWN).into_owned(),
+        )
+    })?;
     match wire.error.filter(|e| e.get() != "null") {
         Some(error) => Ok(Response::Refusal {
             code,
@@ -137,55 +153,21 @@ pub fn parse_response(line: &str) -> Result<Response<'_>, ProtocolError> {
     }
 }
 
-/// A refusal's message: its string, or its raw JSON if it is not a string.
+/// A refusal's message: its string, or its raw JSON if it is not a string; cut to a
+/// bound, not yet escaped for display.
 fn refusal_text(raw: &RawValue) -> String {
-    serde_json::from_str::<String>(raw.get()).unwrap_or_else(|_| shorten(raw.get()))
+    let text = serde_json::from_str::<String>(raw.get()).unwrap_or_else(|_| raw.get().to_string());
+    crate::escape::cut(&text, crate::escape::SHOWN).into_owned()
 }
 
-/// Cuts a decoder's text for a report line, with control characters escaped.
-pub fn shorten(text: &str) -> String {
-    shorten_cow(text).into_owned()
-}
-
-/// [`shorten`], borrowing when the text is short and plain already.
-pub fn shorten_cow(text: &str) -> std::borrow::Cow<'_, str> {
-    const SHOWN: usize = 120;
-    let cut = match text.char_indices().nth(SHOWN) {
-        None => text,
-        Some((end, _)) => &text[..end],
-    };
-    if cut.len() == text.len() && !text.chars().any(char::is_control) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut shown = escape_controls(cut, false);
-    if cut.len() < text.len() {
-        shown.push('…');
-    }
-    std::borrow::Cow::Owned(shown)
-}
-
-/// Text from a decoder with its control characters escaped (`\n`, `\u{1b}`), so that it
-/// cannot forge report lines or drive a terminal; `keep_lines` keeps newlines and tabs.
-pub fn escape_controls(text: &str, keep_lines: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' | '\t' if keep_lines => out.push(c),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// How the wire reader says a key came twice (serde errors carry only text).
+const DUPLICATE: &str = "duplicate key: ";
 
 /// The wire shape: the raw JSON of each key the gate knows; every other key is skipped.
 struct Wire<'a> {
     code: Option<&'a RawValue>,
     error: Option<&'a RawValue>,
-    fields: [Option<&'a RawValue>; 7],
+    fields: FieldMap<Option<&'a RawValue>>,
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for Wire<'a> {
@@ -207,18 +189,23 @@ impl<'de: 'a, 'a> Visitor<'de> for WireVisitor<'a> {
         let mut wire = Wire {
             code: None,
             error: None,
-            fields: [None; 7],
+            fields: FieldMap::default(),
         };
         while let Some(key) = map.next_key::<Key>()? {
-            let slot = match key {
-                Key::Code => &mut wire.code,
-                Key::Error => &mut wire.error,
-                Key::Field(field) => &mut wire.fields[field as usize],
+            let (slot, name) = match key {
+                Key::Code => (&mut wire.code, "code"),
+                Key::Error => (&mut wire.error, "error"),
+                Key::Field(field) => (&mut wire.fields[field], field.key()),
                 Key::Other => {
                     map.next_value::<IgnoredAny>()?;
                     continue;
                 }
             };
+            if slot.is_some() {
+                // A repeated key would let the last value hide the first: `{"code": X,
+                // "code": Y}` must not pass as an echo of Y.
+                return Err(de::Error::custom(format_args!("{DUPLICATE}{name}")));
+            }
             *slot = Some(map.next_value::<&'de RawValue>()?);
         }
         Ok(wire)
@@ -263,7 +250,7 @@ mod tests {
 
     fn field<'a>(r: &Response<'a>, name: FieldName) -> Option<&'a str> {
         match r {
-            Response::Answer { fields, .. } => fields[name as usize].map(RawValue::get),
+            Response::Answer { fields, .. } => fields[name].map(RawValue::get),
             Response::Refusal { .. } => None,
         }
     }
@@ -310,14 +297,32 @@ mod tests {
     }
 
     #[test]
-    fn report_text_escapes_control_characters() {
-        assert_eq!(shorten("a\nb\x1b[2J"), "a\\nb\\u{1b}[2J");
-        assert_eq!(escape_controls("one\ntwo\r", true), "one\ntwo\\r");
-        assert!(matches!(
-            shorten_cow("plain"),
-            std::borrow::Cow::Borrowed(_)
-        ));
-        assert_eq!(shorten(&"é".repeat(200)).chars().count(), 121);
+    fn a_key_twice_is_refused_and_named() {
+        let err = |line| parse_response(line).unwrap_err();
+        assert_eq!(
+            err(r#"{"code": 1, "code": 2}"#),
+            ProtocolError::DuplicateKey("code".to_string())
+        );
+        assert_eq!(
+            err(r#"{"code": 1, "category": 3, "\u0063ategory": 2}"#),
+            ProtocolError::DuplicateKey("category".to_string())
+        );
+        // Keys the gate does not read may repeat: it never looks at them.
+        assert!(parse_response(r#"{"code": 1, "x": 1, "x": 2}"#).is_ok());
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_named() {
+        let line = "\u{feff}{\"code\": 1}";
+        assert_eq!(
+            parse_response(line).unwrap_err(),
+            ProtocolError::ByteOrderMark
+        );
+        assert!(
+            ProtocolError::ByteOrderMark
+                .to_string()
+                .contains("byte-order mark")
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::catalog::Profile;
+use crate::escape::{Lines, untrusted};
 use crate::gate::report::Conclusion;
 
 /// A wrong value: the table's (as JSON) and the profile's.
@@ -124,13 +125,14 @@ impl TableReport {
         self.conclusion.exit_code()
     }
 
-    pub fn json(&self) -> String {
-        // Strings, numbers and lists only: serializing cannot fail.
-        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    pub fn json(&self) -> serde_json::Result<String> {
+        serde_json::to_string_pretty(self).map(|json| json + "\n")
     }
 
-    /// The report for people.
+    /// The report for people. Names and values from the table are escaped: a dump is
+    /// untrusted text.
     pub fn text(&self) -> String {
+        let shown = |text: &str| untrusted(text, Lines::Escape).into_owned();
         let mut out = String::new();
         let verdict = match self.conclusion {
             Conclusion::Conformant => "CONFORMANT",
@@ -151,17 +153,20 @@ impl TableReport {
         for (name, value) in &self.unknown {
             let value = value
                 .parse::<u32>()
-                .map_or(value.clone(), |v| format!("{v:#09X}"));
+                .map_or_else(|_| shown(value), |v| format!("{v:#09X}"));
             let _ = writeln!(
                 out,
-                "  unknown      {name} = {value} (in the table, not in the profile)"
+                "  unknown      {} = {value} (in the table, not in the profile)",
+                shown(name)
             );
         }
         for w in &self.wrong_values {
             let _ = writeln!(
                 out,
                 "  wrong value  {} = {} (the profile says {:#09X})",
-                w.name, w.got, w.expected
+                w.name,
+                shown(&w.got),
+                w.expected
             );
         }
         for e in &self.extra_names {
@@ -174,7 +179,7 @@ impl TableReport {
                 out,
                 "  extra names  {:#09X} is {} in the table; the profile has {profile}",
                 e.value,
-                e.in_table.join(", ")
+                shown(&e.in_table.join(", "))
             );
         }
         out
@@ -208,6 +213,17 @@ mod tests {
             ["abortedErrStart", "abortedErrUnknown"]
         );
         assert_eq!(r.extra_names[0].in_profile, ["abortedErrUnknown"]);
+    }
+
+    #[test]
+    fn names_from_the_table_cannot_drive_the_terminal() {
+        let dump = r#"{"x\u001b[2J\u202e": "\u001b]0;title\u0007"}"#;
+        let text = check_table(dump, Profile::Doc).unwrap().text();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+            "{text:?}"
+        );
+        assert!(text.contains("x\\u{1b}[2J\\u{202e}"), "{text}");
     }
 
     #[test]

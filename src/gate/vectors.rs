@@ -9,9 +9,12 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use std::io::{self, Write};
+
+use crate::catalog::Profile;
 use crate::decode::{Class, decode};
-use crate::gate::corpus::{Case, Corpus, Expected};
-use crate::gate::protocol::FieldName;
+use crate::gate::corpus::{Case, Expectation, Expected};
+use crate::gate::field::FieldName;
 
 #[derive(Serialize)]
 struct Vector<'a> {
@@ -26,54 +29,55 @@ struct Vector<'a> {
     comment: String,
 }
 
-/// One JSON line (with its newline) per case of the corpus.
-pub fn json_lines(corpus: &Corpus) -> String {
-    let mut out = String::new();
-    for case in &corpus.cases {
-        let vector = vector(corpus, case);
-        // Strings, integers and lists only: serializing cannot fail.
-        out.push_str(&serde_json::to_string(&vector).unwrap_or_default());
-        out.push('\n');
+/// Writes one JSON line per case, as the cases come: memory stays small however many.
+pub fn write_json_lines(
+    cases: impl IntoIterator<Item = Case>,
+    profile: Profile,
+    mut out: impl Write,
+) -> io::Result<()> {
+    for case in cases {
+        let expected = case.expect(profile);
+        serde_json::to_writer(&mut out, &vector(profile, &case, &expected))?;
+        out.write_all(b"\n")?;
     }
-    out
+    out.flush()
 }
 
-fn vector<'a>(corpus: &Corpus, case: &'a Case) -> Vector<'a> {
-    let mut expected = BTreeMap::new();
-    for field in FieldName::ALL {
-        let value = match case.expected(field) {
-            Expected::Int(n) => serde_json::Value::from(n),
-            Expected::Text(text) => serde_json::Value::from(text),
+fn vector<'a>(profile: Profile, case: &Case, expected: &'a Expectation) -> Vector<'a> {
+    let fields = expected.fields.iter().filter_map(|(field, e)| {
+        let value = match e {
+            Expected::Int(n) => serde_json::Value::from(*n),
+            Expected::Text(text) => serde_json::Value::from(*text),
             Expected::Null => serde_json::Value::Null,
-            Expected::ImplementationDefined => continue,
+            Expected::ImplementationDefined => return None,
         };
-        expected.insert(field.key(), value);
-    }
+        Some((field.key(), value))
+    });
     // In the order `amperr decode --format json` lists them.
-    let silent = decode(case.code, corpus.profile)
+    let silent = decode(case.code, profile)
         .implementation_defined()
         .collect();
     Vector {
         id: case.id(),
         code: case.code.0,
-        profile: corpus.profile.id(),
+        profile: profile.id(),
         corpus_version: crate::gate::corpus::VERSION,
-        class: case.class,
-        expected,
+        class: expected.class,
+        expected: fields.collect(),
         implementation_defined: silent,
-        accepted_names: case.aliases,
-        comment: comment(case),
+        accepted_names: expected.aliases,
+        comment: comment(case, expected),
     }
 }
 
-fn comment(case: &Case) -> String {
-    let text = |field| match case.expected(field) {
+fn comment(case: &Case, expected: &Expectation) -> String {
+    let text = |field| match expected.fields[field] {
         Expected::Text(t) => t.to_string(),
         _ => "?".to_string(),
     };
     let code = case.code;
-    match case.class {
-        Class::Documented => match case.expected(FieldName::Name) {
+    match expected.class {
+        Class::Documented => match expected.fields[FieldName::Name] {
             Expected::Text(name) => format!(
                 "documented code {name} reported by {}",
                 text(FieldName::AreaName)
@@ -101,12 +105,14 @@ fn comment(case: &Case) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Profile;
+    use crate::gate::corpus::Corpus;
 
     #[test]
     fn one_line_per_case_with_required_and_silent_fields_apart() {
         let corpus = Corpus::generate(Profile::Doc, 5, 1);
-        let text = json_lines(&corpus);
+        let mut out = Vec::new();
+        write_json_lines(corpus.cases.iter().copied(), corpus.profile, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
         assert_eq!(text.lines().count(), corpus.cases.len());
         let line = text
             .lines()

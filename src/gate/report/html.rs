@@ -8,7 +8,8 @@
 
 use std::fmt::Write as _;
 
-use super::{Cell, Conclusion, Report, command_line, count};
+use super::summary::{Summary, html_escape as escape};
+use super::{Cell, Conclusion, Report, count};
 
 /// The map's geometry in CSS pixels: its top-left corner on the page, and one cell.
 pub const MAP_LEFT: u32 = 64;
@@ -35,21 +36,6 @@ pub fn colour(cell: Cell) -> &'static str {
     }
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 impl Report {
     /// The report as a self-contained HTML page.
     pub fn html(&self) -> String {
@@ -60,11 +46,12 @@ impl Report {
     }
 
     fn write_html(&self, out: &mut String) -> std::fmt::Result {
+        let summary = self.summary();
         let verdict = self.conclusion.words();
         let banner = match self.conclusion {
             Conclusion::Conformant => "#2ca02c",
             Conclusion::NotConformant => "#d62728",
-            Conclusion::Broken => "#000000",
+            Conclusion::Broken | Conclusion::NotStarted => "#000000",
         };
         writeln!(
             out,
@@ -79,9 +66,9 @@ impl Report {
         )?;
         self.write_map(out)?;
         self.write_legend(out)?;
-        self.write_summary(out)?;
-        self.write_groups(out)?;
-        self.write_details(out)?;
+        write_summary(out, &summary)?;
+        write_groups(out, &summary)?;
+        write_details(out, &summary)?;
         writeln!(out, "</body></html>")
     }
 
@@ -152,151 +139,93 @@ impl Report {
         }
         writeln!(out, "</p>")
     }
+}
 
-    fn write_summary(&self, out: &mut String) -> std::fmt::Result {
-        let c = &self.counts;
-        writeln!(out, "<table id=\"summary\">")?;
-        let rows = [
-            ("decoder", command_line(&self.decoder)),
-            (
-                "profile",
-                format!(
-                    "{} (protocol v{}, corpus v{})",
-                    self.profile, self.protocol_version, self.corpus_version
-                ),
-            ),
-            (
-                "cases",
-                format!(
-                    "{}, random {} from seed {}{}",
-                    self.cases,
-                    self.random,
-                    self.seed,
-                    self.shard
-                        .as_ref()
-                        .map_or(String::new(), |s| format!(", shard {s}"))
-                ),
-            ),
-            (
-                "outcomes",
-                format!(
-                    "{} pass ({} with implementation-defined answers), {} mismatch, {} refused, {} crash, {} timeout, {} protocol error, {} not run, {} expected failures, {} unexpected passes",
-                    c.pass,
-                    c.implementation_defined,
-                    c.mismatch,
-                    c.refused,
-                    c.crash,
-                    c.timeout,
-                    c.protocol_error,
-                    c.not_run,
-                    c.expected_failure,
-                    c.unexpected_pass
-                ),
-            ),
-            ("checked", self.field_names(true)),
-            ("not sent", self.field_names(false)),
-            (
-                "time",
-                format!(
-                    "{:.2} s, {}",
-                    self.seconds,
-                    count(self.restarts as usize, "restart")
-                ),
-            ),
-        ];
-        for (label, value) in rows {
-            writeln!(out, "<tr><th>{label}</th><td>{}</td></tr>", escape(&value))?;
-        }
-        for problem in &self.run_problems {
-            writeln!(out, "<tr><th>problem</th><td>{}</td></tr>", escape(problem))?;
-        }
-        for note in &self.notes {
-            writeln!(out, "<tr><th>note</th><td>{}</td></tr>", escape(note))?;
-        }
-        writeln!(out, "</table>")
+fn write_summary(out: &mut String, s: &Summary) -> std::fmt::Result {
+    writeln!(out, "<table id=\"summary\">")?;
+    for (label, value) in &s.rows {
+        writeln!(out, "<tr><th>{label}</th><td>{}</td></tr>", escape(value))?;
     }
+    for problem in &s.problems {
+        writeln!(out, "<tr><th>problem</th><td>{}</td></tr>", escape(problem))?;
+    }
+    for note in &s.notes {
+        writeln!(out, "<tr><th>note</th><td>{}</td></tr>", escape(note))?;
+    }
+    writeln!(out, "</table>")
+}
 
-    fn write_groups(&self, out: &mut String) -> std::fmt::Result {
-        if self.groups.is_empty() {
-            return writeln!(out, "<h2>No failures</h2>");
+fn write_groups(out: &mut String, s: &Summary) -> std::fmt::Result {
+    if s.groups.is_empty() {
+        return writeln!(out, "<h2>No failures</h2>");
+    }
+    writeln!(
+        out,
+        "<h2>Failures, in {}</h2>\n<ol id=\"groups\">",
+        count(s.groups.len(), "group")
+    )?;
+    for g in &s.groups {
+        write!(
+            out,
+            "<li class=\"group\"><b>{}</b>: {}<br>e.g. <code>{}</code>",
+            escape(&g.title),
+            g.count,
+            escape(&g.example),
+        )?;
+        if let Some(reproduce) = &g.reproduce {
+            write!(out, "<br>reproduce: <code>{}</code>", escape(reproduce))?;
         }
+        writeln!(out, "</li>")?;
+    }
+    writeln!(out, "</ol>")
+}
+
+fn write_details(out: &mut String, s: &Summary) -> std::fmt::Result {
+    if !s.xfail.is_empty() {
         writeln!(
             out,
-            "<h2>Failures, in {}</h2>\n<ol id=\"groups\">",
-            count(self.groups.len(), "group")
+            "<h2>Expected failures (xfail)</h2>\n<table><tr><th>case</th><th>field</th><th>reason</th><th>expected failures</th><th>unexpected passes</th></tr>"
         )?;
-        for g in &self.groups {
-            let e = &g.example;
-            let example = e.outcome();
+        for [case, field, reason, expected, unexpected] in &s.xfail {
             writeln!(
                 out,
-                "<li class=\"group\"><b>{}</b>: {}<br>e.g. <code>{}</code>: {}<br>reproduce: <code>{}</code></li>",
-                escape(&g.summary),
-                count(g.count, "case"),
-                escape(&e.id),
-                escape(&example),
-                escape(&e.reproduce)
+                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{expected}</td><td>{unexpected}</td></tr>",
+                escape(case),
+                escape(field),
+                escape(reason),
             )?;
         }
-        writeln!(out, "</ol>")
+        writeln!(out, "</table>")?;
     }
-
-    fn write_details(&self, out: &mut String) -> std::fmt::Result {
-        if !self.xfail.is_empty() {
-            writeln!(
-                out,
-                "<h2>Expected failures (xfail)</h2>\n<table><tr><th>case</th><th>field</th><th>reason</th><th>expected failures</th><th>unexpected passes</th></tr>"
-            )?;
-            for x in &self.xfail {
-                writeln!(
-                    out,
-                    "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    escape(&x.case),
-                    escape(&x.field),
-                    escape(&x.reason),
-                    x.expected_failures,
-                    x.unexpected_passes
-                )?;
-            }
-            writeln!(out, "</table>")?;
-        }
-        if !self.aliases_accepted.is_empty() {
-            let list: Vec<String> = self
-                .aliases_accepted
-                .iter()
-                .map(|(a, n)| format!("{a} ({n})"))
-                .collect();
-            writeln!(
-                out,
-                "<h2>Names accepted as aliases</h2><p>{}</p>",
-                escape(&list.join(", "))
-            )?;
-        }
-        if !self.implementation_defined_answers.is_empty() {
-            writeln!(
-                out,
-                "<h2>Implementation-defined answers (accepted, recorded)</h2>\n<table>"
-            )?;
-            for s in &self.implementation_defined_answers {
-                writeln!(
-                    out,
-                    "<tr><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
-                    s.field,
-                    escape(&s.answer),
-                    count(s.count, "case")
-                )?;
-            }
-            writeln!(out, "</table>")?;
-        }
-        if !self.stderr.is_empty() {
-            writeln!(
-                out,
-                "<h2>Decoder stderr</h2>\n<pre>{}</pre>",
-                escape(&self.stderr)
-            )?;
-        }
-        Ok(())
+    if let Some(aliases) = &s.aliases {
+        writeln!(
+            out,
+            "<h2>Names accepted as aliases</h2><p>{}</p>",
+            escape(aliases)
+        )?;
     }
+    if !s.silent.is_empty() {
+        writeln!(
+            out,
+            "<h2>Implementation-defined answers (accepted, recorded)</h2>\n<table>"
+        )?;
+        for [field, answer, count] in &s.silent {
+            writeln!(
+                out,
+                "<tr><td>{field}</td><td><code>{}</code></td><td>{count}</td></tr>",
+                escape(answer),
+            )?;
+        }
+        writeln!(out, "</table>")?;
+    }
+    if let Some(stderr) = &s.stderr {
+        writeln!(
+            out,
+            "<h2>Decoder stderr</h2>\n<pre>{}</pre>",
+            escape(stderr)
+        )?;
+    }
+    Ok(())
 }
 
 const STYLE: &str = "<style>

@@ -10,6 +10,7 @@
 
 pub mod html;
 pub mod junit;
+pub mod summary;
 mod tally;
 pub mod text;
 
@@ -18,12 +19,15 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::decode::Class;
-use crate::gate::protocol::FieldName;
+use crate::gate::field::FieldName;
 
 pub use tally::Tally;
 
-/// The JSON report's schema version.
-pub const FORMAT_VERSION: u32 = 1;
+/// The JSON report's schema version: 2 added the `not_started` conclusion and a `null`
+/// reproduce command for cases not run.
+pub const FORMAT_VERSION: u32 = 2;
+/// The schema versions this build reads (a version 1 report reads as version 2).
+pub const READS_FORMAT_VERSIONS: std::ops::RangeInclusive<u64> = 1..=2;
 
 /// What went wrong with a case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -50,8 +54,10 @@ pub enum Failure {
 pub enum Conclusion {
     Conformant,
     NotConformant,
-    /// The decoder could not be started, or never answered a case within the protocol.
+    /// The decoder never answered a case within the protocol.
     Broken,
+    /// The decoder could not be started.
+    NotStarted,
 }
 
 impl Conclusion {
@@ -61,15 +67,17 @@ impl Conclusion {
             Conclusion::Conformant => "CONFORMANT",
             Conclusion::NotConformant => "NOT CONFORMANT",
             Conclusion::Broken => "BROKEN: the decoder never answered a case",
+            Conclusion::NotStarted => "BROKEN: the decoder could not be started",
         }
     }
 
-    /// 0 conformant, 1 not conformant, 3 broken (2 is the CLI's usage error).
+    /// 0 conformant, 1 not conformant, 3 broken or not started (2 is the CLI's usage
+    /// error).
     pub fn exit_code(self) -> u8 {
         match self {
             Conclusion::Conformant => 0,
             Conclusion::NotConformant => 1,
-            Conclusion::Broken => 3,
+            Conclusion::Broken | Conclusion::NotStarted => 3,
         }
     }
 }
@@ -114,8 +122,8 @@ pub struct Example {
     /// For crashes, timeouts, protocol errors, refusals and unexpected passes: what
     /// happened.
     pub detail: Option<String>,
-    /// A shell command that sends this case to the decoder.
-    pub reproduce: String,
+    /// A shell command that sends this case to the decoder; none for a case not run.
+    pub reproduce: Option<String>,
 }
 
 impl Example {
@@ -273,9 +281,29 @@ impl Report {
     }
 
     /// The report as pretty JSON.
-    pub fn json(&self) -> String {
-        // Strings, numbers, lists and maps only: serializing cannot fail.
-        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    pub fn json(&self) -> serde_json::Result<String> {
+        serde_json::to_string_pretty(self).map(|json| json + "\n")
+    }
+
+    /// Reads a saved JSON report, refusing a format or protocol version this build does
+    /// not know (it would be read wrong, not fail).
+    pub fn from_json(text: &str) -> Result<Report, ReadError> {
+        let not_a_report = |e: serde_json::Error| ReadError::NotAReport(e.to_string());
+        let value: serde_json::Value = serde_json::from_str(text).map_err(not_a_report)?;
+        let version = |key: &str| value.get(key).and_then(serde_json::Value::as_u64);
+        let (Some(format), Some(protocol)) =
+            (version("format_version"), version("protocol_version"))
+        else {
+            let why = "no format_version and protocol_version numbers".to_string();
+            return Err(ReadError::NotAReport(why));
+        };
+        if !READS_FORMAT_VERSIONS.contains(&format) {
+            return Err(ReadError::FormatVersion(format));
+        }
+        if protocol != u64::from(crate::gate::protocol::VERSION) {
+            return Err(ReadError::ProtocolVersion(protocol));
+        }
+        serde_json::from_value(value).map_err(not_a_report)
     }
 
     /// The fields that were (or were not) checked, as a list; `-` for none.
@@ -301,6 +329,21 @@ impl Report {
             .and_then(Cell::from_letter)
             .unwrap_or(Cell::NoCase)
     }
+}
+
+/// A saved report that this build cannot read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    #[error("not a JSON report of amperr check --format json: {0}")]
+    NotAReport(String),
+    #[error(
+        "a report of format version {0}; this build reads format versions 1 and 2: use the amperr that wrote it"
+    )]
+    FormatVersion(u64),
+    #[error(
+        "a report of protocol version {0}; this build reads protocol version 1: use the amperr that wrote it"
+    )]
+    ProtocolVersion(u64),
 }
 
 pub(crate) use crate::render::plural as count;

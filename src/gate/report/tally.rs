@@ -4,15 +4,21 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::decode::Class;
 use crate::gate::corpus::{self, Corpus};
+use crate::gate::field::{FieldMap, FieldName};
 use crate::gate::judge::Verdict;
-use crate::gate::protocol::{self, FieldName};
+use crate::gate::protocol;
 use crate::gate::xfail::{Scope, Xfail};
 use crate::render::fold_ranges;
 
 use super::{
     Cell, Conclusion, Counts, Example, FORMAT_VERSION, Failure, FieldReport, Group, Report,
-    SilentAnswer, XfailReport, reproduce,
+    SilentAnswer, XfailReport,
 };
+
+/// A decoder's text, cut to the bound reports keep.
+fn cut(text: &str) -> String {
+    crate::escape::cut(text, crate::escape::SHOWN).into_owned()
+}
 
 /// The most distinct silent answers recorded per field.
 const SILENT_ANSWERS_KEPT: usize = 32;
@@ -20,23 +26,25 @@ const SILENT_ANSWERS_KEPT: usize = 32;
 /// Collects outcomes case by case while the gate runs.
 pub struct Tally<'c> {
     corpus: &'c Corpus,
-    required: [bool; 7],
+    required: FieldMap<bool>,
     xfail: &'c Xfail,
     /// For each case an xfail entry matches, the entries.
     listed: HashMap<usize, Vec<usize>>,
     xfail_counts: Vec<(usize, usize)>,
     counts: Counts,
-    fields: [FieldStats; 7],
+    fields: FieldMap<FieldStats>,
     groups: BTreeMap<(Failure, Class, String), GroupTally>,
     cells: Vec<[Cell; 256]>,
     /// Every failure, for `--write-xfail`.
     failures: BTreeSet<(usize, Scope)>,
     aliases: BTreeMap<&'static str, usize>,
     /// Per field, each distinct answer (cut short) and how often it came.
-    silent: [Vec<(String, usize)>; 7],
+    silent: FieldMap<Vec<(String, usize)>>,
     run_problems: Vec<String>,
     notes: Vec<String>,
     pub restarts: u32,
+    /// The decoder could not be started at all.
+    pub not_started: bool,
     answered: usize,
 }
 
@@ -66,10 +74,7 @@ struct Seen {
 
 impl<'c> Tally<'c> {
     pub fn new(corpus: &'c Corpus, require: &[FieldName], xfail: &'c Xfail) -> Tally<'c> {
-        let mut required = [false; 7];
-        for field in require {
-            required[*field as usize] = true;
-        }
+        let required = FieldMap::from_fn(|field| require.contains(&field));
         let listed = if xfail.entries.is_empty() {
             HashMap::new()
         } else {
@@ -89,7 +94,7 @@ impl<'c> Tally<'c> {
             listed,
             xfail_counts: vec![(0, 0); xfail.entries.len()],
             counts: Counts::default(),
-            fields: [FieldStats::default(); 7],
+            fields: FieldMap::default(),
             groups: BTreeMap::new(),
             cells: vec![[Cell::NoCase; 256]; 16],
             failures: BTreeSet::new(),
@@ -98,6 +103,7 @@ impl<'c> Tally<'c> {
             run_problems: Vec::new(),
             notes: Vec::new(),
             restarts: 0,
+            not_started: false,
             answered: 0,
         }
     }
@@ -113,12 +119,11 @@ impl<'c> Tally<'c> {
     }
 
     /// Records an answer's verdicts for case `index`.
-    pub fn answer(&mut self, index: usize, verdicts: &[Verdict<'_>; 7]) {
+    pub fn answer(&mut self, index: usize, verdicts: &FieldMap<Verdict<'_>>) {
         self.answered += 1;
-        let case = &self.corpus.cases[index];
         let (mut failed, mut unlisted, mut silent) = (false, false, false);
-        for (field, verdict) in FieldName::ALL.into_iter().zip(verdicts) {
-            let stats = &mut self.fields[field as usize];
+        for (field, verdict) in verdicts.iter() {
+            let stats = &mut self.fields[field];
             let seen = match verdict {
                 Verdict::Pass | Verdict::Alias(_) | Verdict::ImplementationDefined(_) => {
                     stats.sent += 1;
@@ -135,7 +140,7 @@ impl<'c> Tally<'c> {
                     self.check_listed_pass(index, Scope::Field(field));
                     continue;
                 }
-                Verdict::NotSent if !self.required[field as usize] => continue,
+                Verdict::NotSent if !self.required[field] => continue,
                 Verdict::NotSent => {
                     stats.failed += 1;
                     (Failure::Missing(field), None)
@@ -143,14 +148,15 @@ impl<'c> Tally<'c> {
                 Verdict::Mismatch(got) => {
                     stats.sent += 1;
                     stats.failed += 1;
-                    (Failure::Mismatch(field), Some(protocol::shorten(got)))
+                    (Failure::Mismatch(field), Some(cut(got)))
                 }
             };
             failed = true;
             let (failure, got) = seen;
+            let expected = self.corpus.cases[index].expect(self.corpus.profile);
             let seen = Seen {
                 key: String::new(),
-                expected: Some(case.expected(field).to_json()),
+                expected: Some(expected.fields[field].to_json()),
                 got,
                 detail: None,
             };
@@ -212,9 +218,9 @@ impl<'c> Tally<'c> {
     }
 
     fn record_silent(&mut self, field: FieldName, got: &str) {
-        let answers = &mut self.silent[field as usize];
+        let answers = &mut self.silent[field];
         // Hot for a conforming decoder: no allocation unless the answer is new.
-        let shortened = protocol::shorten_cow(got);
+        let shortened = crate::escape::cut(got, crate::escape::SHOWN);
         if let Some((_, count)) = answers.iter_mut().find(|(answer, _)| *answer == shortened) {
             *count += 1;
         } else if answers.len() < SILENT_ANSWERS_KEPT {
@@ -290,9 +296,10 @@ impl<'c> Tally<'c> {
 
     fn group(&mut self, index: usize, failure: Failure, seen: Seen) {
         let case = &self.corpus.cases[index];
+        let class = case.class(self.corpus.profile);
         let group = self
             .groups
-            .entry((failure, case.class, seen.key))
+            .entry((failure, class, seen.key))
             .or_insert_with(|| GroupTally {
                 count: 0,
                 categories: [false; 256],
@@ -319,16 +326,23 @@ impl<'c> Tally<'c> {
         &self.failures
     }
 
-    /// The finished report.
-    pub fn finish(self, decoder: &[String], seconds: f64, stderr: String) -> Report {
+    /// The finished report; `reproduce` gives the command that asks the decoder about
+    /// one code.
+    pub fn finish(
+        self,
+        decoder: &[String],
+        reproduce: &dyn Fn(u32) -> String,
+        seconds: f64,
+        stderr: String,
+    ) -> Report {
         let fields = FieldName::ALL
             .into_iter()
             .map(|field| {
-                let stats = self.fields[field as usize];
+                let stats = self.fields[field];
                 FieldReport {
                     field,
-                    checked: stats.sent > 0 || self.required[field as usize],
-                    required: self.required[field as usize],
+                    checked: stats.sent > 0 || self.required[field],
+                    required: self.required[field],
                     sent: stats.sent,
                     passed: stats.passed,
                     failed: stats.failed,
@@ -340,9 +354,11 @@ impl<'c> Tally<'c> {
         let groups: Vec<Group> = self
             .groups
             .into_iter()
-            .map(|((failure, class, _), g)| build_group(corpus, decoder, failure, class, g))
+            .map(|((failure, class, _), g)| build_group(corpus, reproduce, failure, class, g))
             .collect();
-        let conclusion = if self.answered == 0 && !corpus.cases.is_empty() {
+        let conclusion = if self.not_started {
+            Conclusion::NotStarted
+        } else if self.answered == 0 && !corpus.cases.is_empty() {
             Conclusion::Broken
         } else if groups.is_empty() && self.run_problems.is_empty() {
             Conclusion::Conformant
@@ -386,9 +402,9 @@ impl<'c> Tally<'c> {
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v))
                 .collect(),
-            implementation_defined_answers: FieldName::ALL
+            implementation_defined_answers: self
+                .silent
                 .into_iter()
-                .zip(self.silent)
                 .flat_map(|(field, answers)| {
                     answers
                         .into_iter()
@@ -411,7 +427,7 @@ impl<'c> Tally<'c> {
 
 fn build_group(
     corpus: &Corpus,
-    decoder: &[String],
+    reproduce: &dyn Fn(u32) -> String,
     failure: Failure,
     class: Class,
     g: GroupTally,
@@ -442,7 +458,8 @@ fn build_group(
             expected,
             got,
             detail,
-            reproduce: reproduce(decoder, case.code.0),
+            // A case that never ran has no failure to reproduce.
+            reproduce: (failure != Failure::NotRun).then(|| reproduce(case.code.0)),
         },
     }
 }

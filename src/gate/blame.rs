@@ -1,0 +1,875 @@
+//! The search that decides which case a failure belongs to, if any.
+//!
+//! Cases are pipelined to one decoder process, so when it crashes, hangs or sends a bad
+//! line, the case in flight is only a suspect: a decoder that buffers its output dies with
+//! answers unsent, one that went out of step answers the wrong request, and one that fails
+//! after its 1000th request fails whatever that request is. A case is blamed only when a
+//! fresh process given that case alone fails on it, so that the `reproduce:` line of every
+//! blamed case reproduces. Otherwise:
+//!
+//! - a *control* run feeds a fresh process cases that each passed alone; if it fails the
+//!   same way, the failure does not depend on the case, and the report says so plainly
+//!   (and stops: what is left would fail the same way);
+//! - a decoder that fails on a case alone, having never answered anything (or failing the
+//!   same way as on the last case blamed), is given a *probe*: a distant case alone. If that
+//!   fails too, the decoder fails whatever the case (it never answers, say);
+//! - else the culprit lies later, in output the decoder never sent: windows of 2, 4, 8...
+//!   cases, each in a fresh process, halving the one that fails, find it.
+//!
+//! This module is pure: [`Search`] says which run to do next ([`Plan`]) and, told how the
+//! run ended ([`RunEnd`]), what follows ([`Decision`]s). It starts no process and reads no
+//! clock, so every path is unit-tested on its own.
+
+use std::ops::Range;
+
+use crate::gate::report::Failure;
+
+/// How much of the answered cases a control run cycles through.
+const GOOD_KEPT: usize = 4096;
+
+/// One run: which cases, in order, to a fresh peer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    pub cases: Cases,
+    /// Whether answers are the cases' verdicts; control runs and probes are experiments.
+    pub record: bool,
+}
+
+/// The cases of a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cases {
+    Range(Range<usize>),
+    List(Vec<usize>),
+}
+
+impl Cases {
+    pub fn len(&self) -> usize {
+        match self {
+            Cases::Range(r) => r.len(),
+            Cases::List(l) => l.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The case at `position` in the run.
+    pub fn get(&self, position: usize) -> usize {
+        match self {
+            Cases::Range(r) => r.start + position,
+            Cases::List(l) => l[position],
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.len()).map(|position| self.get(position))
+    }
+}
+
+/// What went wrong in a run, with the case at `answered` in flight.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fault {
+    /// [`Failure::Crash`], [`Failure::Timeout`] or [`Failure::ProtocolError`].
+    pub kind: Failure,
+    /// What the failure is, the same for the same failure in any run: `was killed by
+    /// signal 11 (SIGSEGV)`, `idle`, `not JSON`. Failures are grouped and compared by it.
+    pub key: String,
+    /// What happened in this run, for the report.
+    pub detail: String,
+    /// Words for the failure that fit "the decoder ... whatever the case", e.g. `stops
+    /// answering`, `was killed by signal 11 (SIGSEGV)`.
+    pub verb: String,
+}
+
+/// How a run ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunEnd {
+    /// Every case of the run was answered (and, for a single case, nothing more sent).
+    Completed,
+    /// It failed with the case at position `answered` in flight.
+    Failed { answered: usize, fault: Fault },
+    /// The total timeout passed with the case at position `answered` in flight.
+    Deadline { answered: usize },
+}
+
+/// What the session logic records, in this order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// The case failed alone in a fresh process: it is at fault.
+    Blame { case: usize, fault: Fault },
+    /// These cases get no verdict: `key` groups them, `reason` says why.
+    NotRun {
+        cases: Range<usize>,
+        key: String,
+        reason: String,
+    },
+    /// A failure of the decoder that no case is blamed for: it fails the gate.
+    Problem(String),
+    /// What happened on the way, shown but not failing the gate.
+    Note(String),
+}
+
+/// Where the search stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum State {
+    /// Run every case from here on in one process.
+    Pipeline {
+        from: usize,
+    },
+    /// Run this case alone, to confirm the failure `cause` of a longer run.
+    Alone {
+        case: usize,
+        cause: Cause,
+    },
+    /// Run cases that each passed alone, to see if `cause` recurs whatever the case.
+    Control {
+        resume: usize,
+        cause: Cause,
+    },
+    /// `case` failed alone with `fault`; run a distant case alone to see if any case does.
+    Probe {
+        case: usize,
+        probe: usize,
+        fault: Fault,
+    },
+    /// Run `from..from + len`, searching for a case whose failure a longer run lost;
+    /// `bad_end`: the culprit is known to be before this case, if one case is.
+    Window {
+        from: usize,
+        len: usize,
+        bad_end: Option<usize>,
+    },
+    Done,
+}
+
+/// A failure of a longer run under investigation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Cause {
+    fault: Fault,
+    /// Answers in that run before it failed, and its length.
+    answered: usize,
+    run_len: usize,
+}
+
+/// The search over one corpus of `total` cases.
+#[derive(Debug)]
+pub struct Search {
+    total: usize,
+    max_restarts: u32,
+    runs: u32,
+    state: State,
+    /// Cases answered so far (a bounded sample), for control runs.
+    good: Vec<usize>,
+    answered_any: bool,
+    /// A control run passed: failures from now on depend on the cases.
+    control_passed: bool,
+    /// The key of the last case blamed, and the keys a probe showed to depend on the case.
+    last_blame: Option<String>,
+    probed: Vec<String>,
+    /// Failures of longer runs that no case has been found to explain yet.
+    unexplained: Vec<Fault>,
+}
+
+impl Search {
+    pub fn new(total: usize, max_restarts: u32) -> Search {
+        let state = if total == 0 {
+            State::Done
+        } else {
+            State::Pipeline { from: 0 }
+        };
+        Search {
+            total,
+            max_restarts,
+            runs: 0,
+            state,
+            good: Vec::new(),
+            answered_any: false,
+            control_passed: false,
+            last_blame: None,
+            probed: Vec::new(),
+            unexplained: Vec::new(),
+        }
+    }
+
+    /// Runs started so far after the first: restarts.
+    pub fn restarts(&self) -> u32 {
+        self.runs.saturating_sub(1)
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.state == State::Done
+    }
+
+    /// The next run, or `Err` with the decisions that end the search early when the
+    /// restart limit is reached; `Ok(None)` once the search is over.
+    pub fn next_run(&mut self) -> Result<Option<Plan>, Vec<Decision>> {
+        let Some(plan) = self.plan() else {
+            return Ok(None);
+        };
+        if self.runs > self.max_restarts {
+            let reason = format!("the restart limit ({}) was reached", self.max_restarts);
+            return Err(self.give_up("restart limit", &reason));
+        }
+        self.runs += 1;
+        Ok(Some(plan))
+    }
+
+    fn plan(&self) -> Option<Plan> {
+        let judged = |cases| {
+            Some(Plan {
+                cases,
+                record: true,
+            })
+        };
+        let experiment = |cases| {
+            Some(Plan {
+                cases,
+                record: false,
+            })
+        };
+        match &self.state {
+            State::Done => None,
+            State::Pipeline { from } => judged(Cases::Range(*from..self.total)),
+            State::Alone { case, .. } => judged(Cases::Range(*case..case + 1)),
+            State::Window { from, len, .. } => {
+                judged(Cases::Range(*from..(from + len).min(self.total)))
+            }
+            State::Probe { probe, .. } => experiment(Cases::List(vec![*probe])),
+            State::Control { cause, .. } => {
+                // Rotated by half: a failure that some case of them sets off comes at
+                // another place; one that comes after so many requests comes at the same.
+                let rotated = self.good.iter().cycle().skip(self.good.len() / 2);
+                experiment(Cases::List(rotated.copied().take(cause.run_len).collect()))
+            }
+        }
+    }
+
+    /// The decisions that end the search now, with `reason` for the cases left.
+    pub fn give_up(&mut self, key: &str, reason: &str) -> Vec<Decision> {
+        let mut decisions = Vec::new();
+        if !matches!(self.state, State::Pipeline { .. } | State::Done) {
+            decisions.push(Decision::Note(format!(
+                "{reason} while searching for the case at fault"
+            )));
+        }
+        for fault in self.unexplained.drain(..) {
+            decisions.push(Decision::Note(format!(
+                "the decoder {} in a run of several cases; the search for the case at fault was cut short",
+                fault.verb
+            )));
+        }
+        if let Some(resume) = self.resume() {
+            decisions.push(self.not_run(resume, key, reason));
+        }
+        self.state = State::Done;
+        decisions
+    }
+
+    /// The first case without a verdict yet, where the search is.
+    fn resume(&self) -> Option<usize> {
+        match &self.state {
+            State::Pipeline { from } | State::Window { from, .. } => Some(*from),
+            State::Alone { case, .. } | State::Probe { case, .. } => Some(*case),
+            State::Control { resume, .. } => Some(*resume),
+            State::Done => None,
+        }
+    }
+
+    fn not_run(&self, from: usize, key: &str, reason: &str) -> Decision {
+        Decision::NotRun {
+            cases: from..self.total,
+            key: key.to_string(),
+            reason: reason.to_string(),
+        }
+    }
+
+    /// The peer could not be started for the next run.
+    pub fn could_not_start(&mut self, why: &str) -> Vec<Decision> {
+        self.give_up("could not start", why)
+    }
+
+    /// The total timeout passed with the case at position `answered` of the last run in
+    /// flight (0 if no run was going): nothing is blamed, what is left is not run.
+    pub fn deadline(&mut self, answered: usize, reason: &str) -> Vec<Decision> {
+        if let State::Pipeline { from } | State::Window { from, .. } = &mut self.state {
+            *from += answered;
+        }
+        self.give_up("total timeout", reason)
+    }
+
+    /// How the run [`Search::next_run`] gave last ended.
+    pub fn ended(&mut self, end: RunEnd) -> Vec<Decision> {
+        if let RunEnd::Deadline { answered } = end {
+            return self.deadline(answered, "the total timeout was reached");
+        }
+        let state = std::mem::replace(&mut self.state, State::Done);
+        let plan_cases = self.plan_of(&state);
+        let (mut decisions, next) = match (state, end) {
+            (State::Pipeline { from }, end) => self.after_pipeline(from, plan_cases, end),
+            (
+                State::Window {
+                    from,
+                    len: 1,
+                    bad_end,
+                },
+                end,
+            ) => match end {
+                RunEnd::Failed { fault, .. } => self.failed_alone(from, fault),
+                _ => {
+                    self.note_answered(&plan_cases, 1);
+                    (Vec::new(), self.window_passed(from, 1, bad_end))
+                }
+            },
+            (State::Window { from, bad_end, .. }, end) => {
+                self.after_run(from, plan_cases, end, bad_end)
+            }
+            (State::Alone { case, cause }, end) => self.after_alone(case, cause, end),
+            (State::Control { resume, cause }, end) => self.after_control(resume, cause, end),
+            (State::Probe { case, fault, .. }, end) => self.after_probe(case, fault, end),
+            (State::Done, _) => (Vec::new(), State::Done),
+        };
+        self.state = next;
+        if self.state == State::Done {
+            // Every case has a verdict now.
+            decisions.extend(self.finished());
+        }
+        decisions
+    }
+
+    fn plan_of(&self, state: &State) -> Cases {
+        match state {
+            State::Pipeline { from } => Cases::Range(*from..self.total),
+            State::Window { from, len, .. } => Cases::Range(*from..(from + len).min(self.total)),
+            _ => Cases::List(Vec::new()),
+        }
+    }
+
+    fn note_answered(&mut self, cases: &Cases, answered: usize) {
+        if answered > 0 {
+            self.answered_any = true;
+        }
+        let room = GOOD_KEPT.saturating_sub(self.good.len());
+        self.good
+            .extend(cases.iter().take(answered.min(cases.len())).take(room));
+    }
+
+    /// After a pipeline: every case from `from` in one process.
+    fn after_pipeline(&mut self, from: usize, cases: Cases, end: RunEnd) -> (Vec<Decision>, State) {
+        match end {
+            RunEnd::Completed => {
+                self.note_answered(&cases, cases.len());
+                (Vec::new(), State::Done)
+            }
+            RunEnd::Failed { answered, fault } => {
+                self.note_answered(&cases, answered);
+                let cause = Cause {
+                    fault,
+                    answered,
+                    run_len: cases.len(),
+                };
+                let case = from + answered;
+                (Vec::new(), State::Alone { case, cause })
+            }
+            RunEnd::Deadline { .. } => (Vec::new(), State::Done),
+        }
+    }
+
+    /// After a window of several cases in the search.
+    fn after_run(
+        &mut self,
+        from: usize,
+        cases: Cases,
+        end: RunEnd,
+        bad_end: Option<usize>,
+    ) -> (Vec<Decision>, State) {
+        let len = cases.len();
+        match end {
+            RunEnd::Completed => {
+                self.note_answered(&cases, len);
+                (Vec::new(), self.window_passed(from, len, bad_end))
+            }
+            RunEnd::Failed { answered, fault } => {
+                self.note_answered(&cases, answered);
+                self.unexplained(fault);
+                // The culprit is in at..from + len, if one case is: its first half next.
+                let at = from + answered;
+                let end = from + len;
+                (Vec::new(), self.window(at, end - at, Some(end)))
+            }
+            RunEnd::Deadline { .. } => (Vec::new(), State::Done),
+        }
+    }
+
+    /// The window `from..from + len` passed: search on after it, within the known bad
+    /// range if there is one, else in a window twice as long.
+    fn window_passed(&mut self, from: usize, len: usize, bad_end: Option<usize>) -> State {
+        let next = from + len;
+        match bad_end {
+            Some(end) if end > next => self.window(next, end - next, Some(end)),
+            _ => self.search_from(next, len * 2),
+        }
+    }
+
+    /// The first half of `from..from + len`, known to hold the culprit before `bad_end`.
+    fn window(&mut self, from: usize, len: usize, bad_end: Option<usize>) -> State {
+        if from >= self.total {
+            return State::Done;
+        }
+        State::Window {
+            from,
+            len: len.div_ceil(2).max(1),
+            bad_end,
+        }
+    }
+
+    /// After `case` ran alone, to confirm `cause`.
+    fn after_alone(&mut self, case: usize, cause: Cause, end: RunEnd) -> (Vec<Decision>, State) {
+        match end {
+            RunEnd::Failed { fault, .. } => self.failed_alone(case, fault),
+            RunEnd::Completed => {
+                self.note_answered(&Cases::Range(case..case + 1), 1);
+                let note = format!(
+                    "a run ended early (the decoder {}); the case in flight passed alone in a fresh process, so the gate looked further for the case at fault",
+                    cause.fault.verb
+                );
+                let resume = case + 1;
+                if self.control_passed {
+                    let (mut decisions, next) = self.innocent(resume, cause);
+                    decisions.insert(0, Decision::Note(note));
+                    return (decisions, next);
+                }
+                (vec![Decision::Note(note)], State::Control { resume, cause })
+            }
+            RunEnd::Deadline { .. } => (Vec::new(), State::Done),
+        }
+    }
+
+    /// `case` failed alone in a fresh process: blamed, unless a probe is due.
+    fn failed_alone(&mut self, case: usize, fault: Fault) -> (Vec<Decision>, State) {
+        if self.should_probe(&fault.key) {
+            let probe = self.distant_from(case);
+            return (Vec::new(), State::Probe { case, probe, fault });
+        }
+        self.blame(case, fault)
+    }
+
+    /// The case in flight passed alone, and the failure does depend on the cases.
+    fn innocent(&mut self, resume: usize, cause: Cause) -> (Vec<Decision>, State) {
+        if cause.fault.kind == Failure::ProtocolError {
+            // A bad line names its request; that request alone is answered well: the
+            // decoder's state, or an earlier case, put it wrong.
+            let problem = format!(
+                "{}; given that case alone, in a fresh process, the decoder answers it correctly",
+                cause.fault.detail
+            );
+            return (vec![Decision::Problem(problem)], self.pipeline_from(resume));
+        }
+        // The culprit is later, in output the decoder never sent.
+        self.unexplained(cause.fault);
+        (Vec::new(), self.search_from(resume, 2))
+    }
+
+    fn after_control(
+        &mut self,
+        resume: usize,
+        cause: Cause,
+        end: RunEnd,
+    ) -> (Vec<Decision>, State) {
+        match end {
+            RunEnd::Failed { answered, fault } if answered == cause.answered => {
+                let problem = format!(
+                    "the decoder {} after {} in a run, whatever the case: a run of other cases failed the same way at the same place ({})",
+                    cause.fault.verb,
+                    crate::render::plural(answered, "answer"),
+                    fault.detail
+                );
+                let reason = "the decoder fails whatever the case";
+                let decisions = vec![
+                    Decision::Problem(problem),
+                    self.not_run(resume, "fails whatever the case", reason),
+                ];
+                // That explains every failure on the way.
+                self.unexplained.clear();
+                (decisions, State::Done)
+            }
+            RunEnd::Deadline { .. } => (Vec::new(), State::Done),
+            // Passed, or failed elsewhere (a case of the control set it off): the failure
+            // depends on the cases.
+            _ => {
+                self.control_passed = true;
+                self.innocent(resume, cause)
+            }
+        }
+    }
+
+    fn after_probe(&mut self, case: usize, fault: Fault, end: RunEnd) -> (Vec<Decision>, State) {
+        match end {
+            RunEnd::Completed => {
+                self.probed.push(fault.key.clone());
+                self.blame(case, fault)
+            }
+            RunEnd::Failed { fault: other, .. } => {
+                let never = if self.answered_any {
+                    String::new()
+                } else {
+                    " it never answered,".to_string()
+                };
+                let problem = format!(
+                    "the decoder {} on every case tried, each alone in a fresh process ({}; then {}):{never} whatever the case",
+                    fault.verb, fault.detail, other.detail
+                );
+                let reason = "the decoder fails whatever the case";
+                let decisions = vec![
+                    Decision::Problem(problem),
+                    self.not_run(case, "fails whatever the case", reason),
+                ];
+                self.unexplained.clear();
+                (decisions, State::Done)
+            }
+            RunEnd::Deadline { .. } => (Vec::new(), State::Done),
+        }
+    }
+
+    /// Keeps a failure that no case explains yet, once per kind.
+    fn unexplained(&mut self, fault: Fault) {
+        if !self.unexplained.iter().any(|f| f.key == fault.key) {
+            self.unexplained.push(fault);
+        }
+    }
+
+    fn should_probe(&self, key: &str) -> bool {
+        !self.probed.iter().any(|k| k == key)
+            && (!self.answered_any || self.last_blame.as_deref() == Some(key))
+    }
+
+    /// A case far from `case`, in another category if there is one.
+    fn distant_from(&self, case: usize) -> usize {
+        (case + self.total / 2) % self.total
+    }
+
+    fn blame(&mut self, case: usize, fault: Fault) -> (Vec<Decision>, State) {
+        self.last_blame = Some(fault.key.clone());
+        // The case explains the runs that ended early on the way to it.
+        self.unexplained.clear();
+        let decisions = vec![Decision::Blame { case, fault }];
+        (decisions, self.pipeline_from(case + 1))
+    }
+
+    fn pipeline_from(&mut self, from: usize) -> State {
+        if from >= self.total {
+            State::Done
+        } else {
+            State::Pipeline { from }
+        }
+    }
+
+    /// A window of `len` cases from `from`, with no bound known.
+    fn search_from(&mut self, from: usize, len: usize) -> State {
+        if from >= self.total {
+            return State::Done;
+        }
+        State::Window {
+            from,
+            len: len.min(self.total - from),
+            bad_end: None,
+        }
+    }
+
+    /// Every case has a verdict: failures no case explained are the decoder's own.
+    fn finished(&mut self) -> Vec<Decision> {
+        self.unexplained
+            .drain(..)
+            .map(|fault| {
+                Decision::Problem(format!(
+                    "the decoder {} in a run of several cases, and no single case makes it fail",
+                    fault.verb
+                ))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fault(kind: Failure, key: &str) -> Fault {
+        Fault {
+            kind,
+            key: key.to_string(),
+            detail: format!("detail of {key}"),
+            verb: format!("does {key}"),
+        }
+    }
+
+    fn hang() -> Fault {
+        fault(Failure::Timeout, "idle")
+    }
+
+    fn crash() -> Fault {
+        fault(Failure::Crash, "signal 11")
+    }
+
+    /// A decoder as a function of one run: given its cases, how the run ends.
+    fn drive(
+        total: usize,
+        max_restarts: u32,
+        decoder: impl Fn(&Cases) -> RunEnd,
+    ) -> (Vec<Plan>, Vec<Decision>) {
+        let mut search = Search::new(total, max_restarts);
+        let (mut plans, mut decisions) = (Vec::new(), Vec::new());
+        loop {
+            match search.next_run() {
+                Ok(Some(plan)) => {
+                    let end = decoder(&plan.cases);
+                    plans.push(plan);
+                    decisions.extend(search.ended(end));
+                }
+                Ok(None) => break,
+                Err(last) => {
+                    decisions.extend(last);
+                    break;
+                }
+            }
+            assert!(plans.len() < 10_000, "the search does not end");
+        }
+        (plans, decisions)
+    }
+
+    /// A decoder that answers as it reads and fails on the cases `bad`.
+    fn fails_on(bad: &[usize], f: Fault) -> impl Fn(&Cases) -> RunEnd + '_ {
+        move |cases| match cases.iter().position(|c| bad.contains(&c)) {
+            Some(answered) => RunEnd::Failed {
+                answered,
+                fault: f.clone(),
+            },
+            None => RunEnd::Completed,
+        }
+    }
+
+    fn blamed(decisions: &[Decision]) -> Vec<usize> {
+        decisions
+            .iter()
+            .filter_map(|d| match d {
+                Decision::Blame { case, .. } => Some(*case),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn problems(decisions: &[Decision]) -> Vec<&str> {
+        decisions
+            .iter()
+            .filter_map(|d| match d {
+                Decision::Problem(p) => Some(p.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_clean_run_is_one_pipeline() {
+        let (plans, decisions) = drive(100, 64, |_| RunEnd::Completed);
+        assert_eq!(plans.len(), 1);
+        assert!(decisions.is_empty());
+    }
+
+    #[test]
+    fn a_single_bad_case_is_confirmed_alone_and_blamed() {
+        let (plans, decisions) = drive(100, 64, fails_on(&[40], crash()));
+        assert_eq!(blamed(&decisions), [40]);
+        // Pipeline, 40 alone, pipeline from 41.
+        let cases: Vec<Cases> = plans.iter().map(|p| p.cases.clone()).collect();
+        assert_eq!(
+            cases,
+            [
+                Cases::Range(0..100),
+                Cases::Range(40..41),
+                Cases::Range(41..100)
+            ]
+        );
+        assert!(problems(&decisions).is_empty());
+    }
+
+    #[test]
+    fn a_buffered_crash_is_found_by_windows() {
+        // Answers only at the end of input, so a failing run shows no answer at all.
+        let decoder = |cases: &Cases| match cases.iter().any(|c| c == 70) {
+            true => RunEnd::Failed {
+                answered: 0,
+                fault: crash(),
+            },
+            false => RunEnd::Completed,
+        };
+        let (plans, decisions) = drive(100, 64, decoder);
+        assert_eq!(blamed(&decisions), [70], "{decisions:?}");
+        assert!(problems(&decisions).is_empty(), "{decisions:?}");
+        // The control run replays passing cases, and records nothing.
+        assert!(plans.iter().any(|p| !p.record && p.cases.len() == 100));
+        assert!(plans.len() < 20, "{} runs", plans.len());
+    }
+
+    #[test]
+    fn a_hang_after_n_requests_whatever_the_case_is_named_in_two_restarts() {
+        let decoder = |cases: &Cases| match cases.len() > 10 {
+            true => RunEnd::Failed {
+                answered: 10,
+                fault: hang(),
+            },
+            false => RunEnd::Completed,
+        };
+        let (plans, decisions) = drive(100, 64, decoder);
+        assert_eq!(plans.len(), 3, "pipeline, case 10 alone, control");
+        assert!(blamed(&decisions).is_empty());
+        let problem = problems(&decisions).join("");
+        assert!(
+            problem.contains("does idle after 10 answers in a run, whatever the case"),
+            "{problem}"
+        );
+        let not_run = decisions.iter().find_map(|d| match d {
+            Decision::NotRun { cases, .. } => Some(cases.clone()),
+            _ => None,
+        });
+        assert_eq!(not_run, Some(11..100));
+    }
+
+    #[test]
+    fn a_decoder_that_never_answers_is_probed_and_given_up_on() {
+        let never = |_: &Cases| RunEnd::Failed {
+            answered: 0,
+            fault: hang(),
+        };
+        let (plans, decisions) = drive(100, 64, never);
+        assert_eq!(
+            plans.len(),
+            3,
+            "pipeline, case 0 alone, a distant case alone"
+        );
+        assert_eq!(plans[2].cases, Cases::List(vec![50]));
+        assert!(!plans[2].record);
+        assert!(blamed(&decisions).is_empty());
+        let problem = problems(&decisions).join("");
+        assert!(problem.contains("it never answered"), "{problem}");
+        assert!(
+            decisions
+                .iter()
+                .any(|d| matches!(d, Decision::NotRun { cases, .. } if *cases == (0..100)))
+        );
+    }
+
+    #[test]
+    fn a_probe_that_passes_lets_the_blame_stand_and_is_not_repeated() {
+        // Fails on every case of 0..3 (a category, say) and on nothing else.
+        let (plans, decisions) = drive(100, 64, fails_on(&[0, 1, 2], crash()));
+        assert_eq!(blamed(&decisions), [0, 1, 2]);
+        let probes = plans.iter().filter(|p| !p.record).count();
+        assert_eq!(probes, 1, "{plans:?}");
+    }
+
+    #[test]
+    fn out_of_step_answers_with_an_innocent_case_are_a_problem_at_that_place() {
+        let out_of_step = fault(Failure::ProtocolError, "wrong echo");
+        // Out of step at case 30 in a long run only when 29 came before it.
+        let decoder = |cases: &Cases| {
+            let ids: Vec<usize> = cases.iter().collect();
+            match ids.windows(2).position(|w| w == [29, 30]) {
+                Some(p) => RunEnd::Failed {
+                    answered: p + 1,
+                    fault: out_of_step.clone(),
+                },
+                None => RunEnd::Completed,
+            }
+        };
+        let (plans, decisions) = drive(100, 64, decoder);
+        assert!(blamed(&decisions).is_empty(), "{decisions:?}");
+        let problem = problems(&decisions).join("");
+        assert!(problem.contains("answers it correctly"), "{problem}");
+        // Pipeline, 30 alone, control, pipeline from 31.
+        assert_eq!(plans.len(), 4);
+    }
+
+    #[test]
+    fn out_of_step_at_a_fixed_place_is_whatever_the_case() {
+        let out_of_step = fault(Failure::ProtocolError, "wrong echo");
+        let decoder = |cases: &Cases| match cases.len() > 5 {
+            true => RunEnd::Failed {
+                answered: 5,
+                fault: out_of_step.clone(),
+            },
+            false => RunEnd::Completed,
+        };
+        let (_, decisions) = drive(100, 64, decoder);
+        assert!(blamed(&decisions).is_empty());
+        assert!(problems(&decisions)[0].contains("whatever the case"));
+    }
+
+    #[test]
+    fn the_restart_limit_cuts_the_search_short_and_says_so() {
+        // Buffered, and failing on many cases: each search takes several runs.
+        let decoder = |cases: &Cases| match cases.iter().any(|c| c % 7 == 3) {
+            true => RunEnd::Failed {
+                answered: 0,
+                fault: crash(),
+            },
+            false => RunEnd::Completed,
+        };
+        let (plans, decisions) = drive(100, 5, decoder);
+        assert_eq!(plans.len(), 6);
+        assert!(
+            problems(&decisions)
+                .iter()
+                .all(|p| !p.contains("no single case")),
+            "{decisions:?}"
+        );
+        let not_run = decisions.iter().find_map(|d| match d {
+            Decision::NotRun { key, reason, .. } => Some((key.clone(), reason.clone())),
+            _ => None,
+        });
+        let (key, reason) = not_run.expect("the rest is not run");
+        assert_eq!(key, "restart limit");
+        assert!(reason.contains("restart limit (5)"));
+        assert!(decisions.iter().any(
+            |d| matches!(d, Decision::Note(n) if n.contains("while searching for the case at fault"))
+        ));
+    }
+
+    #[test]
+    fn a_failure_no_case_explains_is_the_decoders_own() {
+        // Fails only when 50 and 51 are in one run, after answering up to 50.
+        let decoder = |cases: &Cases| {
+            let ids: Vec<usize> = cases.iter().collect();
+            match ids.windows(2).position(|w| w == [50, 51]) {
+                Some(p) => RunEnd::Failed {
+                    answered: p,
+                    fault: crash(),
+                },
+                None => RunEnd::Completed,
+            }
+        };
+        let (_, decisions) = drive(100, 64, decoder);
+        assert!(blamed(&decisions).is_empty(), "{decisions:?}");
+        let problem = problems(&decisions).join("");
+        assert!(
+            problem.contains("no single case makes it fail"),
+            "{problem}"
+        );
+    }
+
+    #[test]
+    fn the_total_timeout_blames_nothing() {
+        let mut search = Search::new(100, 64);
+        let plan = search.next_run().unwrap().unwrap();
+        assert_eq!(plan.cases, Cases::Range(0..100));
+        let decisions = search.ended(RunEnd::Deadline { answered: 30 });
+        assert_eq!(
+            decisions,
+            [Decision::NotRun {
+                cases: 30..100,
+                key: "total timeout".to_string(),
+                reason: "the total timeout was reached".to_string(),
+            }]
+        );
+        assert!(search.is_done());
+    }
+}

@@ -1,0 +1,129 @@
+//! The fields of an answer the gate checks, and a map with one value per field.
+
+use std::fmt;
+use std::ops::{Index, IndexMut};
+
+/// A checked field of an answer.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldName {
+    Area,
+    Category,
+    Detail,
+    Name,
+    Message,
+    AreaName,
+    CategoryName,
+}
+
+impl FieldName {
+    pub const ALL: [FieldName; 7] = [
+        FieldName::Area,
+        FieldName::Category,
+        FieldName::Detail,
+        FieldName::Name,
+        FieldName::Message,
+        FieldName::AreaName,
+        FieldName::CategoryName,
+    ];
+
+    /// The field's JSON key.
+    pub fn key(self) -> &'static str {
+        match self {
+            FieldName::Area => "area",
+            FieldName::Category => "category",
+            FieldName::Detail => "detail",
+            FieldName::Name => "name",
+            FieldName::Message => "message",
+            FieldName::AreaName => "area_name",
+            FieldName::CategoryName => "category_name",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<FieldName> {
+        FieldName::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    /// The keys, comma-separated, for messages that list what is accepted.
+    pub fn keys() -> String {
+        FieldName::ALL.map(FieldName::key).join(", ")
+    }
+}
+
+impl fmt::Display for FieldName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// One `T` per field.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FieldMap<T>([T; FieldName::ALL.len()]);
+
+impl<T> FieldMap<T> {
+    /// The map whose value for each field is `value(field)`.
+    pub fn from_fn(mut value: impl FnMut(FieldName) -> T) -> FieldMap<T> {
+        FieldMap(FieldName::ALL.map(&mut value))
+    }
+
+    /// Each field with its value, in [`FieldName::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (FieldName, &T)> {
+        FieldName::ALL.into_iter().zip(&self.0)
+    }
+
+    /// The map of `f` applied to each field and value.
+    pub fn map<U>(self, mut f: impl FnMut(FieldName, T) -> U) -> FieldMap<U> {
+        let mut fields = FieldName::ALL.into_iter();
+        FieldMap(self.0.map(|value| {
+            // Both arrays have one entry per field, in the same order.
+            let field = fields.next().unwrap_or(FieldName::Area);
+            f(field, value)
+        }))
+    }
+}
+
+impl<T> Index<FieldName> for FieldMap<T> {
+    type Output = T;
+
+    #[inline]
+    fn index(&self, field: FieldName) -> &T {
+        &self.0[field as usize]
+    }
+}
+
+impl<T> IndexMut<FieldName> for FieldMap<T> {
+    #[inline]
+    fn index_mut(&mut self, field: FieldName) -> &mut T {
+        &mut self.0[field as usize]
+    }
+}
+
+impl<T> IntoIterator for FieldMap<T> {
+    type Item = (FieldName, T);
+    type IntoIter = std::iter::Zip<std::array::IntoIter<FieldName, 7>, std::array::IntoIter<T, 7>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        FieldName::ALL.into_iter().zip(self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_round_trip_and_maps_index_by_field() {
+        for field in FieldName::ALL {
+            assert_eq!(FieldName::from_key(field.key()), Some(field));
+        }
+        let mut map = FieldMap::from_fn(|f| f.key().len());
+        assert_eq!(map[FieldName::AreaName], 9);
+        map[FieldName::Area] = 0;
+        let doubled = map.map(|_, n| n * 2);
+        assert_eq!(doubled[FieldName::Area], 0);
+        assert_eq!(doubled[FieldName::CategoryName], 26);
+        assert_eq!(doubled.iter().count(), 7);
+    }
+}

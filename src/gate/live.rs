@@ -1,0 +1,108 @@
+//! One decoder process kept alive and asked one case at a time: for differential fuzzing,
+//! where each input must be judged as it comes. The decoder must answer each line before
+//! it reads the next (flush per line; `python3 -u`), which the batch gate does not need.
+
+use std::sync::mpsc::{Sender, channel};
+use std::time::{Duration, Instant};
+
+use crate::catalog::Profile;
+use crate::gate::blame::{Fault, RunEnd};
+use crate::gate::corpus::Corpus;
+use crate::gate::pipe::{Pipe, PipeSession};
+use crate::gate::report::{Failure, Report, Tally};
+use crate::gate::runner::{check_line, crashed, idle_fault, record};
+use crate::gate::transport::{Next, Session, Transport};
+use crate::gate::xfail::Xfail;
+
+/// A decoder process asked about one code at a time.
+pub struct LiveDecoder {
+    pipe: Pipe,
+    idle_timeout: Duration,
+    /// The running process and the sender of its requests; `None` after it failed.
+    session: Option<(PipeSession, Sender<u32>)>,
+}
+
+impl LiveDecoder {
+    pub fn new(argv: Vec<String>, idle_timeout: Duration) -> LiveDecoder {
+        LiveDecoder {
+            pipe: Pipe::new(argv),
+            idle_timeout,
+            session: None,
+        }
+    }
+
+    /// Asks the decoder about one code and reports on that one case as the gate would:
+    /// a mismatch, crash, hang or protocol error makes the report not conformant. A
+    /// decoder that failed is started afresh for the next code.
+    pub fn check(&mut self, code: u32, profile: Profile) -> Report {
+        let started = Instant::now();
+        let corpus = Corpus::one(profile, code);
+        let no_xfail = Xfail::default();
+        let mut tally = Tally::new(&corpus, &[], &no_xfail);
+        let mut diagnostics = String::new();
+        let idle = self.idle_timeout;
+        match self.ask(code) {
+            Err(e) => {
+                tally.not_started = true;
+                tally.problem(e.to_string());
+                let what = "the decoder could not be started".to_string();
+                tally.case_failed(0, Failure::NotRun, "could not start", what);
+            }
+            Ok(session) => {
+                if let Some(fault) = answer(session, &corpus, &mut tally, idle) {
+                    tally.case_failed(0, fault.kind, &fault.key, fault.detail);
+                    diagnostics = session.diagnostics();
+                    // Dropping the session kills and reaps the decoder.
+                    self.session = None;
+                }
+            }
+        }
+        let pipe = &self.pipe;
+        tally.finish(
+            &pipe.describe(),
+            &|code| pipe.reproduce(code),
+            started.elapsed().as_secs_f64(),
+            diagnostics,
+        )
+    }
+
+    /// Sends a code to the running decoder, starting it first if need be.
+    fn ask(&mut self, code: u32) -> Result<&mut PipeSession, crate::gate::transport::StartError> {
+        if self.session.is_none() {
+            let (sender, receiver) = channel();
+            let session = self.pipe.start_live(receiver)?;
+            self.session = Some((session, sender));
+        }
+        let (session, sender) = self
+            .session
+            .as_mut()
+            .expect("a decoder session was just started");
+        // The writer thread only goes away with the process; the answer will tell.
+        let _ = sender.send(code);
+        Ok(session)
+    }
+}
+
+/// Reads and records the answer to the one case of `corpus`; the fault, if it fails.
+fn answer(
+    session: &mut PipeSession,
+    corpus: &Corpus,
+    tally: &mut Tally<'_>,
+    idle: Duration,
+) -> Option<Fault> {
+    let failed = |end: RunEnd| match end {
+        RunEnd::Failed { fault, .. } => Some(fault),
+        _ => None,
+    };
+    match session.next(idle) {
+        Next::Line(number, line) => match check_line(corpus, number, line, 0, None) {
+            Ok(text) => {
+                record(tally, corpus, 0, &text);
+                None
+            }
+            Err(fault) => Some(fault),
+        },
+        Next::Quiet => Some(idle_fault(idle)),
+        Next::Ended => failed(crashed(session, 0)),
+    }
+}

@@ -1,0 +1,382 @@
+//! The operating-system side of running a program the gate does not trust: how it is
+//! started, how it is ended, and how nothing of it outlives amperr.
+//!
+//! - It is started from argv with no shell, in a process group of its own, marked with an
+//!   environment cookie (`AMPERR_GATE_SESSION`), and with the parent-death signal set, so
+//!   that even a `kill -9` of amperr kills it.
+//! - [`Child::stop`] kills its group and every process carrying its cookie (a daemon that
+//!   left the group), and reaps what is amperr's to reap (amperr makes itself the child
+//!   subreaper, so orphans of a wrapper come back to it), within a bounded time.
+//! - Every running child is registered, so that [`terminate_all`] can end them all when
+//!   amperr itself is told to stop (SIGINT, SIGTERM, SIGHUP: the command line installs the
+//!   handlers and exits 128 + the signal).
+//!
+//! Linux only for the parent-death signal, the subreaper and the cookie scan (`/proc`).
+//! This is the crate's one module with `unsafe` code: the parent-death signal must be set
+//! between `fork` and `exec` (`pre_exec`), and the pipe probe needs an `ioctl`.
+#![allow(unsafe_code)]
+
+use std::io;
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{Signal, kill, killpg};
+use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid};
+use nix::unistd::Pid;
+
+/// The environment variable whose value marks a child's processes.
+pub const COOKIE_ENV: &str = "AMPERR_GATE_SESSION";
+/// How long killed processes get to be reaped before amperr stops waiting for them.
+const REAP_GRACE: Duration = Duration::from_secs(2);
+
+/// The children running now, for [`terminate_all`].
+static LIVE: Mutex<Live> = Mutex::new(Live {
+    terminating: false,
+    children: Vec::new(),
+});
+
+struct Live {
+    /// Set by [`terminate_all`]: no child may start after it.
+    terminating: bool,
+    /// (process group, cookie) of each running child.
+    children: Vec<(Pid, String)>,
+}
+
+/// A program started by [`spawn`], with the pipes it was given.
+pub struct Spawned {
+    pub child: Child,
+    pub stdin: Option<io::PipeWriter>,
+    /// A second handle on the read end of the child's stdin: how much it has not read yet
+    /// ([`unread`]). Holding it does not keep the child from seeing the end of its input.
+    pub stdin_probe: Option<io::PipeReader>,
+    pub stdout: Option<std::process::ChildStdout>,
+    pub stderr: Option<std::process::ChildStderr>,
+}
+
+/// What [`spawn`] connects.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Pipes {
+    pub stdin: bool,
+    pub stdout: bool,
+    pub stderr: bool,
+}
+
+/// A running child and its process group.
+pub struct Child {
+    child: std::process::Child,
+    pgid: Pid,
+    cookie: String,
+    reaped: Option<ExitStatus>,
+    stopped: bool,
+}
+
+/// Starts `argv` (no shell) in a process group of its own, marked and registered.
+pub fn spawn(argv: &[String], pipes: Pipes) -> io::Result<Spawned> {
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let (program, args) = argv
+        .split_first()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no command to run"))?;
+    become_subreaper();
+    let cookie = format!(
+        "{}-{}",
+        std::process::id(),
+        COUNT.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut command = Command::new(program);
+    command.args(args).env(COOKIE_ENV, &cookie).process_group(0);
+    let piped = |yes: bool| if yes { Stdio::piped() } else { Stdio::null() };
+    let (stdin, stdin_probe) = if pipes.stdin {
+        let (reader, writer) = io::pipe()?;
+        let probe = reader.try_clone()?;
+        command.stdin(Stdio::from(OwnedFd::from(reader)));
+        (Some(writer), Some(probe))
+    } else {
+        command.stdin(Stdio::null());
+        (None, None)
+    };
+    command
+        .stdout(piped(pipes.stdout))
+        .stderr(piped(pipes.stderr));
+    die_with_parent(&mut command);
+    // Registered under the lock it starts under, so `terminate_all` sees every child or
+    // stops it from starting.
+    let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+    if live.terminating {
+        return Err(io::Error::new(
+            io::ErrorKind::Interrupted,
+            "amperr is stopping",
+        ));
+    }
+    let mut child = command.spawn()?;
+    let pgid = Pid::from_raw(child.id() as i32);
+    live.children.push((pgid, cookie.clone()));
+    drop(live);
+    Ok(Spawned {
+        stdout: child.stdout.take(),
+        stderr: child.stderr.take(),
+        stdin,
+        stdin_probe,
+        child: Child {
+            child,
+            pgid,
+            cookie,
+            reaped: None,
+            stopped: false,
+        },
+    })
+}
+
+/// Orphans of a child's wrappers are re-parented to amperr, not to an init that may
+/// never reap them, so that [`Child::stop`] can reap them.
+fn become_subreaper() {
+    #[cfg(target_os = "linux")]
+    {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            let _ = nix::sys::prctl::set_child_subreaper(true);
+        });
+    }
+}
+
+/// The child gets SIGKILL when the thread that started it ends, so a SIGKILL of amperr
+/// (which no handler sees) still takes the child with it.
+fn die_with_parent(command: &mut Command) {
+    #[cfg(target_os = "linux")]
+    {
+        let parent = nix::unistd::getpid();
+        // SAFETY: the closure runs in the child between fork and exec and only makes the
+        // async-signal-safe system calls prctl, getppid and _exit.
+        unsafe {
+            command.pre_exec(move || {
+                nix::sys::prctl::set_pdeathsig(Signal::SIGKILL)?;
+                // The parent died before the signal was armed: go now.
+                if nix::unistd::getppid() != parent {
+                    nix::libc::_exit(137);
+                }
+                Ok(())
+            });
+        }
+    }
+}
+
+nix::ioctl_read_bad!(fionread, nix::libc::FIONREAD, nix::libc::c_int);
+
+/// How many bytes sit in a pipe, unread (`FIONREAD`).
+pub fn unread(pipe: &io::PipeReader) -> io::Result<u64> {
+    let mut count: nix::libc::c_int = 0;
+    // SAFETY: FIONREAD writes one c_int through the pointer, which points to a live one;
+    // the descriptor is owned by `pipe` for the duration of the call.
+    unsafe { fionread(pipe.as_raw_fd(), &mut count) }.map_err(io::Error::from)?;
+    Ok(u64::try_from(count).unwrap_or(0))
+}
+
+impl Child {
+    /// Whether the child has exited, waiting up to `grace`, without reaping it (so its
+    /// process group id stays reserved until [`Child::stop`] kills the group).
+    pub fn exited_within(&self, grace: Duration) -> bool {
+        let end = Instant::now() + grace;
+        let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOHANG | WaitPidFlag::WNOWAIT;
+        loop {
+            match waitid(Id::Pid(self.pgid), flags) {
+                Ok(WaitStatus::StillAlive) if Instant::now() < end => {
+                    thread::sleep(Duration::from_millis(2))
+                }
+                Ok(WaitStatus::StillAlive) => return false,
+                Ok(_) | Err(_) => return true,
+            }
+        }
+    }
+
+    /// Kills the child, its process group and every process carrying its cookie, then
+    /// reaps what is amperr's to reap, giving up after a bounded time. Returns the child's
+    /// exit status, if it was reaped.
+    pub fn stop(&mut self) -> Option<ExitStatus> {
+        if !self.stopped {
+            self.stopped = true;
+            kill_and_reap(
+                self.pgid,
+                &self.cookie,
+                Some(&mut self.child),
+                &mut self.reaped,
+            );
+            let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+            live.children.retain(|(pgid, _)| *pgid != self.pgid);
+        }
+        self.reaped
+    }
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Kills and reaps every registered child, and lets no new one start: for amperr's own
+/// signal handlers, before it exits.
+pub fn terminate_all() {
+    let children = {
+        let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+        live.terminating = true;
+        std::mem::take(&mut live.children)
+    };
+    for (pgid, cookie) in children {
+        kill_and_reap(pgid, &cookie, None, &mut None);
+    }
+}
+
+fn kill_and_reap(
+    pgid: Pid,
+    cookie: &str,
+    child: Option<&mut std::process::Child>,
+    reaped: &mut Option<ExitStatus>,
+) {
+    // Each may be gone already; that is the goal, not an error. The leader is killed by
+    // pid too, in case it left its group.
+    let _ = killpg(pgid, Signal::SIGKILL);
+    let _ = kill(pgid, Signal::SIGKILL);
+    let deadline = Instant::now() + REAP_GRACE;
+    match child {
+        // Killed by pid, the leader dies whatever it does, so this wait ends.
+        Some(child) => *reaped = child.wait().ok(),
+        None => {
+            reapable(pgid, deadline);
+        }
+    }
+    // Members of the group orphaned to amperr (its subreaper).
+    let group = Pid::from_raw(-pgid.as_raw());
+    while reapable(group, deadline) {
+        let _ = killpg(pgid, Signal::SIGKILL);
+    }
+    // Then processes that left the group (a daemon in a session of its own): a reaped
+    // process has handed its children to amperr already, so each round finds the next
+    // generation, until none is left.
+    while Instant::now() < deadline {
+        let marked = marked_children(cookie);
+        if marked.is_empty() {
+            break;
+        }
+        for pid in &marked {
+            let _ = kill(*pid, Signal::SIGKILL);
+        }
+        for pid in marked {
+            reapable(pid, deadline);
+        }
+    }
+}
+
+/// Waits (until `deadline`) for `pid` (or, negative, a member of that group) to be
+/// reaped; whether one was.
+fn reapable(pid: Pid, deadline: Instant) -> bool {
+    loop {
+        match waitpid(pid, Some(WaitPidFlag::WNOHANG)) {
+            Ok(WaitStatus::StillAlive) if Instant::now() < deadline => {
+                thread::sleep(Duration::from_millis(1))
+            }
+            Ok(WaitStatus::StillAlive) | Err(_) => return false,
+            Ok(_) => return true,
+        }
+    }
+}
+
+/// amperr's own children whose environment holds `AMPERR_GATE_SESSION=<cookie>`: a
+/// session's descendants orphaned to amperr, wherever they moved (one that clears its
+/// environment escapes this).
+fn marked_children(cookie: &str) -> Vec<Pid> {
+    let marker = format!("{COOKIE_ENV}={cookie}\0");
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return Vec::new();
+    };
+    let children: Vec<i32> = tasks
+        .filter_map(Result::ok)
+        .filter_map(|task| std::fs::read_to_string(task.path().join("children")).ok())
+        .flat_map(|list| {
+            let pids = list.split_whitespace().filter_map(|pid| pid.parse().ok());
+            pids.collect::<Vec<i32>>()
+        })
+        .collect();
+    children
+        .into_iter()
+        .filter(|pid| {
+            let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+            environ
+                .windows(marker.len())
+                .any(|w| w == marker.as_bytes())
+        })
+        .map(Pid::from_raw)
+        .collect()
+}
+
+/// An exit status in words: `exited with status 3`, `was killed by signal 11 (SIGSEGV)`.
+pub fn describe(status: ExitStatus) -> String {
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("exited with status {code}"),
+        (None, Some(signal)) => {
+            let name = Signal::try_from(signal).map_or("unknown", Signal::as_str);
+            format!("was killed by signal {signal} ({name})")
+        }
+        _ => format!("ended: {status}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marked_children_are_found_by_their_cookie() {
+        let mut child = Command::new("sleep")
+            .arg("30")
+            .env(COOKIE_ENV, "test-cookie-1")
+            .spawn()
+            .unwrap();
+        // Until the exec is done, the child's environment is still the test's.
+        let found = (0..100)
+            .map(|_| {
+                thread::sleep(Duration::from_millis(10));
+                marked_children("test-cookie-1")
+            })
+            .find(|found| !found.is_empty())
+            .unwrap_or_default();
+        assert_eq!(found, [Pid::from_raw(child.id() as i32)]);
+        assert!(
+            marked_children("test-cookie-").is_empty(),
+            "the whole value must match"
+        );
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+
+    #[test]
+    fn the_probe_sees_what_the_child_has_not_read() {
+        use std::io::Write;
+        let argv = ["sh", "-c", "read line; sleep 30"].map(String::from);
+        let pipes = Pipes {
+            stdin: true,
+            ..Pipes::default()
+        };
+        let mut spawned = spawn(&argv, pipes).unwrap();
+        let mut stdin = spawned.stdin.take().unwrap();
+        let probe = spawned.stdin_probe.take().unwrap();
+        stdin.write_all(b"first\nsecond line\n").unwrap();
+        // The shell reads byte by byte up to its first newline.
+        let mut left = 0;
+        for _ in 0..500 {
+            left = unread(&probe).unwrap();
+            if left == 12 {
+                break;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(left, 12, "\"second line\\n\" is left");
+        let pgid = spawned.child.pgid;
+        assert!(spawned.child.stop().is_some());
+        let live = LIVE.lock().unwrap();
+        assert!(!live.children.iter().any(|(p, _)| *p == pgid));
+    }
+}

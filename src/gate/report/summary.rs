@@ -1,0 +1,214 @@
+//! What the report says, in words, built once from a [`Report`] for every view.
+//!
+//! The text, HTML and JUnit views differ in layout only: the rows, groups, problems and
+//! answers they show come from here. Every string a decoder (or a tampered saved report)
+//! could have put into the report is escaped here, in one place ([`crate::escape`]), so no
+//! view can pass an ESC, a bidi override or an XML-forbidden character through; each
+//! view then applies only its own markup escaping.
+
+use std::borrow::Cow;
+
+use crate::escape::{Lines, untrusted};
+use crate::render::plural;
+
+use super::{Conclusion, Report, command_line};
+
+/// The report in words, every string safe to show.
+#[derive(Clone, Debug)]
+pub struct Summary {
+    /// `amperr check: NOT CONFORMANT`.
+    pub headline: String,
+    pub conclusion: Conclusion,
+    /// Labelled lines: decoder, profile, cases, outcomes, xfail, checked, not sent, time.
+    pub rows: Vec<(&'static str, String)>,
+    pub problems: Vec<String>,
+    pub notes: Vec<String>,
+    pub groups: Vec<GroupLines>,
+    /// Per field that was checked and never failed: its name and how it fared.
+    pub passing_fields: Vec<(String, String)>,
+    /// `abortedErrStart (16), ...`, if any alias was accepted.
+    pub aliases: Option<String>,
+    /// Per distinct answer where the source is silent: field, answer, `N cases`.
+    pub silent: Vec<[String; 3]>,
+    /// Per xfail entry: case, field, reason, expected failures, unexpected passes.
+    pub xfail: Vec<[String; 5]>,
+    /// The decoder's stderr (lines kept), if any.
+    pub stderr: Option<String>,
+}
+
+/// One failing group in words.
+#[derive(Clone, Debug)]
+pub struct GroupLines {
+    /// `message wrong for category 0x02 in areas 0..6 (documented codes)`.
+    pub title: String,
+    /// `3 cases`.
+    pub count: String,
+    /// `documented/0x00200000: expected ..., got ...`.
+    pub example: String,
+    /// A shell command that shows the failure again.
+    pub reproduce: Option<String>,
+}
+
+fn line(text: &str) -> String {
+    untrusted(text, Lines::Escape).into_owned()
+}
+
+impl Report {
+    /// The report in words, for the views.
+    pub fn summary(&self) -> Summary {
+        let c = &self.counts;
+        let shard = self
+            .shard
+            .as_deref()
+            .map_or(String::new(), |s| format!(", shard {}", line(s)));
+        let mut rows = vec![
+            ("decoder", line(&command_line(&self.decoder))),
+            (
+                "profile",
+                format!(
+                    "{} (protocol v{}, corpus v{}, {}, random {} from seed {}{shard})",
+                    line(&self.profile),
+                    self.protocol_version,
+                    self.corpus_version,
+                    plural(self.cases, "case"),
+                    self.random,
+                    self.seed,
+                ),
+            ),
+            (
+                "outcomes",
+                format!(
+                    "{} pass ({} with implementation-defined answers), {} mismatch, {} refused, {} crash, {} timeout, {} protocol error, {} not run",
+                    c.pass,
+                    c.implementation_defined,
+                    c.mismatch,
+                    c.refused,
+                    c.crash,
+                    c.timeout,
+                    c.protocol_error,
+                    c.not_run
+                ),
+            ),
+        ];
+        if !self.xfail.is_empty() {
+            rows.push((
+                "xfail",
+                format!(
+                    "{} expected failures, {} unexpected passes, {} entries",
+                    c.expected_failure,
+                    c.unexpected_pass,
+                    self.xfail.len()
+                ),
+            ));
+        }
+        rows.extend([
+            ("checked", self.field_names(true)),
+            (
+                "not sent",
+                format!("{} (not checked)", self.field_names(false)),
+            ),
+            (
+                "time",
+                format!(
+                    "{:.2} s, {}",
+                    self.seconds,
+                    plural(self.restarts as usize, "restart")
+                ),
+            ),
+        ]);
+        Summary {
+            headline: format!("amperr check: {}", self.conclusion.words()),
+            conclusion: self.conclusion,
+            rows,
+            problems: self.run_problems.iter().map(|p| line(p)).collect(),
+            notes: self.notes.iter().map(|n| line(n)).collect(),
+            groups: self.groups.iter().map(group_lines).collect(),
+            passing_fields: self.passing_fields(),
+            aliases: self.aliases(),
+            silent: self
+                .implementation_defined_answers
+                .iter()
+                .map(|s| {
+                    [
+                        s.field.key().to_string(),
+                        line(&s.answer),
+                        plural(s.count, "case"),
+                    ]
+                })
+                .collect(),
+            xfail: self
+                .xfail
+                .iter()
+                .map(|x| {
+                    [
+                        line(&x.case),
+                        line(&x.field),
+                        line(&x.reason),
+                        x.expected_failures.to_string(),
+                        x.unexpected_passes.to_string(),
+                    ]
+                })
+                .collect(),
+            stderr: (!self.stderr.is_empty())
+                .then(|| untrusted(self.stderr.trim_end(), Lines::Keep).into_owned()),
+        }
+    }
+
+    fn passing_fields(&self) -> Vec<(String, String)> {
+        self.fields
+            .iter()
+            .filter(|f| f.checked && f.failed == 0)
+            .map(|f| {
+                let judged = match f.implementation_defined {
+                    0 => format!("{} as expected", plural(f.passed, "answer")),
+                    silent => format!(
+                        "{} as expected; {silent} implementation-defined (accepted, not judged)",
+                        plural(f.passed, "answer")
+                    ),
+                };
+                (f.field.key().to_string(), judged)
+            })
+            .collect()
+    }
+
+    fn aliases(&self) -> Option<String> {
+        if self.aliases_accepted.is_empty() {
+            return None;
+        }
+        let list: Vec<String> = self
+            .aliases_accepted
+            .iter()
+            .map(|(a, n)| format!("{} ({n})", line(a)))
+            .collect();
+        Some(list.join(", "))
+    }
+}
+
+fn group_lines(g: &super::Group) -> GroupLines {
+    let e = &g.example;
+    GroupLines {
+        title: line(&g.summary),
+        count: plural(g.count, "case"),
+        example: format!("{}: {}", line(&e.id), line(&e.outcome())),
+        reproduce: e.reproduce.as_deref().map(line),
+    }
+}
+
+/// Markup escaping for HTML, on text that [`Report::summary`] made safe already.
+pub fn html_escape(text: &str) -> Cow<'_, str> {
+    if !text.contains(['&', '<', '>', '"', '\'']) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}

@@ -1,0 +1,91 @@
+//! The transport: how requests reach a decoder and its answers come back.
+//!
+//! The gate's session logic ([`runner`](super::runner)) judges answer lines; it does not
+//! know whether they come from a process over pipes ([`pipe`](super::pipe), protocol v1)
+//! or from a player page in a browser. A transport starts a fresh peer for each run of
+//! cases, hands it the run's codes (then the end of its input), and gives back its answer
+//! lines one by one, bounded, along with what the session logic needs to tell a slow peer
+//! from a hung one and a crash from a clean end.
+
+use std::time::Duration;
+
+use crate::lines::Line;
+
+/// Starts peers.
+pub trait Transport {
+    type Session: Session;
+
+    /// Starts a fresh peer that is sent `codes`, then the end of its input.
+    fn start(&mut self, codes: Vec<u32>) -> Result<Self::Session, StartError>;
+
+    /// The command a person runs to ask the peer about one code: `echo CODE | ...` for a
+    /// process, an `amperr` command for a page. Shell-quoted, not yet escaped for display.
+    fn reproduce(&self, code: u32) -> String;
+
+    /// The peer as reports name it (a decoder's argv).
+    fn describe(&self) -> Vec<String>;
+}
+
+/// One running peer. Dropping it ends the peer and everything it started.
+pub trait Session {
+    /// The next answer line, waiting at most `wait`.
+    fn next(&mut self, wait: Duration) -> Next;
+
+    /// Whether the peer is still running. One that is quiet and no longer running has
+    /// ended, even if a child of it holds its output open.
+    fn alive(&self) -> bool;
+
+    /// A count that grows whenever the peer takes requests (bytes read, say): a peer that
+    /// takes requests is working, even when it has not answered for a while.
+    fn taken(&self) -> u64;
+
+    /// Once [`Next::Ended`] came: how the peer ended, with every process of it stopped.
+    fn ended(&mut self) -> Ended;
+
+    /// After the last answer: anything more the peer sent, and how it ended.
+    fn finish(&mut self) -> Finish;
+
+    /// What the peer wrote for people (a process's stderr), cut to a bound; raw text, to
+    /// be escaped where it is shown.
+    fn diagnostics(&self) -> String;
+}
+
+/// What [`Session::next`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Next {
+    /// An answer line and its number in this session's output, from 1.
+    Line(usize, Line),
+    /// Nothing within the wait.
+    Quiet,
+    /// The output ended (or could not be read further).
+    Ended,
+}
+
+/// How a peer whose output ended early ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ended {
+    /// In words: `exited with status 3`, `was killed by signal 11 (SIGSEGV)`.
+    pub what: String,
+    /// It exited with status 0: it stopped answering on purpose, not by crashing.
+    pub clean: bool,
+}
+
+/// What a peer did after answering its last request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finish {
+    /// How many lines it sent after the last answer.
+    pub extra_lines: usize,
+    /// The first of them.
+    pub first_extra: Option<Line>,
+    /// `Err` says how it failed to end cleanly (a non-zero exit, not exiting at all).
+    pub exit: Result<(), String>,
+}
+
+/// A peer that could not be started.
+#[derive(Debug, thiserror::Error)]
+#[error("could not start {what}: {reason}")]
+pub struct StartError {
+    /// What was to be started, e.g. the program's name, quoted.
+    pub what: String,
+    pub reason: String,
+}

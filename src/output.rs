@@ -1,0 +1,230 @@
+//! Writing the files amperr makes (reports, baselines) so that nothing is lost and nothing
+//! is clobbered.
+//!
+//! A path is checked before the work that fills it ([`Destination::check`]), so a typo
+//! costs a second, not a ten-minute run. Then:
+//! - a regular file (or a new one) is written atomically: a temporary file beside it,
+//!   renamed into place, so a reader (or a crash) never sees half a report and a failed
+//!   write leaves the old file as it was; it keeps its permissions;
+//! - a symlink is followed, and its target written as above: the link stays a link;
+//! - a character device or a FIFO (`/dev/stdout`, a pipe to another tool) is written
+//!   through, never renamed over: `--output /dev/null` run as root must not replace the
+//!   system's `/dev/null` with a file;
+//! - anything else (a directory, a block device, a socket, a dangling link) is refused,
+//!   with what is accepted.
+//!
+//! A temporary file that a signal interrupts is removed by [`remove_pending`].
+
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The temporary file being written now, if any, for [`remove_pending`].
+static PENDING: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// Where a file goes, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Destination {
+    /// A regular file, new or replaced atomically (the link's target, for a symlink).
+    Replace(PathBuf),
+    /// A character device or FIFO, opened and written.
+    WriteThrough(PathBuf),
+}
+
+/// A path amperr will not write to, and why.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "cannot write to {path}: {why} (amperr writes to a regular file, new or replaced whole, a character device such as /dev/stdout, or a FIFO)"
+)]
+pub struct OutputError {
+    pub path: String,
+    pub why: String,
+}
+
+impl Destination {
+    /// Checks that `path` can be written, before anything is written.
+    pub fn check(path: &Path) -> Result<Destination, OutputError> {
+        let refuse = |why: String| OutputError {
+            path: crate::escape::untrusted(
+                &path.display().to_string(),
+                crate::escape::Lines::Escape,
+            )
+            .into_owned(),
+            why,
+        };
+        let meta = match fs::symlink_metadata(path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return new_file(path).map_err(refuse);
+            }
+            Err(e) => return Err(refuse(e.to_string())),
+            Ok(meta) => meta,
+        };
+        let (target, meta) = if meta.file_type().is_symlink() {
+            let target = fs::canonicalize(path).map_err(|e| {
+                refuse(format!("it is a symlink whose target cannot be used ({e})"))
+            })?;
+            let meta = fs::metadata(&target).map_err(|e| refuse(e.to_string()))?;
+            (target, meta)
+        } else {
+            (path.to_path_buf(), meta)
+        };
+        let kind = meta.file_type();
+        let destination = if kind.is_file() {
+            writable_dir(&target).map_err(refuse)?;
+            Destination::Replace(target)
+        } else if kind.is_char_device() || kind.is_fifo() {
+            Destination::WriteThrough(target)
+        } else if kind.is_dir() {
+            return Err(refuse("it is a directory".to_string()));
+        } else if kind.is_block_device() {
+            return Err(refuse("it is a block device".to_string()));
+        } else if kind.is_socket() {
+            return Err(refuse("it is a socket".to_string()));
+        } else {
+            return Err(refuse("it is not a file".to_string()));
+        };
+        Ok(destination)
+    }
+
+    /// Writes `contents` whole.
+    pub fn write(&self, contents: &[u8]) -> io::Result<()> {
+        match self {
+            Destination::Replace(path) => write_atomic(path, contents),
+            Destination::WriteThrough(path) => {
+                let mut file = OpenOptions::new().write(true).open(path)?;
+                file.write_all(contents)?;
+                file.flush()
+            }
+        }
+    }
+}
+
+/// A file to be created: its directory must exist and be writable.
+fn new_file(path: &Path) -> Result<Destination, String> {
+    writable_dir(path)?;
+    Ok(Destination::Replace(path.to_path_buf()))
+}
+
+fn writable_dir(path: &Path) -> Result<(), String> {
+    let dir = directory_of(path);
+    match fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => return Err(format!("{} is not a directory", dir.display())),
+        Err(e) => return Err(format!("directory {}: {e}", dir.display())),
+    }
+    nix::unistd::access(dir, nix::unistd::AccessFlags::W_OK)
+        .map_err(|e| format!("directory {} is not writable: {e}", dir.display()))
+}
+
+fn directory_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
+/// Writes `contents` to the regular file `path` atomically.
+fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let mut file = tempfile::NamedTempFile::new_in(directory_of(path))?;
+    set_pending(Some(file.path().to_path_buf()));
+    // A temporary file is private (0600); the file it replaces keeps its permissions, a
+    // new one gets the usual 0644.
+    let permissions = match fs::metadata(path) {
+        Ok(meta) => meta.permissions(),
+        Err(_) => fs::Permissions::from_mode(0o644),
+    };
+    let written = file
+        .as_file()
+        .set_permissions(permissions)
+        .and_then(|()| file.write_all(contents))
+        .and_then(|()| file.as_file().sync_all());
+    // What was a regular file when checked must still be one: never rename over a device.
+    let still_a_file = match fs::symlink_metadata(path) {
+        Ok(meta) if !meta.is_file() => Err(io::Error::other(
+            "it is no longer a regular file: not replaced",
+        )),
+        _ => Ok(()),
+    };
+    let result = written
+        .and(still_a_file)
+        .and_then(|()| file.persist(path).map(drop).map_err(|e| e.error));
+    set_pending(None);
+    result
+}
+
+fn set_pending(path: Option<PathBuf>) {
+    *PENDING.lock().unwrap_or_else(|e| e.into_inner()) = path;
+}
+
+/// Removes the temporary file being written, if any: for a signal handler, before exit.
+pub fn remove_pending() {
+    if let Some(path) = PENDING.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        let _ = fs::remove_file(path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_whole_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.json");
+        let dest = Destination::check(&path).unwrap();
+        dest.write(b"first").unwrap();
+        dest.write(b"second").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"second");
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o644
+        );
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        let missing = Destination::check(&dir.path().join("no/such/dir/x")).unwrap_err();
+        assert!(missing.to_string().contains("no/such/dir"), "{missing}");
+    }
+
+    #[test]
+    fn links_devices_fifos_and_directories() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target.txt");
+        fs::write(&target, "old").unwrap();
+        let link = dir.path().join("link.txt");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let dest = Destination::check(&link).unwrap();
+        dest.write(b"new").unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read(&target).unwrap(), b"new");
+
+        let fifo = dir.path().join("fifo");
+        nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+        assert_eq!(
+            Destination::check(&fifo).unwrap(),
+            Destination::WriteThrough(fifo.clone())
+        );
+        let reader = std::thread::spawn({
+            let fifo = fifo.clone();
+            move || fs::read(fifo).unwrap()
+        });
+        Destination::check(&fifo)
+            .unwrap()
+            .write(b"through")
+            .unwrap();
+        assert_eq!(reader.join().unwrap(), b"through");
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+
+        let err = Destination::check(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("it is a directory"), "{err}");
+        let dangling = dir.path().join("dangling");
+        std::os::unix::fs::symlink(dir.path().join("gone"), &dangling).unwrap();
+        let err = Destination::check(&dangling).unwrap_err().to_string();
+        assert!(err.contains("symlink"), "{err}");
+    }
+}

@@ -1,0 +1,419 @@
+//! The `amperr` command under hostile conditions (issue "A verdict users can trust"):
+//! signals, output paths that are not plain files, tampered saved reports, text that tries
+//! to drive the terminal or break XML, huge corpora, and the Rust adapter one line at a
+//! time. Each test failed on the command before it was made to hold.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::fs::FileTypeExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+mod common;
+
+use common::amperr;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Characters that must never reach a terminal or a report raw.
+fn assert_nothing_raw(shown: &str, what: &str) {
+    for c in [
+        '\u{1b}', '\u{7}', '\u{9b}', '\u{202e}', '\u{2028}', '\u{fffe}', '\u{ffff}',
+    ] {
+        assert!(!shown.contains(c), "{what} holds a raw {c:?}:\n{shown:?}");
+    }
+}
+
+/// `amperr check ARGS -- python3 misbehave.py MODE`, started, not waited for.
+fn spawn_check(args: &[&str], mode: &str, pid_file: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_amperr"))
+        .arg("check")
+        .args(args)
+        .args(["--", "env"])
+        .arg(format!("AMPERR_TEST_PIDFILE={}", pid_file.display()))
+        .args(["python3", "tests/fixtures/misbehave.py", mode])
+        .current_dir(root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+fn read_pid(pid_file: &Path) -> u32 {
+    let started = Instant::now();
+    loop {
+        if let Ok(pid) = std::fs::read_to_string(pid_file) {
+            if let Ok(pid) = pid.trim().parse() {
+                return pid;
+            }
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the decoder never started"
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Whether a process is running (a zombie is not).
+fn running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|stat| {
+            let state = stat.rsplit(')').next().unwrap_or("").trim_start();
+            !state.starts_with('Z')
+        })
+        .unwrap_or(false)
+}
+
+fn wait_with_timeout(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("amperr did not end within {limit:?}");
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn a_signalled_gate_kills_its_decoder_writes_nothing_and_says_which_signal() {
+    use nix::sys::signal::{Signal, kill};
+    use nix::unistd::Pid;
+    for (signal, status) in [
+        (Signal::SIGINT, 130),
+        (Signal::SIGTERM, 143),
+        (Signal::SIGHUP, 129),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("decoder.pid");
+        let report = dir.path().join("report.json");
+        let report_arg = report.display().to_string();
+        let args = ["--idle-timeout", "60", "--output", &report_arg];
+        // The decoder ignores SIGTERM, SIGINT and SIGHUP and hangs on its first request.
+        let mut gate = spawn_check(&args, "ignore-term", &pid_file);
+        let decoder = read_pid(&pid_file);
+        assert!(running(decoder));
+        kill(Pid::from_raw(gate.id() as i32), signal).unwrap();
+        let exit = wait_with_timeout(&mut gate, Duration::from_secs(20));
+        assert_eq!(exit.code(), Some(status), "{signal}");
+        assert!(!running(decoder), "the decoder survived {signal}");
+        assert!(
+            !Path::new(&format!("/proc/{decoder}")).exists(),
+            "the decoder was not reaped after {signal}"
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|name| name != "decoder.pid")
+            .collect();
+        assert!(left.is_empty(), "a partial report was left: {left:?}");
+    }
+}
+
+#[test]
+fn a_killed_gate_takes_its_decoder_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("decoder.pid");
+    let mut gate = spawn_check(&["--idle-timeout", "60"], "ignore-term", &pid_file);
+    let decoder = read_pid(&pid_file);
+    gate.kill().unwrap(); // SIGKILL: no handler runs.
+    gate.wait().unwrap();
+    let started = Instant::now();
+    while running(decoder) {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the decoder outlived a SIGKILL of the gate"
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn check(args: &[&str]) -> Output {
+    let mut all = vec!["check"];
+    all.extend(args);
+    all.extend(["--", "python3", "examples/adapters/decoder.py"]);
+    amperr(&all, b"")
+}
+
+#[test]
+fn a_fifo_a_device_and_a_link_are_written_through_not_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    // A FIFO: another tool reads the report as it is written.
+    let fifo = dir.path().join("fifo");
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+    let reader = thread::spawn({
+        let fifo = fifo.clone();
+        move || std::fs::read_to_string(fifo).unwrap()
+    });
+    let out = check(&["--format", "json", "--output", &fifo.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        reader
+            .join()
+            .unwrap()
+            .contains("\"conclusion\": \"conformant\"")
+    );
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+
+    // A link to a report: the link stays, its target gets the report.
+    let target = dir.path().join("target.json");
+    std::fs::write(&target, "old").unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let out = check(&["--format", "json", "--output", &link.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .contains("conformant")
+    );
+
+    // A character device (the null device, made here): still a device afterwards.
+    let null = dir.path().join("null");
+    let made = nix::sys::stat::mknod(
+        &null,
+        nix::sys::stat::SFlag::S_IFCHR,
+        nix::sys::stat::Mode::from_bits_truncate(0o666),
+        nix::sys::stat::makedev(1, 3),
+    );
+    match made {
+        Err(e) => eprintln!("SKIPPED the device case: mknod needs root ({e})"),
+        Ok(()) => {
+            let out = check(&["--output", &null.display().to_string()]);
+            assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+            let kind = std::fs::symlink_metadata(&null).unwrap().file_type();
+            assert!(kind.is_char_device(), "the device was replaced by a file");
+        }
+    }
+}
+
+#[test]
+fn a_bad_output_path_is_refused_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("decoder-ran");
+    // A decoder that leaves a mark when it starts: it must never start.
+    let decoder = format!("touch {}; cat >/dev/null", marker.display());
+    let bad_paths = [
+        ("--output", dir.path().display().to_string()),
+        (
+            "--output",
+            dir.path().join("no/dir/r.json").display().to_string(),
+        ),
+        ("--write-xfail", dir.path().display().to_string()),
+        (
+            "--write-xfail",
+            dir.path().join("no/dir/x.toml").display().to_string(),
+        ),
+    ];
+    for (flag, path) in bad_paths {
+        let out = amperr(&["check", flag, &path, "--", "sh", "-c", &decoder], b"");
+        assert_eq!(out.status.code(), Some(2), "{flag} {path}");
+        let err = text(&out.stderr);
+        assert!(err.contains(&format!("cannot write to {path}")), "{err}");
+        assert!(!marker.exists(), "{flag} {path} was checked after the run");
+    }
+}
+
+fn saved_report(dir: &Path) -> (PathBuf, serde_json::Value) {
+    let path = dir.join("report.json");
+    let out = check(&["--format", "json", "--output", &path.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0));
+    let json = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    (path, json)
+}
+
+#[test]
+fn a_report_of_another_version_is_refused_naming_the_versions_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, json) = saved_report(dir.path());
+    for (key, value, says) in [
+        (
+            "format_version",
+            99,
+            "format version 99; this build reads format versions 1 and 2",
+        ),
+        (
+            "protocol_version",
+            2,
+            "protocol version 2; this build reads protocol version 1",
+        ),
+    ] {
+        let mut changed = json.clone();
+        changed[key] = value.into();
+        std::fs::write(&path, changed.to_string()).unwrap();
+        let out = amperr(&["report", &path.display().to_string()], b"");
+        assert_eq!(out.status.code(), Some(2), "{key}");
+        assert!(text(&out.stderr).contains(says), "{}", text(&out.stderr));
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn a_tampered_report_cannot_drive_the_terminal_or_break_the_xml() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut json) = saved_report(dir.path());
+    let evil = "x\u{1b}[2J\u{7}\u{9b}31m\u{202e}\u{2028}\u{fffe}\u{ffff}\u{1}";
+    json["decoder"] = serde_json::json!([evil]);
+    json["profile"] = evil.into();
+    json["run_problems"] = serde_json::json!([evil]);
+    json["notes"] = serde_json::json!([evil]);
+    json["stderr"] = evil.into();
+    json["aliases_accepted"] = serde_json::json!({ evil: 1 });
+    std::fs::write(&path, json.to_string()).unwrap();
+    let shown = path.display().to_string();
+    for format in ["text", "junit", "html"] {
+        let out = amperr(&["report", &shown, "--format", format], b"");
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let view = text(&out.stdout);
+        assert_nothing_raw(&view, format);
+        if format == "junit" {
+            roxmltree::Document::parse(&view).unwrap_or_else(|e| panic!("{e}:\n{view}"));
+        }
+    }
+    // The reason a report is refused quotes it: escaped too.
+    json["conclusion"] = evil.into();
+    std::fs::write(&path, json.to_string()).unwrap();
+    let out = amperr(&["report", &shown], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert_nothing_raw(&text(&out.stderr), "the error");
+}
+
+#[test]
+fn junit_is_well_formed_whatever_the_decoder_sends() {
+    let out = amperr(
+        &[
+            "check",
+            "--format",
+            "junit",
+            "--",
+            "python3",
+            "tests/fixtures/misbehave.py",
+            "xml-hostile",
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let xml = text(&out.stdout);
+    let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}:\n{xml}"));
+    assert!(doc.descendants().any(|n| n.has_tag_name("failure")));
+    assert_nothing_raw(&xml, "JUnit");
+}
+
+#[test]
+fn the_decoder_command_in_the_header_is_escaped() {
+    let program = "/nonexistent/\u{1b}[2J\u{202e}decoder";
+    let out = amperr(&["check", "--", program], b"");
+    assert_eq!(out.status.code(), Some(3));
+    assert_nothing_raw(&text(&out.stdout), "the report");
+    assert_nothing_raw(&text(&out.stderr), "stderr");
+    assert!(text(&out.stdout).contains("\\u{1b}[2J\\u{202e}decoder"));
+}
+
+#[test]
+fn table_keys_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("table.json");
+    std::fs::write(&table, r#"{"x\u001b[2J\u202e": 1}"#).unwrap();
+    let out = amperr(&["check-table", &table.display().to_string()], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert_nothing_raw(&text(&out.stdout), "check-table");
+}
+
+/// The peak resident memory of a running process, sampled until it ends, in KiB.
+fn peak_rss(pid: u32, done: &mpsc::Receiver<()>) -> u64 {
+    let mut peak = 0;
+    while done.try_recv().is_err() {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        if let Some(kib) = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        {
+            peak = peak.max(kib);
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    peak
+}
+
+#[test]
+fn millions_of_vectors_are_streamed_not_held() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_amperr"))
+        .args(["vectors", "--random", "2000000"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let (done, finished) = mpsc::channel();
+    let sampler = thread::spawn(move || peak_rss(pid, &finished));
+    let mut lines = 0u64;
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = Vec::new();
+    while out.read_until(b'\n', &mut line).unwrap() > 0 {
+        lines += 1;
+        line.clear();
+    }
+    assert!(child.wait().unwrap().success());
+    let _ = done.send(());
+    let peak_kib = sampler.join().unwrap();
+    assert!(lines > 2_000_000);
+    // 2 million lines are about 600 MB of output; what is held is the set of codes.
+    assert!(peak_kib < 150 * 1024, "peak resident memory {peak_kib} KiB");
+}
+
+#[test]
+fn the_rust_adapter_answers_each_request_before_its_input_ends() {
+    let adapter = PathBuf::from(env!("CARGO_BIN_EXE_amperr"))
+        .with_file_name("examples")
+        .join("adapter");
+    let mut child = Command::new(adapter)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (send, answers) = mpsc::channel();
+    thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || send.send(buf[..n].to_vec()).is_err() {
+                return;
+            }
+        }
+    });
+    for code in [538_968_468u32, 1] {
+        writeln!(stdin, "{code}").unwrap();
+        stdin.flush().unwrap();
+        // Its input is still open: the answer must come anyway.
+        let answer = answers
+            .recv_timeout(Duration::from_secs(10))
+            .expect("no answer while the input stays open");
+        assert!(text(&answer).starts_with(&format!("{{\"code\":{code},")));
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
