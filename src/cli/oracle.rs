@@ -6,6 +6,8 @@ use amperr::lines::{BoundedLines, Line};
 use amperr::{Code, Decoded, Profile, decode, parse_code, render, spec};
 use clap::{Args, ValueEnum};
 
+use amperr::escape::{Lines, untrusted};
+
 use super::{CliError, Outcome};
 use crate::ProfileArg;
 
@@ -137,7 +139,8 @@ fn decode_all<W: Write>(
     failed: &mut bool,
 ) -> io::Result<()> {
     let mut report = |at: String, message: String| {
-        eprintln!("amperr: {at}{message}");
+        // The input may be anything a log held: escaped like every untrusted text.
+        eprintln!("amperr: {at}{}", untrusted(&message, Lines::Escape));
         *failed = true;
     };
     if !codes.is_empty() {

@@ -52,11 +52,40 @@ pub struct TableReport {
 )]
 pub struct TableError(pub String);
 
+/// A dump's names and values, each name once: a name given twice would let the last value
+/// hide the first.
+struct Dump(serde_json::Map<String, serde_json::Value>);
+
+impl<'de> serde::Deserialize<'de> for Dump {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Dump, D::Error> {
+        struct Names;
+        impl<'de> serde::de::Visitor<'de> for Names {
+            type Value = Dump;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object of names to values")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(self, mut map: M) -> Result<Dump, M::Error> {
+                let mut names = serde_json::Map::new();
+                while let Some((name, value)) = map.next_entry::<String, serde_json::Value>()? {
+                    if names.contains_key(&name) {
+                        let shown = untrusted(&name, Lines::Escape);
+                        return Err(serde::de::Error::custom(format_args!(
+                            "the name {shown:?} is given twice"
+                        )));
+                    }
+                    names.insert(name, value);
+                }
+                Ok(Dump(names))
+            }
+        }
+        deserializer.deserialize_map(Names)
+    }
+}
+
 /// Checks a `JSON.stringify(amp.errorCode)` dump against a profile.
 pub fn check_table(text: &str, profile: Profile) -> Result<TableReport, TableError> {
-    let table: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(text.trim_start_matches('\u{feff}'))
-            .map_err(|e| TableError(e.to_string()))?;
+    let Dump(table) = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+        .map_err(|e| TableError(e.to_string()))?;
     let known: BTreeMap<&str, u32> = profile.catalog().names().into_iter().collect();
     let value_of = |v: &serde_json::Value| v.as_u64().and_then(|n| u32::try_from(n).ok());
     let missing: Vec<(String, u32)> = known
@@ -224,6 +253,19 @@ mod tests {
             "{text:?}"
         );
         assert!(text.contains("x\\u{1b}[2J\\u{202e}"), "{text}");
+    }
+
+    #[test]
+    fn a_name_given_twice_is_refused() {
+        let err = check_table(
+            r#"{"errUnknown": 1, "errUnknown": 267386880}"#,
+            Profile::Doc,
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("\"errUnknown\" is given twice"),
+            "{err}"
+        );
     }
 
     #[test]
