@@ -509,15 +509,14 @@ impl Search {
                 self.probed.push(fault.key.clone());
                 self.blame(case, fault)
             }
-            RunEnd::Failed { fault: other, .. } => {
-                let never = if self.answered_any {
-                    String::new()
-                } else {
-                    " it never answered,".to_string()
+            RunEnd::Failed { .. } => {
+                let never = match self.answered_any {
+                    true => "",
+                    false => ", and it never answered any case",
                 };
                 let problem = format!(
-                    "the decoder {} on every case tried, each alone in a fresh process ({}; then {}):{never} whatever the case",
-                    fault.verb, fault.detail, other.detail
+                    "the decoder {} whatever the case: it did on two cases far apart, each alone in a fresh process{never} ({})",
+                    fault.verb, fault.detail
                 );
                 let reason = "the decoder fails whatever the case";
                 let decisions = vec![
