@@ -5,27 +5,47 @@
 //! hex values after a `code` key (`code=538968468`, `"code": 538968468`). Other numbers
 //! (timestamps, bitrates) are not codes and are not reported.
 //!
-//! The scanner streams: it looks at one block at a time with a SIMD-accelerated
-//! multi-pattern search (aho-corasick) for `0x` and `code`, carries a short tail across
-//! block boundaries so a code split between blocks is found once, and counts newlines
-//! (SIMD) only to name the line of a code's first occurrence. Memory is bounded by the
-//! block size and the number of distinct codes (at most one entry per code).
+//! The grammar, which decides every candidate from its own bytes:
+//! - `0x` or `0X` and 1 to 8 hex digits, with no word character (`[0-9A-Za-z_]`) just
+//!   before the `0` nor just after the digits (so `abc0x12` and the address
+//!   `0x7ffd5fbff8a8` are not codes);
+//! - a `code` key in any case with no word character before it, an optional quote, up to
+//!   4 blanks, `=` or `:`, up to 4 blanks, an optional quote, and a decimal of 1 to 11
+//!   digits (signed 32-bit after a `-`, else unsigned) followed by neither a word
+//!   character nor a `.`. A `0x` value after a key (`code=0x20200194`) is a code of the
+//!   first form, counted once.
+//!
+//! The scanner streams, one region of [`BLOCK`] bytes at a time, so memory does not grow
+//! with the log. A region keeps the byte before it (for the word-boundary check) and the
+//! [`LOOKAHEAD`] bytes after it (to decide a candidate that starts at its end), and only
+//! candidates that *start* in the region are counted there: so a code split between two
+//! reads is counted once and a word cut by a region's start does not look like a fresh
+//! word. One search (SIMD, aho-corasick's Teddy) finds `0x` and the `od` of `code` (rarer
+//! in logs than `co`, as in every `.com`) together, in order. Newlines are counted (SIMD)
+//! once per region, and within one only as far as a code seen for the first time.
 
 use std::collections::HashMap;
 use std::io::{self, Read};
+use std::ops::Range;
+use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind, packed};
 
 use crate::catalog::Profile;
 use crate::code::Code;
 use crate::decode::{Decoded, decode};
 use crate::render::{Record, plural};
 
-/// How many bytes the scanner reads at once.
+/// How many bytes of a source the scanner looks at per region (and reads at once).
 pub const BLOCK: usize = 256 * 1024;
-/// The longest candidate (a `code` key, separators and a value); a block's last bytes
-/// of this length wait for the next block.
-const CARRY: usize = 64;
+/// How far past a candidate's first byte the scanner may look to decide it: at most 28
+/// bytes, for the longest key and value (`code"    =    "-12345678901`) and the byte after.
+pub const LOOKAHEAD: usize = 32;
+
+/// What the search finds: `0x` in either case, then the `od` of a `code` key in any case.
+const PATTERNS: [&[u8]; 6] = [b"0x", b"0X", b"od", b"oD", b"Od", b"OD"];
+/// The first of [`PATTERNS`] that is part of a key.
+const KEY_PATTERNS: usize = 2;
 
 /// Where a code was first seen: a source (an index into [`Scan::sources`]) and a line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -43,23 +63,78 @@ pub struct Found {
 }
 
 /// The codes found in all sources so far.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Scan {
     /// The names of the sources scanned, in order.
     pub sources: Vec<String>,
+    block: usize,
     found: HashMap<u32, (u64, Place)>,
 }
 
-fn searcher() -> &'static AhoCorasick {
-    static SEARCHER: std::sync::OnceLock<AhoCorasick> = std::sync::OnceLock::new();
-    SEARCHER.get_or_init(|| {
-        AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
+impl Default for Scan {
+    fn default() -> Scan {
+        Scan::with_block_size(BLOCK)
+    }
+}
+
+/// The search for [`PATTERNS`]: Teddy where the CPU has the SIMD it needs, else an
+/// automaton (the same matches, slower).
+enum Finder {
+    Packed(packed::Searcher),
+    Automaton(AhoCorasick),
+}
+
+impl Finder {
+    fn packed() -> Option<Finder> {
+        packed::Config::new()
+            .match_kind(packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(PATTERNS)
+            .build()
+            .map(Finder::Packed)
+    }
+
+    fn automaton() -> Finder {
+        let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostFirst)
-            .build(["code", "0x"])
-            // Two fixed patterns always build.
-            .unwrap_or_else(|e| panic!("the scanner's patterns: {e}"))
-    })
+            .build(PATTERNS)
+            // Six fixed patterns always build.
+            .unwrap_or_else(|e| panic!("the scanner's patterns: {e}"));
+        Finder::Automaton(automaton)
+    }
+
+    /// Calls `each` with the start and the pattern's index of every match, in order.
+    /// No two matches overlap, and no pattern can overlap another's match, so this is
+    /// every occurrence.
+    fn each(&self, haystack: &[u8], mut each: impl FnMut(usize, usize)) {
+        match self {
+            Finder::Packed(s) => s
+                .find_iter(haystack)
+                .for_each(|m| each(m.start(), m.pattern().as_usize())),
+            Finder::Automaton(a) => a
+                .find_iter(haystack)
+                .for_each(|m| each(m.start(), m.pattern().as_usize())),
+        }
+    }
+}
+
+fn finder() -> &'static Finder {
+    static FINDER: OnceLock<Finder> = OnceLock::new();
+    FINDER.get_or_init(|| Finder::packed().unwrap_or_else(Finder::automaton))
+}
+
+/// The line of a place in a region, counted on demand, forward only.
+struct Lines {
+    at: usize,
+    line: u64,
+}
+
+impl Lines {
+    fn of(&mut self, window: &[u8], at: usize) -> u64 {
+        self.line += bytecount::count(&window[self.at..at], b'\n') as u64;
+        self.at = at;
+        self.line
+    }
 }
 
 impl Scan {
@@ -67,62 +142,71 @@ impl Scan {
         Scan::default()
     }
 
+    /// A scan that looks at `block` bytes at a time (at least 1): the result is the same
+    /// for every size; a small one puts region boundaries everywhere, for tests.
+    pub fn with_block_size(block: usize) -> Scan {
+        Scan {
+            sources: Vec::new(),
+            block: block.max(1),
+            found: HashMap::new(),
+        }
+    }
+
     /// Scans one source to its end. On a read error the codes found before it are kept
     /// and the error is returned.
     pub fn scan(&mut self, name: &str, mut reader: impl Read) -> io::Result<()> {
         let source = self.sources.len();
         self.sources.push(name.to_string());
-        let mut buf = vec![0u8; CARRY + BLOCK];
-        // `buf[..kept]` holds the carried tail; `line` is the line number at its start.
-        let (mut kept, mut line) = (0usize, 1u64);
+        // `buf[..start]` is the byte before the region (none at the source's start),
+        // `buf[start..limit]` the region, and the `LOOKAHEAD` bytes after it are read
+        // ahead; `line` is the line number at `start`.
+        let mut buf = vec![0u8; 1 + self.block + LOOKAHEAD];
+        let (mut start, mut end, mut line) = (0usize, 0usize, 1u64);
         loop {
-            let read = read_some(&mut reader, &mut buf[kept..])?;
-            let end = kept + read;
-            let last = read == 0;
-            // Candidates starting at or after `limit` may run into the next block.
-            let limit = if last { end } else { end.saturating_sub(CARRY) };
-            self.scan_block(&buf[..end], limit, source, line);
+            let want = start + self.block + LOOKAHEAD;
+            end += read_some(&mut reader, &mut buf[end..want])?;
+            // A short fill is the end of the source.
+            let last = end < want;
+            let limit = if last { end } else { end - LOOKAHEAD };
+            self.scan_region(&buf[..end], start..limit, source, line);
             if last {
                 return Ok(());
             }
-            line += bytecount::count(&buf[..limit], b'\n') as u64;
-            buf.copy_within(limit..end, 0);
-            kept = end - limit;
+            line += bytecount::count(&buf[start..limit], b'\n') as u64;
+            buf.copy_within(limit - 1..end, 0);
+            (start, end) = (1, end - limit + 1);
         }
     }
 
-    /// Finds the codes starting before `limit` in `block`, whose first byte is on `line`.
-    fn scan_block(&mut self, block: &[u8], limit: usize, source: usize, line: u64) {
-        let mut consumed = 0;
-        // Lines are counted up to `counted` only when a new code needs its line.
-        let (mut counted, mut counted_line) = (0usize, line);
-        for m in searcher().find_iter(block) {
-            if m.start() >= limit {
-                break;
-            }
-            if m.start() < consumed {
-                continue;
-            }
-            let found = match m.pattern().as_u32() {
-                0 => after_code_key(block, m.start(), m.end()),
-                _ => hex_at(block, m.start()),
+    /// Counts the codes that start in `region` of `window`, whose first byte is on `line`.
+    fn scan_region(&mut self, window: &[u8], region: Range<usize>, source: usize, line: u64) {
+        let Range { start, end: limit } = region;
+        let mut lines = Lines { at: start, line };
+        // Up to a key whose `od` is at `limit`.
+        let haystack = &window[start..window.len().min(limit + 2)];
+        finder().each(haystack, |at, pattern| {
+            let at = start + at;
+            let found = if pattern < KEY_PATTERNS {
+                (at < limit)
+                    .then(|| hex_at(window, at))
+                    .flatten()
+                    .map(|c| (at, c))
+            } else {
+                // The key starts a byte before its `od`; one that starts before the
+                // region was counted with the region before.
+                (at > start && at <= limit)
+                    .then(|| key_at(window, at - 1))
+                    .flatten()
+                    .map(|c| (at - 1, c))
             };
-            let Some((code, end)) = found else { continue };
-            consumed = end;
-            let entry = self.found.entry(code);
-            let (count, _) = entry.or_insert_with(|| {
-                counted_line += bytecount::count(&block[counted..m.start()], b'\n') as u64;
-                counted = m.start();
-                (
-                    0,
-                    Place {
-                        source,
-                        line: counted_line,
-                    },
-                )
-            });
-            *count += 1;
-        }
+            if let Some((at, code)) = found {
+                let (count, _) = self.found.entry(code).or_insert_with(|| {
+                    let line = lines.of(window, at);
+                    (0, Place { source, line })
+                });
+                *count += 1;
+            }
+        });
     }
 
     /// The distinct codes, most frequent first (then by code).
@@ -164,67 +248,92 @@ fn is_word(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_'
 }
 
-/// `0x` + 1 to 8 hex digits at `at`, standing alone (no word character before the `0x`
-/// nor after the digits): the code and where it ends.
-fn hex_at(block: &[u8], at: usize) -> Option<(u32, usize)> {
-    if at > 0 && is_word(block[at - 1]) {
-        return None;
-    }
-    let digits = block[at + 2..]
-        .iter()
-        .take_while(|b| b.is_ascii_hexdigit())
-        .count();
-    let end = at + 2 + digits;
-    if !(1..=8).contains(&digits) || block.get(end).is_some_and(|b| is_word(*b)) {
-        return None;
-    }
-    let text = std::str::from_utf8(&block[at + 2..end]).ok()?;
-    u32::from_str_radix(text, 16).ok().map(|v| (v, end))
+/// Whether the byte before `at` (if any) is a word character.
+fn after_word(window: &[u8], at: usize) -> bool {
+    at > 0 && is_word(window[at - 1])
 }
 
-/// A value after a `code` key at `start..key_end`: `code=N`, `code: N`, `"code": N`,
-/// `"code":"0x..."`, where N is decimal (signed 32-bit allowed) or `0x` hex.
-fn after_code_key(block: &[u8], start: usize, key_end: usize) -> Option<(u32, usize)> {
-    if start > 0 && is_word(block[start - 1]) {
+/// Each byte's value as a hex digit, or 16 when it is none.
+const HEX_DIGIT: [u8; 256] = {
+    let mut table = [16u8; 256];
+    let mut b = 0;
+    while b < 10 {
+        table[b'0' as usize + b] = b as u8;
+        b += 1;
+    }
+    let mut b = 0;
+    while b < 6 {
+        table[b'a' as usize + b] = 10 + b as u8;
+        table[b'A' as usize + b] = 10 + b as u8;
+        b += 1;
+    }
+    table
+};
+
+/// The code of the `0x` at `at` if 1 to 8 hex digits follow and no word character stands
+/// next to it. An address is rejected at its ninth digit, so at most 11 bytes are read.
+fn hex_at(window: &[u8], at: usize) -> Option<u32> {
+    if after_word(window, at) {
         return None;
     }
-    let mut at = key_end;
-    let skip = |at: &mut usize, what: &dyn Fn(u8) -> bool, most: usize| {
-        let n = block[*at..]
-            .iter()
-            .take(most)
-            .take_while(|b| what(**b))
-            .count();
-        *at += n;
-        n
-    };
-    skip(&mut at, &|b| b == b'"' || b == b'\'', 1);
-    skip(&mut at, &|b| b == b' ' || b == b'\t', 4);
-    if skip(&mut at, &|b| b == b'=' || b == b':', 1) == 0 {
+    let (mut value, mut end) = (0u32, at + 2);
+    while end - at - 2 < 8 {
+        match window.get(end).map(|b| HEX_DIGIT[usize::from(*b)]) {
+            Some(digit @ 0..16) => value = value << 4 | u32::from(digit),
+            _ => break,
+        }
+        end += 1;
+    }
+    (end > at + 2 && !window.get(end).is_some_and(|b| is_word(*b))).then_some(value)
+}
+
+/// How many of the (at most `most`) bytes from `at` are `what`.
+fn run(window: &[u8], at: usize, most: usize, what: impl Fn(u8) -> bool) -> usize {
+    window.get(at..).map_or(0, |rest| {
+        rest.iter().take(most).take_while(|b| what(**b)).count()
+    })
+}
+
+fn is_quote(byte: u8) -> bool {
+    byte == b'"' || byte == b'\''
+}
+
+fn is_blank(byte: u8) -> bool {
+    byte == b' ' || byte == b'\t'
+}
+
+/// The decimal code after the `code` key whose `od` is at `at + 1`: `code=N`, `code: N`,
+/// `"code": N`, `'code':'-N'` (a `0x` value is [`hex_at`]'s).
+fn key_at(window: &[u8], at: usize) -> Option<u32> {
+    let letter = |i: usize| window.get(i).map(|b| b | 0x20);
+    if letter(at) != Some(b'c') || letter(at + 3) != Some(b'e') || after_word(window, at) {
         return None;
     }
-    skip(&mut at, &|b| b == b' ' || b == b'\t', 4);
-    skip(&mut at, &|b| b == b'"' || b == b'\'', 1);
-    if block[at..].len() >= 2 && block[at] == b'0' && (block[at + 1] | 0x20) == b'x' {
-        return hex_at(block, at);
+    let mut i = at + 4;
+    i += run(window, i, 1, is_quote);
+    i += run(window, i, 4, is_blank);
+    if run(window, i, 1, |b| b == b'=' || b == b':') == 0 {
+        return None;
     }
-    let negative = block.get(at) == Some(&b'-');
-    let digits_at = at + usize::from(negative);
-    let digits = block[digits_at..]
+    i += 1;
+    i += run(window, i, 4, is_blank);
+    i += run(window, i, 1, is_quote);
+    let negative = window.get(i) == Some(&b'-');
+    i += usize::from(negative);
+    let digits = run(window, i, 12, |b| b.is_ascii_digit());
+    let end = i + digits;
+    if !(1..=11).contains(&digits) || window.get(end).is_some_and(|b| is_word(*b) || *b == b'.') {
+        return None;
+    }
+    let value = window[i..end]
         .iter()
-        .take(11)
-        .take_while(|b| b.is_ascii_digit())
-        .count();
-    let end = digits_at + digits;
-    if digits == 0 || block.get(end).is_some_and(|b| is_word(*b) || *b == b'.') {
-        return None;
+        .fold(0u64, |v, b| v * 10 + u64::from(b - b'0'));
+    if negative {
+        // A signed 32-bit value, as its bits.
+        (value <= 1 << 31).then(|| (value as i64).wrapping_neg() as u32)
+    } else {
+        u32::try_from(value).ok()
     }
-    let text = std::str::from_utf8(&block[at..end]).ok()?;
-    let value = match negative {
-        true => text.parse::<i32>().ok()? as u32,
-        false => text.parse::<u32>().ok()?,
-    };
-    Some((value, end))
 }
 
 /// A kind of code that makes `amperr scan --fail-on` fail.
@@ -420,6 +529,35 @@ mod tests {
         let log = "2026-11-27T08:39:36.123Z bitrate=3500000 duration 538968468 errorcode=5 \
                    addr 0x7ffd5fbff8a8 id=0x1g code=12.5 abc0x12 0x";
         assert!(codes(log).is_empty(), "{:?}", codes(log));
+    }
+
+    #[test]
+    fn the_fallback_search_finds_what_teddy_finds() {
+        let matches = |finder: &Finder, haystack: &[u8]| {
+            let mut all = Vec::new();
+            finder.each(haystack, |at, pattern| all.push((at, pattern)));
+            all
+        };
+        let log = include_bytes!("../tests/fixtures/player.log");
+        let alphabet = b"0xXoOdD \ncC";
+        let mut state = 0x5CA4_u64;
+        let soup: Vec<u8> = (0..4096)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                alphabet[(state >> 33) as usize % alphabet.len()]
+            })
+            .collect();
+        let automaton = Finder::automaton();
+        for haystack in [&log[..], &soup, &soup[..5], b"", b"od0X"] {
+            let expected = matches(&automaton, haystack);
+            // Teddy is not built on a CPU without the SIMD it needs.
+            if let Some(teddy) = Finder::packed() {
+                assert_eq!(matches(&teddy, haystack), expected);
+            }
+            assert!(haystack.len() < 64 || expected.len() > 8, "{expected:?}");
+        }
     }
 
     #[test]

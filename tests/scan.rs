@@ -43,22 +43,233 @@ fn hex_in_either_case_is_one_code() {
     );
 }
 
+/// The grammar of a code in a log, written again from the README with the regex crate and
+/// run over the whole input at once (no blocks), to check the streaming scanner against:
+/// - `0x` or `0X` and 1 to 8 hex digits, with no word character just before or after;
+/// - a `code` key in any case with no word character before it, an optional quote, up to 4
+///   blanks, `=` or `:`, up to 4 blanks, an optional quote, and a decimal of up to 11
+///   digits (signed 32-bit after a `-`, else unsigned) followed by neither a word
+///   character nor a `.`; a `0x` value after a key is a code of the first form.
+///
+/// (code, count, line first seen), most frequent first, then by code.
+fn reference(log: &[u8]) -> Vec<(u32, u64, u64)> {
+    use regex::bytes::Regex;
+    use std::sync::LazyLock;
+    static HEX: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?-u)\b0[xX]([0-9a-fA-F]{1,8})\b").unwrap());
+    static KEY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?-u)\b[cC][oO][dD][eE]["']?[ \t]{0,4}[=:][ \t]{0,4}["']?(-?[0-9]{1,11})"#)
+            .unwrap()
+    });
+    let mut found = std::collections::BTreeMap::<u32, (u64, usize)>::new();
+    let mut add = |code: u32, at: usize| {
+        let (count, first) = found.entry(code).or_insert((0, at));
+        *count += 1;
+        *first = (*first).min(at);
+    };
+    for c in HEX.captures_iter(log) {
+        let digits = std::str::from_utf8(&c[1]).unwrap();
+        add(
+            u32::from_str_radix(digits, 16).unwrap(),
+            c.get(0).unwrap().start(),
+        );
+    }
+    for c in KEY.captures_iter(log) {
+        let value = c.get(1).unwrap();
+        let next = log.get(value.end()).copied().unwrap_or(b' ');
+        if next.is_ascii_alphanumeric() || next == b'_' || next == b'.' {
+            continue;
+        }
+        let text = std::str::from_utf8(value.as_bytes()).unwrap();
+        let code = match text.starts_with('-') {
+            true => text.parse::<i32>().ok().map(|v| v as u32),
+            false => text.parse::<u32>().ok(),
+        };
+        if let Some(code) = code {
+            add(code, c.get(0).unwrap().start());
+        }
+    }
+    let mut found: Vec<(u32, u64, u64)> = found
+        .into_iter()
+        .map(|(code, (count, at))| {
+            let line = log[..at].iter().filter(|b| **b == b'\n').count() as u64 + 1;
+            (code, count, line)
+        })
+        .collect();
+    found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    found
+}
+
 #[test]
-fn codes_split_at_block_boundaries_are_found_once() {
-    for form in ["(0x20200194)", "code=538968468", "\"code\": \"0x20200194\""] {
-        for offset in 0..24 {
-            // Filler lines, so that the code straddles the end of the first block.
-            let mut log = Vec::new();
-            while log.len() < BLOCK - offset - 20 {
-                log.extend_from_slice(b"2026-11-27 INFO bitrate=3500000 x\n");
+fn the_reference_reads_the_fixture_as_documented() {
+    assert_eq!(reference(LOG.as_bytes()), scan_text(LOG.as_bytes()));
+    assert_eq!(reference(LOG.as_bytes()).len(), 5);
+}
+
+/// Codes in every form, and near-misses that are not codes, for the boundary tests.
+const FORMS: [&str; 27] = [
+    "errorcode=7",
+    "abc0x12",
+    "code=0x20200194",
+    "(0x20200194)",
+    "\"code\": 538968468",
+    "CODE=-1",
+    "'code':'0x00600001'",
+    "\"code\" :\t \"-2147483648\"",
+    "0x7ffd5fbff8a8",
+    "0x123456789",
+    "0X2040000A,",
+    "x0x1f4",
+    "_code=5",
+    "code     =5",
+    "code=12.5",
+    "code=4294967296",
+    "code=00000000001",
+    "code=000000000001",
+    "code=-0x5",
+    "0x1g",
+    "code:0xFFFFFFFF",
+    "Code = 42\n",
+    "0x0x1",
+    "codecode=3",
+    // The longest key a value: 28 bytes with the byte after.
+    "\"code\"  \t :\t\t  '-02147483648'",
+    "\"code\"  \t :\t\t  '-021474836480'",
+    "code=0x20200194code=5 0x1 code=",
+];
+
+/// `text` at byte `at` of a log of realistic lines that runs well past `end`.
+fn log_with(text: &str, at: usize, end: usize) -> Vec<u8> {
+    let filler =
+        "2026-11-27T08:39:36.123Z INFO [abr] buf=0x7ffd5fbff8a8 bitrate=3500000 (0x20200194)\n";
+    let mut log = Vec::new();
+    while log.len() + filler.len() <= at {
+        log.extend_from_slice(filler.as_bytes());
+    }
+    log.resize(at, b' ');
+    log.extend_from_slice(text.as_bytes());
+    log.push(b'\n');
+    while log.len() < end {
+        log.extend_from_slice(filler.as_bytes());
+    }
+    log
+}
+
+#[test]
+fn codes_at_the_default_block_boundary_are_found_once_and_none_is_invented() {
+    let mut wrong = Vec::new();
+    for form in FORMS {
+        for at in BLOCK - 40..BLOCK + 8 {
+            let log = log_with(form, at, 2 * BLOCK + 1000);
+            let (found, expected) = (scan_text(&log), reference(&log));
+            if found != expected {
+                wrong.push(format!("{form:?} at {at}: {found:?}, not {expected:?}"));
             }
-            let line = log.iter().filter(|b| **b == b'\n').count() as u64 + 1;
-            log.extend_from_slice(format!("ERROR {form} end\nmore 1234\n").as_bytes());
-            assert_eq!(
-                scan_text(&log),
-                [(0x2020_0194, 1, line)],
-                "{form} at offset {offset}"
-            );
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong: {:#?}",
+        wrong.len(),
+        &wrong[..wrong.len().min(8)]
+    );
+}
+
+/// Every form once at every offset from a boundary of blocks of up to 150 bytes: lines of
+/// 150 bytes, the k-th with k spaces before its form, put the k-th form at byte
+/// 150k + k, which for k < n covers every remainder of n (151 is prime).
+fn every_form_at_every_offset() -> Vec<u8> {
+    let mut log = Vec::new();
+    for form in FORMS {
+        for k in 0..150 {
+            let line = format!("{}{form}", " ".repeat(k));
+            log.extend_from_slice(format!("{line:<149}\n").as_bytes());
+        }
+    }
+    log
+}
+
+#[test]
+fn every_block_size_finds_what_the_reference_finds() {
+    let log = every_form_at_every_offset();
+    let expected = reference(&log);
+    assert_eq!(expected.len(), 8, "{expected:?}");
+    for block in (1..=128).chain([BLOCK]) {
+        let mut scan = Scan::with_block_size(block);
+        scan.scan("log", &log[..]).unwrap();
+        let found: Vec<(u32, u64, u64)> = scan
+            .found()
+            .iter()
+            .map(|f| (f.code.0, f.count, f.first.line))
+            .collect();
+        assert_eq!(found, expected, "blocks of {block} bytes");
+    }
+}
+
+/// A deterministic stream of numbers (xorshift), for generated logs.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+/// A log of forms, their pieces, filler and random bytes, glued at random.
+fn soup(rng: &mut Rng, bytes: usize) -> Vec<u8> {
+    let pieces = [
+        "code",
+        "CoDe",
+        "0x",
+        "0X",
+        "=",
+        ": ",
+        "\"",
+        "'",
+        " ",
+        "\t",
+        "\n",
+        "-",
+        "7",
+        "12345",
+        "abc",
+        "_",
+        ".",
+        "(",
+        ")",
+        "fffffffff",
+        "2026-11-27T08:39:36.123Z INFO ",
+    ];
+    let mut log = Vec::with_capacity(bytes + 64);
+    while log.len() < bytes {
+        match rng.below(4) {
+            0 => log.extend_from_slice(FORMS[rng.below(FORMS.len())].as_bytes()),
+            1 => log.push(rng.below(256) as u8),
+            _ => log.extend_from_slice(pieces[rng.below(pieces.len())].as_bytes()),
+        }
+    }
+    log
+}
+
+#[test]
+fn generated_logs_read_in_blocks_of_any_size_match_the_reference() {
+    let mut rng = Rng(0x00A3_F0E2_5CA4);
+    for round in 0..40 {
+        let bytes = 1 + rng.below(64 * 1024);
+        let log = soup(&mut rng, bytes);
+        let expected = reference(&log);
+        for block in [1 + rng.below(128), 1 + rng.below(4096), BLOCK] {
+            let mut scan = Scan::with_block_size(block);
+            scan.scan("log", &log[..]).unwrap();
+            let found: Vec<(u32, u64, u64)> = scan
+                .found()
+                .iter()
+                .map(|f| (f.code.0, f.count, f.first.line))
+                .collect();
+            assert_eq!(found, expected, "round {round}, blocks of {block} bytes");
         }
     }
 }
