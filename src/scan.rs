@@ -152,8 +152,9 @@ impl Scan {
         }
     }
 
-    /// Scans one source to its end. On a read error the codes found before it are kept
-    /// and the error is returned.
+    /// Scans one source to its end. On a read error (a truncated gzip file, garbage after
+    /// its last member) the codes in every byte read before it are counted, and the error
+    /// is returned.
     pub fn scan(&mut self, name: &str, mut reader: impl Read) -> io::Result<()> {
         let source = self.sources.len();
         self.sources.push(name.to_string());
@@ -164,13 +165,17 @@ impl Scan {
         let (mut start, mut end, mut line) = (0usize, 0usize, 1u64);
         loop {
             let want = start + self.block + LOOKAHEAD;
-            end += read_some(&mut reader, &mut buf[end..want])?;
-            // A short fill is the end of the source.
-            let last = end < want;
+            let (read, error) = fill(&mut reader, &mut buf[end..want]);
+            end += read;
+            // A short fill is the end of the source; an error ends it too, after what was
+            // read before it is counted.
+            let last = end < want || error.is_some();
             let limit = if last { end } else { end - LOOKAHEAD };
             self.scan_region(&buf[..end], start..limit, source, line);
-            if last {
-                return Ok(());
+            match error {
+                Some(e) => return Err(e),
+                None if last => return Ok(()),
+                None => {}
             }
             line += bytecount::count(&buf[start..limit], b'\n') as u64;
             buf.copy_within(limit - 1..end, 0);
@@ -230,18 +235,19 @@ impl Scan {
     }
 }
 
-/// Reads until the buffer is full or the input ends: a short read is not the end.
-fn read_some(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+/// Reads until the buffer is full or the input ends (a short read is not the end): how
+/// many bytes were read, and the error that stopped it, if one did.
+fn fill(reader: &mut impl Read, buf: &mut [u8]) -> (usize, Option<io::Error>) {
     let mut filled = 0;
     while filled < buf.len() {
         match reader.read(&mut buf[filled..]) {
             Ok(0) => break,
             Ok(n) => filled += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+            Err(e) => return (filled, Some(e)),
         }
     }
-    Ok(filled)
+    (filled, None)
 }
 
 fn is_word(byte: u8) -> bool {

@@ -301,6 +301,95 @@ fn short_reads_find_the_same_codes() {
     }
 }
 
+/// A reader that hands out its bytes, then fails.
+struct FailsAfter<'a>(&'a [u8]);
+
+impl Read for FailsAfter<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.0.is_empty() {
+            return Err(std::io::Error::other("the disk went away"));
+        }
+        let n = buf.len().min(self.0.len());
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_read_error_keeps_the_codes_read_before_it() {
+    for block in [BLOCK, 100] {
+        let mut scan = Scan::with_block_size(block);
+        let error = scan.scan("log", FailsAfter(LOG.as_bytes())).unwrap_err();
+        assert_eq!(error.to_string(), "the disk went away");
+        let found: Vec<(u32, u64, u64)> = scan
+            .found()
+            .iter()
+            .map(|f| (f.code.0, f.count, f.first.line))
+            .collect();
+        assert_eq!(found, scan_text(LOG.as_bytes()), "blocks of {block}");
+        assert_eq!(scan.occurrences(), 7);
+    }
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(data).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// `amperr scan --format json` of one file holding `bytes`: exit status, report, stderr.
+fn scan_file(name: &str, bytes: &[u8]) -> (Option<i32>, serde_json::Value, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let out = amperr(&["scan", "--format", "json", path.to_str().unwrap()], b"");
+    let report = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    (out.status.code(), report, text(&out.stderr))
+}
+
+#[test]
+fn a_truncated_gzip_file_counts_what_it_holds_and_fails() {
+    let gz = gzip(LOG.as_bytes());
+    // Without its trailer (CRC and size) every byte of the log is still there, as
+    // `gzip -dc` shows.
+    let (status, report, err) = scan_file("cut.log.gz", &gz[..gz.len() - 8]);
+    assert_eq!(status, Some(2), "{err}");
+    assert_eq!(report["occurrences"], 7, "{report}");
+    assert!(err.contains("cut.log.gz"), "{err}");
+    assert_eq!(report["errors"].as_array().unwrap().len(), 1);
+
+    // Cut in the middle of the stream: the codes of what decompresses are counted.
+    let mut readable = Vec::new();
+    let mut decoder = flate2::read::GzDecoder::new(&gz[..gz.len() / 2]);
+    let mut byte = [0u8];
+    while let Ok(1) = decoder.read(&mut byte) {
+        readable.push(byte[0]);
+    }
+    let expected = reference(&readable).iter().map(|c| c.1).sum::<u64>();
+    assert!(expected > 0, "{}", String::from_utf8_lossy(&readable));
+    let (status, report, err) = scan_file("half.log.gz", &gz[..gz.len() / 2]);
+    assert_eq!(status, Some(2), "{err}");
+    assert_eq!(report["occurrences"], expected, "{report}");
+    assert!(err.contains("half.log.gz"), "{err}");
+}
+
+#[test]
+fn garbage_after_a_gzip_member_keeps_the_member_and_fails() {
+    let mut gz = gzip(LOG.as_bytes());
+    gz.extend_from_slice(b"\0\0garbage that is not gzip\n");
+    let (status, report, err) = scan_file("trailing.log.gz", &gz);
+    assert_eq!(status, Some(2), "{err}");
+    assert_eq!(report["occurrences"], 7, "{report}");
+    assert!(err.contains("trailing.log.gz"), "{err}");
+    // Two members are one log.
+    let mut two = gzip(LOG.as_bytes());
+    two.extend_from_slice(&gzip(LOG.as_bytes()));
+    let (status, report, err) = scan_file("two.log.gz", &two);
+    assert_eq!(status, Some(0), "{err}");
+    assert_eq!(report["occurrences"], 14, "{report}");
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }

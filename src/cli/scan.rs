@@ -52,14 +52,14 @@ impl From<FailOnArg> for FailOn {
     }
 }
 
-/// A source, gunzipped when it starts with gzip's magic bytes.
-fn open(reader: impl Read + 'static) -> io::Result<Box<dyn Read>> {
+/// A source, gunzipped when it starts with gzip's magic bytes (and whether it is).
+fn open(reader: impl Read + 'static) -> io::Result<(Box<dyn Read>, bool)> {
     let mut reader = BufReader::with_capacity(64 * 1024, reader);
     let gzip = reader.fill_buf()?.starts_with(&[0x1f, 0x8b]);
     Ok(if gzip {
-        Box::new(MultiGzDecoder::new(reader))
+        (Box::new(MultiGzDecoder::new(reader)), true)
     } else {
-        Box::new(reader)
+        (Box::new(reader), false)
     })
 }
 
@@ -83,10 +83,20 @@ pub fn run_scan(args: ScanArgs) -> io::Result<ExitCode> {
         } else {
             File::open(path).and_then(open)
         };
-        let result = reader.and_then(|reader| scan.scan(&name, reader));
+        let mut gzip = false;
+        let result = reader.and_then(|(reader, is_gzip)| {
+            gzip = is_gzip;
+            scan.scan(&name, reader)
+        });
         if let Err(e) = result {
             // The other files are still scanned; the codes read before the error count.
-            let error = format!("cannot read {name}: {e}");
+            let error = match gzip {
+                true => format!(
+                    "cannot read {name} as gzip: {e} (the codes before it are counted; \
+                     accepted: plain text or whole gzip members)"
+                ),
+                false => format!("cannot read {name}: {e}"),
+            };
             eprintln!("amperr: {error}");
             errors.push(error);
         }
