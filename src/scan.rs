@@ -23,8 +23,14 @@
 //! word. One search (SIMD, aho-corasick's Teddy) finds `0x` and the `od` of `code` (rarer
 //! in logs than `co`, as in every `.com`) together, in order. Newlines are counted (SIMD)
 //! once per region, and within one only as far as a code seen for the first time.
+//!
+//! Memory does not grow with the number of distinct codes either: the first [`LISTED`]
+//! distinct codes and every documented one are listed with exact counts; the others are
+//! counted, told apart up to [`TOLD_APART`], and judged against every `--fail-on` kind as
+//! they come, so a gate's verdict is exact for every code, listed or not. At worst the
+//! scan and its report take about 20 MiB.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Read};
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -68,7 +74,80 @@ pub struct Scan {
     /// The names of the sources scanned, in order.
     pub sources: Vec<String>,
     block: usize,
-    found: HashMap<u32, (u64, Place)>,
+    /// Each listed code's count and first place.
+    listed: HashMap<u32, (u64, Place)>,
+    unlisted: Unlisted,
+}
+
+/// How many distinct codes a scan lists with their counts, first places and meanings
+/// (documented codes are listed beyond it). A log has tens of distinct codes, a sick one
+/// hundreds; ten thousand is more than anyone reads, and bounds the report (about 1.5 KiB
+/// a code, decoded and rendered) to about 15 MiB. The codes beyond it are counted, not
+/// listed.
+pub const LISTED: usize = 10_000;
+/// How many distinct unlisted codes are told apart (about 10 bytes each, 5 MiB in all):
+/// beyond it their number is reported as a lower bound.
+pub const TOLD_APART: usize = 1 << 19;
+
+/// The occurrences of codes beyond [`LISTED`]: counted, and judged against every
+/// `--fail-on` kind under every profile as they come, since they are not kept.
+#[derive(Debug, Default)]
+struct Unlisted {
+    occurrences: u64,
+    first: Option<Place>,
+    /// The distinct codes, up to [`TOLD_APART`]; `more` when another came after.
+    distinct: HashSet<u32>,
+    more: bool,
+    /// By profile ([`Profile::ALL`]) and kind ([`FailOn::ALL`]): the occurrences of that
+    /// kind and the first of them.
+    failing: [[Option<Failing>; FailOn::ALL.len()]; Profile::ALL.len()],
+}
+
+/// The unlisted occurrences of one `--fail-on` kind: how many, and the first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Failing {
+    pub occurrences: u64,
+    pub first: Code,
+    pub place: Place,
+}
+
+/// The codes beyond [`LISTED`], summed up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Others {
+    pub occurrences: u64,
+    /// The distinct codes: exact when `exact`, else a lower bound.
+    pub distinct: u64,
+    pub exact: bool,
+    /// Where the first of them was seen.
+    pub first: Place,
+}
+
+impl Unlisted {
+    fn count(&mut self, code: u32, place: &mut impl FnMut() -> Place) {
+        self.occurrences += 1;
+        self.first.get_or_insert_with(&mut *place);
+        if self.distinct.len() < TOLD_APART {
+            self.distinct.insert(code);
+        } else {
+            self.more |= !self.distinct.contains(&code);
+        }
+        for (profile, failing) in Profile::ALL.iter().zip(&mut self.failing) {
+            let d = decode(Code(code), *profile);
+            for (kind, slot) in FailOn::ALL.iter().zip(failing.iter_mut()) {
+                match slot {
+                    _ if !kind.hits(&d) => {}
+                    Some(failing) => failing.occurrences += 1,
+                    None => {
+                        *slot = Some(Failing {
+                            occurrences: 1,
+                            first: Code(code),
+                            place: place(),
+                        })
+                    }
+                }
+            }
+        }
+    }
 }
 
 impl Default for Scan {
@@ -148,7 +227,8 @@ impl Scan {
         Scan {
             sources: Vec::new(),
             block: block.max(1),
-            found: HashMap::new(),
+            listed: HashMap::new(),
+            unlisted: Unlisted::default(),
         }
     }
 
@@ -205,19 +285,30 @@ impl Scan {
                     .map(|c| (at - 1, c))
             };
             if let Some((at, code)) = found {
-                let (count, _) = self.found.entry(code).or_insert_with(|| {
-                    let line = lines.of(window, at);
-                    (0, Place { source, line })
+                self.count(code, &mut || Place {
+                    source,
+                    line: lines.of(window, at),
                 });
-                *count += 1;
             }
         });
     }
 
-    /// The distinct codes, most frequent first (then by code).
+    /// Counts one occurrence of `code`, first seen at `place` if it is new: listed while
+    /// there is room (and always when a profile documents it), else counted unlisted.
+    fn count(&mut self, code: u32, place: &mut impl FnMut() -> Place) {
+        if let Some((count, _)) = self.listed.get_mut(&code) {
+            *count += 1;
+        } else if self.listed.len() < LISTED || documented_anywhere(code) {
+            self.listed.insert(code, (1, place()));
+        } else {
+            self.unlisted.count(code, place);
+        }
+    }
+
+    /// The listed codes, most frequent first (then by code).
     pub fn found(&self) -> Vec<Found> {
         let mut found: Vec<Found> = self
-            .found
+            .listed
             .iter()
             .map(|(code, (count, first))| Found {
                 code: Code(*code),
@@ -229,9 +320,28 @@ impl Scan {
         found
     }
 
-    /// All occurrences found.
+    /// All occurrences found, listed or not.
     pub fn occurrences(&self) -> u64 {
-        self.found.values().map(|(count, _)| count).sum()
+        let listed: u64 = self.listed.values().map(|(count, _)| count).sum();
+        listed + self.unlisted.occurrences
+    }
+
+    /// The codes beyond [`LISTED`], if any came.
+    pub fn others(&self) -> Option<Others> {
+        let u = &self.unlisted;
+        u.first.map(|first| Others {
+            occurrences: u.occurrences,
+            distinct: u.distinct.len() as u64 + u64::from(u.more),
+            exact: !u.more,
+            first,
+        })
+    }
+
+    /// The unlisted occurrences of a `--fail-on` kind under `profile`, if any came.
+    pub fn failing_others(&self, profile: Profile, kind: FailOn) -> Option<Failing> {
+        let p = Profile::ALL.iter().position(|p| *p == profile)?;
+        let k = FailOn::ALL.iter().position(|k| *k == kind)?;
+        self.unlisted.failing[p][k]
     }
 }
 
@@ -248,6 +358,14 @@ fn fill(reader: &mut impl Read, buf: &mut [u8]) -> (usize, Option<io::Error>) {
         }
     }
     (filled, None)
+}
+
+/// Whether a profile's table has bits 27-0 of the code: a few thousand codes at most (16
+/// areas times the rows), always listed.
+fn documented_anywhere(code: u32) -> bool {
+    Profile::ALL
+        .iter()
+        .any(|p| decode(Code(code), *p).is_documented())
 }
 
 fn is_word(byte: u8) -> bool {
@@ -355,6 +473,12 @@ pub enum FailOn {
 }
 
 impl FailOn {
+    pub const ALL: [FailOn; 3] = [
+        FailOn::Undocumented,
+        FailOn::UnknownCategory,
+        FailOn::ReservedArea,
+    ];
+
     pub fn hits(self, d: &Decoded) -> bool {
         match self {
             FailOn::Undocumented => !d.is_documented(),
@@ -383,6 +507,30 @@ pub struct ReportedCode {
     pub fails: Vec<FailOn>,
 }
 
+/// The codes a report does not list (beyond [`LISTED`]), summed up.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct OtherCodes {
+    pub occurrences: u64,
+    /// Exact when `distinct_exact`, else a lower bound.
+    pub distinct: u64,
+    pub distinct_exact: bool,
+    /// `source:line` of the first of them.
+    pub first_seen: String,
+    /// For each `--fail-on` kind some of them are of: how many occurrences, and the first.
+    pub fails: Vec<OtherFail>,
+}
+
+/// The unlisted occurrences of one `--fail-on` kind.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct OtherFail {
+    pub kind: FailOn,
+    pub occurrences: u64,
+    /// The first such code, `0x` and eight upper-case hex digits.
+    pub first: String,
+    /// `source:line`.
+    pub first_seen: String,
+}
+
 /// What a scan found, decoded under a profile and judged against `--fail-on`.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct ScanReport {
@@ -390,8 +538,12 @@ pub struct ScanReport {
     pub sources: Vec<String>,
     /// Sources that could not be read (fully), with why.
     pub errors: Vec<String>,
+    /// All occurrences, listed or not.
     pub occurrences: u64,
+    /// The listed codes, most frequent first.
     pub codes: Vec<ReportedCode>,
+    /// The codes beyond the list, if any: counted and judged, not listed.
+    pub others: Option<OtherCodes>,
     pub fail_on: Vec<FailOn>,
 }
 
@@ -405,7 +557,7 @@ impl Scan {
                 let d = decode(f.code, profile);
                 ReportedCode {
                     count: f.count,
-                    first_seen: format!("{}:{}", self.sources[f.first.source], f.first.line),
+                    first_seen: self.place(f.first),
                     decoded: Record::from(&d),
                     fails: fail_on.iter().copied().filter(|k| k.hits(&d)).collect(),
                 }
@@ -417,17 +569,44 @@ impl Scan {
             errors,
             occurrences: self.occurrences(),
             codes,
+            others: self.other_codes(profile, fail_on),
             fail_on: fail_on.to_vec(),
         }
+    }
+
+    fn other_codes(&self, profile: Profile, fail_on: &[FailOn]) -> Option<OtherCodes> {
+        let others = self.others()?;
+        let fails = fail_on.iter().filter_map(|kind| {
+            let f = self.failing_others(profile, *kind)?;
+            Some(OtherFail {
+                kind: *kind,
+                occurrences: f.occurrences,
+                first: f.first.to_string(),
+                first_seen: self.place(f.place),
+            })
+        });
+        Some(OtherCodes {
+            occurrences: others.occurrences,
+            distinct: others.distinct,
+            distinct_exact: others.exact,
+            first_seen: self.place(others.first),
+            fails: fails.collect(),
+        })
+    }
+
+    /// `source:line`.
+    fn place(&self, place: Place) -> String {
+        format!("{}:{}", self.sources[place.source], place.line)
     }
 }
 
 impl ScanReport {
     /// 2 when a source could not be read, else 1 when a code is of a `--fail-on` kind.
     pub fn exit_code(&self) -> u8 {
+        let others_fail = self.others.as_ref().is_some_and(|o| !o.fails.is_empty());
         if !self.errors.is_empty() {
             2
-        } else if self.codes.iter().any(|c| !c.fails.is_empty()) {
+        } else if others_fail || self.codes.iter().any(|c| !c.fails.is_empty()) {
             1
         } else {
             0
@@ -439,6 +618,46 @@ impl ScanReport {
         serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
     }
 
+    /// How many distinct codes, listed or not (`at least` when that is a lower bound).
+    fn distinct(&self) -> String {
+        let listed = self.codes.len() as u64;
+        match &self.others {
+            None => plural(listed as usize, "distinct code"),
+            Some(o) if o.distinct_exact => plural((listed + o.distinct) as usize, "distinct code"),
+            Some(o) => format!("at least {} distinct codes", listed + o.distinct),
+        }
+    }
+
+    /// The `FAIL:` line of a kind, if a code of it occurred.
+    fn fail_line(&self, kind: FailOn) -> Option<String> {
+        let listed: Vec<&str> = self
+            .codes
+            .iter()
+            .filter(|c| c.fails.contains(&kind))
+            .map(|c| c.decoded.hex.as_str())
+            .collect();
+        let others = self.others.iter().flat_map(|o| &o.fails);
+        let other = others.clone().find(|f| f.kind == kind).map(|f| {
+            format!(
+                "{} of unlisted codes, the first {} at {}",
+                plural(f.occurrences as usize, "occurrence"),
+                f.first,
+                f.first_seen
+            )
+        });
+        match (listed.is_empty(), other) {
+            (true, None) => None,
+            (true, Some(other)) => Some(format!("FAIL: codes {}: {other}", kind.words())),
+            (false, other) => Some(format!(
+                "FAIL: {} {}: {}{}",
+                plural(listed.len(), "code"),
+                kind.words(),
+                listed.join(", "),
+                other.map(|o| format!("; and {o}")).unwrap_or_default()
+            )),
+        }
+    }
+
     /// The report for people: one line per distinct code, most frequent first.
     pub fn text(&self) -> String {
         use std::fmt::Write as _;
@@ -448,7 +667,7 @@ impl ScanReport {
         let _ = writeln!(
             out,
             "amperr scan: {}, {} in {} (profile {})",
-            plural(distinct, "distinct code"),
+            self.distinct(),
             plural(self.occurrences as usize, "occurrence"),
             plural(self.sources.len(), "source"),
             self.profile
@@ -480,21 +699,21 @@ impl ScanReport {
                 r.class.describe()
             );
         }
+        if let Some(o) = &self.others {
+            let _ = writeln!(
+                out,
+                "{:>9}  {:<10}  {:<24}  {}{}, not listed (a scan lists {LISTED} and every \
+                 documented code)",
+                o.occurrences,
+                "others",
+                o.first_seen,
+                if o.distinct_exact { "" } else { "at least " },
+                plural(o.distinct as usize, "other distinct code")
+            );
+        }
         for kind in &self.fail_on {
-            let failing: Vec<&str> = self
-                .codes
-                .iter()
-                .filter(|c| c.fails.contains(kind))
-                .map(|c| c.decoded.hex.as_str())
-                .collect();
-            if !failing.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "FAIL: {} {}: {}",
-                    plural(failing.len(), "code"),
-                    kind.words(),
-                    failing.join(", ")
-                );
+            if let Some(line) = self.fail_line(*kind) {
+                let _ = writeln!(out, "{line}");
             }
         }
         out

@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 
 mod common;
 
-use amperr::scan::{BLOCK, Scan};
+use amperr::scan::{BLOCK, LISTED, Scan};
 use common::amperr;
 
 /// A player's log: every form of code, and numbers that are not codes.
@@ -438,6 +438,66 @@ fn files_gzip_and_unreadable_ones() {
     assert_eq!(not_found["first_seen"], format!("{plain}:3"));
     assert_eq!(not_found["decoded"]["name"], "networkErrHttpUrlNotFound");
     assert_eq!(report["errors"].as_array().unwrap().len(), 2);
+}
+
+/// A line with its runs of spaces as one, and none at its ends.
+fn squeezed(line: &str) -> String {
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn codes_beyond_the_list_are_counted_and_judged() {
+    // The list fills with codes of area 0 (named, undocumented); then a reserved-area
+    // code twice, a listed code again and a documented one.
+    let mut log = String::new();
+    for code in 0..LISTED {
+        log += &format!("e {code:#010x}\n");
+    }
+    log += "late (0x70700000) 0x00000001 (0x20200194)\nlater code: 1886388224\n";
+    let out = amperr(&["scan", "--fail-on", "reserved-area"], log.as_bytes());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert!(
+        report.starts_with(&format!(
+            "amperr scan: {} distinct codes, {} occurrences",
+            LISTED + 2,
+            LISTED + 4
+        )),
+        "{}",
+        &report[..200]
+    );
+    // Counts of listed codes stay exact, whenever they come.
+    let lines: Vec<String> = report.lines().map(squeezed).collect();
+    assert!(lines.iter().any(|l| l.starts_with("2 0x00000001 stdin:2 ")));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("1 0x20200194 stdin:10001 "))
+    );
+    let others = "2 others stdin:10001 1 other distinct code, not listed (a scan lists 10000 \
+                  and every documented code)";
+    assert!(lines.contains(&others.to_string()), "{lines:?}");
+    assert!(report.ends_with(
+        "FAIL: codes of a reserved area: 2 occurrences of unlisted codes, the first \
+         0x70700000 at stdin:10001\n"
+    ));
+
+    let out = amperr(
+        &["scan", "--format", "json", "--fail-on", "reserved-area"],
+        log.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["codes"].as_array().unwrap().len(), LISTED + 1);
+    let others = &report["others"];
+    assert_eq!(others["occurrences"], 2);
+    assert_eq!(others["distinct"], 1);
+    assert_eq!(others["distinct_exact"], true);
+    assert_eq!(others["fails"][0]["kind"], "reserved-area");
+    assert_eq!(others["fails"][0]["first"], "0x70700000");
+    assert_eq!(others["fails"][0]["first_seen"], "stdin:10001");
+    // Without the gate, nothing fails.
+    assert_eq!(amperr(&["scan"], log.as_bytes()).status.code(), Some(0));
 }
 
 #[test]
