@@ -658,11 +658,11 @@ impl ScanReport {
         }
     }
 
-    /// The report for people: one line per distinct code, most frequent first.
+    /// The report for people: one line per distinct code, most frequent first, in columns
+    /// as wide as their widest cell.
     pub fn text(&self) -> String {
         use std::fmt::Write as _;
         let mut out = String::new();
-        let distinct = self.codes.len();
         // Writing to a String cannot fail.
         let _ = writeln!(
             out,
@@ -672,43 +672,24 @@ impl ScanReport {
             plural(self.sources.len(), "source"),
             self.profile
         );
-        if distinct > 0 {
+        let rows = self.rows();
+        let count = rows.iter().map(|r| r.count.len()).fold(5, usize::max);
+        let place = rows
+            .iter()
+            .map(|r| r.first_seen.chars().count())
+            .fold("first seen".len(), usize::max);
+        if !rows.is_empty() {
             let _ = writeln!(
                 out,
-                "{:>9}  {:<10}  {:<24}  meaning",
+                "{:>count$}  {:<10}  {:<place$}  meaning",
                 "count", "code", "first seen"
             );
         }
-        for c in &self.codes {
-            let r = &c.decoded;
-            let area = r
-                .area_name
-                .clone()
-                .unwrap_or_else(|| format!("area {}", r.area));
-            let category = r
-                .category_name
-                .clone()
-                .unwrap_or_else(|| format!("category {:#04X}", r.category));
-            let name = r.name.as_deref().unwrap_or("(no name)");
+        for r in &rows {
             let _ = writeln!(
                 out,
-                "{:>9}  {}  {:<24}  {name}; {area}, {category}; {}",
-                c.count,
-                r.hex,
-                c.first_seen,
-                r.class.describe()
-            );
-        }
-        if let Some(o) = &self.others {
-            let _ = writeln!(
-                out,
-                "{:>9}  {:<10}  {:<24}  {}{}, not listed (a scan lists {LISTED} and every \
-                 documented code)",
-                o.occurrences,
-                "others",
-                o.first_seen,
-                if o.distinct_exact { "" } else { "at least " },
-                plural(o.distinct as usize, "other distinct code")
+                "{:>count$}  {:<10}  {:<place$}  {}",
+                r.count, r.code, r.first_seen, r.meaning
             );
         }
         for kind in &self.fail_on {
@@ -718,6 +699,49 @@ impl ScanReport {
         }
         out
     }
+
+    /// The table's rows: the listed codes, then the others.
+    fn rows(&self) -> Vec<Row<'_>> {
+        let listed = self.codes.iter().map(|c| Row {
+            count: c.count.to_string(),
+            code: &c.decoded.hex,
+            first_seen: &c.first_seen,
+            meaning: meaning(&c.decoded),
+        });
+        let others = self.others.iter().map(|o| Row {
+            count: o.occurrences.to_string(),
+            code: "others",
+            first_seen: &o.first_seen,
+            meaning: format!(
+                "{}{}, not listed (a scan lists {LISTED} and every documented code)",
+                if o.distinct_exact { "" } else { "at least " },
+                plural(o.distinct as usize, "other distinct code")
+            ),
+        });
+        listed.chain(others).collect()
+    }
+}
+
+/// One row of the text report's table.
+struct Row<'a> {
+    count: String,
+    code: &'a str,
+    first_seen: &'a str,
+    meaning: String,
+}
+
+/// A decoded code in a few words: name; area, category; class.
+fn meaning(r: &Record) -> String {
+    let area = r
+        .area_name
+        .clone()
+        .unwrap_or_else(|| format!("area {}", r.area));
+    let category = r
+        .category_name
+        .clone()
+        .unwrap_or_else(|| format!("category {:#04X}", r.category));
+    let name = r.name.as_deref().unwrap_or("(no name)");
+    format!("{name}; {area}, {category}; {}", r.class.describe())
 }
 
 #[cfg(test)]

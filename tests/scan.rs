@@ -440,6 +440,52 @@ fn files_gzip_and_unreadable_ones() {
     assert_eq!(report["errors"].as_array().unwrap().len(), 2);
 }
 
+/// Where the code, the place and the meaning of a table row start (the place has no
+/// spaces).
+fn column_starts(row: &str) -> [usize; 3] {
+    let mut starts = [0; 3];
+    let mut fields = 0;
+    let mut in_field = false;
+    for (at, c) in row.char_indices() {
+        let starts_field = c != ' ' && !in_field;
+        in_field = c != ' ';
+        if starts_field {
+            fields += 1;
+            if (2..=4).contains(&fields) {
+                starts[fields - 2] = row[..at].chars().count();
+            }
+        }
+    }
+    starts
+}
+
+#[test]
+fn the_table_s_columns_fit_their_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = dir
+        .path()
+        .join("a-log-with-a-rather-long-name-from-a-nightly-run.log");
+    std::fs::write(&long, "late (0x00600001)\n".repeat(12345)).unwrap();
+    let out = amperr(
+        &["scan", "tests/fixtures/player.log", long.to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let report = text(&out.stdout);
+    let rows: Vec<&str> = report.lines().skip(1).collect();
+    assert_eq!(rows.len(), 7, "{report}");
+    // Each row's code, place and meaning start where the header's do, and the counts
+    // end where the header's `count` ends.
+    let title = |name: &str| rows[0].find(name).unwrap();
+    let header = [title("code"), title("first seen"), title("meaning")];
+    for row in &rows[1..] {
+        assert_eq!(column_starts(row), header, "{report}");
+        assert_eq!(row[..header[0]].trim_end().len(), header[0] - 2, "{report}");
+    }
+    assert!(rows[0].starts_with("count  code"), "{report}");
+    assert!(rows[1].starts_with("12345  0x00600001  /"), "{report}");
+}
+
 /// A line with its runs of spaces as one, and none at its ends.
 fn squeezed(line: &str) -> String {
     line.split_whitespace().collect::<Vec<_>>().join(" ")
