@@ -40,6 +40,7 @@ use aho_corasick::{AhoCorasick, MatchKind, packed};
 use crate::catalog::Profile;
 use crate::code::Code;
 use crate::decode::{Decoded, decode};
+use crate::escape::{Lines, untrusted};
 use crate::render::{Record, plural};
 
 /// How many bytes of a source the scanner looks at per region (and reads at once).
@@ -203,12 +204,12 @@ fn finder() -> &'static Finder {
 }
 
 /// The line of a place in a region, counted on demand, forward only.
-struct Lines {
+struct Newlines {
     at: usize,
     line: u64,
 }
 
-impl Lines {
+impl Newlines {
     fn of(&mut self, window: &[u8], at: usize) -> u64 {
         self.line += bytecount::count(&window[self.at..at], b'\n') as u64;
         self.at = at;
@@ -266,7 +267,7 @@ impl Scan {
     /// Counts the codes that start in `region` of `window`, whose first byte is on `line`.
     fn scan_region(&mut self, window: &[u8], region: Range<usize>, source: usize, line: u64) {
         let Range { start, end: limit } = region;
-        let mut lines = Lines { at: start, line };
+        let mut lines = Newlines { at: start, line };
         // Up to a key whose `od` is at `limit`.
         let haystack = &window[start..window.len().min(limit + 2)];
         finder().each(haystack, |at, pattern| {
@@ -548,7 +549,8 @@ pub struct ScanReport {
 }
 
 impl Scan {
-    /// The report of this scan under `profile`.
+    /// The report of this scan under `profile`. Every name in it (and in `errors`) is
+    /// made safe to print ([`crate::escape`]).
     pub fn report(&self, profile: Profile, fail_on: &[FailOn], errors: Vec<String>) -> ScanReport {
         let codes = self
             .found()
@@ -565,8 +567,15 @@ impl Scan {
             .collect();
         ScanReport {
             profile: profile.id().to_string(),
-            sources: self.sources.clone(),
-            errors,
+            sources: self
+                .sources
+                .iter()
+                .map(|name| untrusted(name, Lines::Escape).into_owned())
+                .collect(),
+            errors: errors
+                .iter()
+                .map(|e| untrusted(e, Lines::Escape).into_owned())
+                .collect(),
             occurrences: self.occurrences(),
             codes,
             others: self.other_codes(profile, fail_on),
@@ -594,9 +603,10 @@ impl Scan {
         })
     }
 
-    /// `source:line`.
+    /// `source:line`, the name made safe to print.
     fn place(&self, place: Place) -> String {
-        format!("{}:{}", self.sources[place.source], place.line)
+        let name = untrusted(&self.sources[place.source], Lines::Escape);
+        format!("{name}:{}", place.line)
     }
 }
 

@@ -486,6 +486,37 @@ fn the_table_s_columns_fit_their_content() {
     assert!(rows[1].starts_with("12345  0x00600001  /"), "{report}");
 }
 
+#[test]
+fn file_names_cannot_drive_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = dir.path().join("x\x1b[2J\u{202e}gol.log");
+    std::fs::write(&hostile, LOG).unwrap();
+    let missing = dir.path().join("gone\x1b]0;pwned\x07.log");
+    let (hostile, missing) = (hostile.to_str().unwrap(), missing.to_str().unwrap());
+    let shown = hostile
+        .replace('\x1b', "\\u{1b}")
+        .replace('\u{202e}', "\\u{202e}");
+    for format in ["text", "json"] {
+        let out = amperr(&["scan", "--format", format, hostile, missing], b"");
+        assert_eq!(out.status.code(), Some(2));
+        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+        for output in [&stdout, &stderr] {
+            assert!(!output.contains(['\x1b', '\x07', '\u{202e}']), "{output:?}");
+        }
+        assert!(stderr.contains("gone\\u{1b}]0;pwned\\u{7}.log"), "{stderr}");
+        match format {
+            "text" => assert!(stdout.contains(&format!("{shown}:3 ")), "{stdout}"),
+            _ => {
+                let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+                assert_eq!(report["sources"][0], shown);
+                assert_eq!(report["codes"][0]["first_seen"], format!("{shown}:5"));
+                let error = report["errors"][0].as_str().unwrap();
+                assert!(error.contains("gone\\u{1b}]0;pwned\\u{7}.log"), "{error}");
+            }
+        }
+    }
+}
+
 /// A line with its runs of spaces as one, and none at its ends.
 fn squeezed(line: &str) -> String {
     line.split_whitespace().collect::<Vec<_>>().join(" ")

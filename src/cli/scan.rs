@@ -5,6 +5,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use amperr::escape::{Lines, untrusted};
 use amperr::scan::{FailOn, Scan};
 use clap::{Args, ValueEnum};
 use flate2::read::MultiGzDecoder;
@@ -97,6 +98,7 @@ pub fn run_scan(args: ScanArgs) -> io::Result<ExitCode> {
                 ),
                 false => format!("cannot read {name}: {e}"),
             };
+            let error = untrusted(&error, Lines::Escape).into_owned();
             eprintln!("amperr: {error}");
             errors.push(error);
         }
