@@ -623,9 +623,11 @@ impl ScanReport {
         }
     }
 
-    pub fn json(&self) -> String {
-        // Strings, numbers and lists only: serializing cannot fail.
-        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    /// The report for machines, pretty-printed, with a final newline. It holds strings,
+    /// numbers and lists only, so it serializes; should that change, the error is the
+    /// caller's to report rather than an empty report.
+    pub fn json(&self) -> serde_json::Result<String> {
+        serde_json::to_string_pretty(self).map(|json| json + "\n")
     }
 
     /// How many distinct codes, listed or not (`at least` when that is a lower bound).

@@ -517,6 +517,20 @@ fn file_names_cannot_drive_the_terminal() {
     }
 }
 
+#[test]
+fn the_json_report_is_a_result_that_reads_back() {
+    let mut scan = Scan::new();
+    scan.scan("log", LOG.as_bytes()).unwrap();
+    let report = scan.report(Default::default(), &[], Vec::new());
+    // An error is the caller's to report (the CLI: a message and exit 2), never "".
+    let json: serde_json::Result<String> = report.json();
+    let json = json.unwrap();
+    assert!(json.ends_with("}\n"), "{json}");
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["occurrences"], 7);
+    assert_eq!(value["others"], serde_json::Value::Null);
+}
+
 /// A line with its runs of spaces as one, and none at its ends.
 fn squeezed(line: &str) -> String {
     line.split_whitespace().collect::<Vec<_>>().join(" ")

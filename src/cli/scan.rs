@@ -107,7 +107,10 @@ pub fn run_scan(args: ScanArgs) -> io::Result<ExitCode> {
     let report = scan.report(args.profile.profile, &fail_on, errors);
     let rendered = match args.format {
         ScanFormat::Text => report.text(),
-        ScanFormat::Json => report.json(),
+        // A report that does not serialize is an error (exit 2), never an empty one.
+        ScanFormat::Json => report
+            .json()
+            .map_err(|e| io::Error::other(format!("cannot write the scan report as JSON: {e}")))?,
     };
     super::print_with_status(&rendered, report.exit_code())
 }
