@@ -531,6 +531,18 @@ fn the_json_report_is_a_result_that_reads_back() {
     assert_eq!(value["others"], serde_json::Value::Null);
 }
 
+#[test]
+fn the_documented_codes_listed_beyond_the_list_are_few() {
+    // Documented codes are listed whatever the list holds: 16 areas times the rows of
+    // every profile's table.
+    let rows: std::collections::BTreeSet<u32> = amperr::Profile::ALL
+        .iter()
+        .flat_map(|p| p.catalog().documented().map(|e| e.value))
+        .collect();
+    let documented = 16 * rows.len();
+    assert!((500..1000).contains(&documented), "{documented}");
+}
+
 /// A line with its runs of spaces as one, and none at its ends.
 fn squeezed(line: &str) -> String {
     line.split_whitespace().collect::<Vec<_>>().join(" ")
