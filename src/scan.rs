@@ -222,12 +222,13 @@ impl Scan {
         Scan::default()
     }
 
-    /// A scan that looks at `block` bytes at a time (at least 1): the result is the same
-    /// for every size; a small one puts region boundaries everywhere, for tests.
+    /// A scan that looks at `block` bytes at a time (from 1 byte to 16 MiB; a size out of
+    /// that range is taken as the nearest): the result is the same for every size; a
+    /// small one puts region boundaries everywhere, for tests.
     pub fn with_block_size(block: usize) -> Scan {
         Scan {
             sources: Vec::new(),
-            block: block.max(1),
+            block: block.clamp(1, 16 << 20),
             listed: HashMap::new(),
             unlisted: Unlisted::default(),
         }

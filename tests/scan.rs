@@ -543,6 +543,92 @@ fn the_documented_codes_listed_beyond_the_list_are_few() {
     assert!((500..1000).contains(&documented), "{documented}");
 }
 
+#[cfg(unix)]
+#[test]
+fn fifos_and_symlinks_are_read_or_named() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("player.log");
+    std::fs::write(&log, LOG).unwrap();
+    let (link, dangling, looped) = (
+        dir.path().join("link.log"),
+        dir.path().join("dangling.log"),
+        dir.path().join("loop.log"),
+    );
+    symlink(&log, &link).unwrap();
+    symlink(dir.path().join("nowhere"), &dangling).unwrap();
+    symlink(&looped, &looped).unwrap();
+    let fifo = dir.path().join("fifo.log");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // A writer that trickles the log into the pipe, then closes it.
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut pipe = std::fs::OpenOptions::new().write(true).open(fifo).unwrap();
+            for chunk in LOG.as_bytes().chunks(5) {
+                pipe.write_all(chunk).unwrap();
+            }
+        })
+    };
+    let paths = [&link, &fifo, &dangling, &looped].map(|p| p.to_str().unwrap().to_string());
+    let args: Vec<&str> = ["scan", "--format", "json"]
+        .into_iter()
+        .chain(paths.iter().map(String::as_str))
+        .collect();
+    let out = amperr(&args, b"");
+    // Had amperr not read the pipe, the writer would wait for a reader: be that reader.
+    for _ in 0..100 {
+        if !writer.is_finished() {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+    if !writer.is_finished() {
+        let _ = std::fs::read(&fifo);
+    }
+    writer.join().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["occurrences"], 14,
+        "the link and the fifo, read whole"
+    );
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[0]
+            .as_str()
+            .unwrap()
+            .contains("dangling.log: No such file")
+    );
+    assert!(errors[1].as_str().unwrap().contains("loop.log"));
+}
+
+#[test]
+fn empty_and_odd_inputs() {
+    // Empty input: nothing found, exit 0, no table.
+    let out = amperr(&["scan"], b"");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        text(&out.stdout),
+        "amperr scan: 0 distinct codes, 0 occurrences in 1 source (profile doc)\n"
+    );
+    // Binary data, no newline, a code at the very end.
+    let mut odd: Vec<u8> = (0..=255u8).cycle().take(100_000).collect();
+    odd.extend_from_slice(b"\xff(0x20200194)");
+    assert_eq!(scan_text(&odd), reference(&odd));
+    assert!(scan_text(&odd).contains(&(0x2020_0194, 1, 392)));
+    // A block size of 0 is taken as 1, and one larger than any log works.
+    for block in [0, usize::MAX] {
+        let mut scan = Scan::with_block_size(block);
+        scan.scan("log", LOG.as_bytes()).unwrap();
+        assert_eq!(scan.occurrences(), 7, "blocks of {block}");
+    }
+}
+
 /// A line with its runs of spaces as one, and none at its ends.
 fn squeezed(line: &str) -> String {
     line.split_whitespace().collect::<Vec<_>>().join(" ")
