@@ -240,15 +240,24 @@ pub fn lines(data: &[u8]) {
 }
 
 /// Arbitrary bytes as a log: the scanner never panics, and finds the same codes, counts
-/// and first lines however the input is split into reads.
+/// and first lines as a plain reading of the grammar over the whole input, however the
+/// input is split into reads and into blocks (every size from 1 to 128 bytes).
 pub fn scan(data: &[u8]) {
-    let whole = scan_with_reads(data, usize::MAX);
+    let expected = scan_reference(data);
+    let whole = scan_with(data, crate::scan::BLOCK, usize::MAX);
+    assert_eq!(whole, expected, "the scanner and the plain reading differ");
     for step in [1, 7] {
-        assert_eq!(scan_with_reads(data, step), whole, "reads of {step} bytes");
+        let found = scan_with(data, crate::scan::BLOCK, step);
+        assert_eq!(found, expected, "reads of {step} bytes");
+    }
+    for block in 1..=128 {
+        let found = scan_with(data, block, usize::MAX);
+        assert_eq!(found, expected, "blocks of {block} bytes");
     }
 }
 
-fn scan_with_reads(data: &[u8], step: usize) -> Vec<(u32, u64, u64)> {
+/// (code, count, first line) of every code the scanner finds, most frequent first.
+fn scan_with(data: &[u8], block: usize, step: usize) -> Vec<(u32, u64, u64)> {
     struct Reads<'a>(&'a [u8], usize);
     impl std::io::Read for Reads<'_> {
         fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -258,7 +267,7 @@ fn scan_with_reads(data: &[u8], step: usize) -> Vec<(u32, u64, u64)> {
             Ok(n)
         }
     }
-    let mut scan = crate::scan::Scan::new();
+    let mut scan = crate::scan::Scan::with_block_size(block);
     if let Err(e) = scan.scan("fuzz", Reads(data, step)) {
         panic!("reading a slice cannot fail: {e}");
     }
@@ -266,4 +275,84 @@ fn scan_with_reads(data: &[u8], step: usize) -> Vec<(u32, u64, u64)> {
         .iter()
         .map(|f| (f.code.0, f.count, f.first.line))
         .collect()
+}
+
+/// The scanner's grammar (see [`crate::scan`]) read plainly, at every byte of the whole
+/// input, sharing no code with the scanner: (code, count, first line), most frequent
+/// first, then by code.
+fn scan_reference(data: &[u8]) -> Vec<(u32, u64, u64)> {
+    let mut found = std::collections::BTreeMap::<u32, (u64, u64)>::new();
+    let mut line = 1;
+    for at in 0..data.len() {
+        let rest = &data[at..];
+        let after_word = at > 0 && is_word_byte(data[at - 1]);
+        let code = plain_hex(rest).or_else(|| plain_key(rest));
+        if let (false, Some(code)) = (after_word, code) {
+            found.entry(code).or_insert((0, line)).0 += 1;
+        }
+        line += u64::from(data[at] == b'\n');
+    }
+    let mut found: Vec<(u32, u64, u64)> = found
+        .into_iter()
+        .map(|(code, (count, line))| (code, count, line))
+        .collect();
+    found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    found
+}
+
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_'
+}
+
+/// `0x` and 1 to 8 hex digits, not followed by a word character.
+fn plain_hex(rest: &[u8]) -> Option<u32> {
+    if !(rest.starts_with(b"0x") || rest.starts_with(b"0X")) {
+        return None;
+    }
+    let digits = rest[2..]
+        .iter()
+        .take_while(|b| b.is_ascii_hexdigit())
+        .count();
+    let ends_word = rest.get(2 + digits).is_some_and(|b| is_word_byte(*b));
+    if digits == 0 || digits > 8 || ends_word {
+        return None;
+    }
+    let text = std::str::from_utf8(&rest[2..2 + digits]).ok()?;
+    u32::from_str_radix(text, 16).ok()
+}
+
+/// A `code` key, an optional quote, up to 4 blanks, `=` or `:`, up to 4 blanks, an
+/// optional quote, and an (optionally negative) decimal of 1 to 11 digits that is not
+/// followed by a word character or a `.`.
+fn plain_key(rest: &[u8]) -> Option<u32> {
+    if rest.len() < 4 || !rest[..4].eq_ignore_ascii_case(b"code") {
+        return None;
+    }
+    let mut at = 4;
+    let quote = |at: usize| matches!(rest.get(at), Some(b'"' | b'\''));
+    let blank = |at: usize| matches!(rest.get(at), Some(b' ' | b'\t'));
+    at += usize::from(quote(at));
+    for _ in 0..4 {
+        at += usize::from(blank(at));
+    }
+    if !matches!(rest.get(at), Some(b'=' | b':')) {
+        return None;
+    }
+    at += 1;
+    for _ in 0..4 {
+        at += usize::from(blank(at));
+    }
+    at += usize::from(quote(at));
+    let sign = at;
+    at += usize::from(rest.get(at) == Some(&b'-'));
+    let digits = rest[at..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let next = rest.get(at + digits);
+    if digits == 0 || digits > 11 || next.is_some_and(|b| is_word_byte(*b) || *b == b'.') {
+        return None;
+    }
+    let text = std::str::from_utf8(&rest[sign..at + digits]).ok()?;
+    match rest[sign] == b'-' {
+        true => text.parse::<i32>().ok().map(|v| v as u32),
+        false => text.parse::<u32>().ok(),
+    }
 }

@@ -4,6 +4,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::PathBuf;
 
+use amperr::escape::{Lines, untrusted};
 use amperr::scan::{FailOn, Scan};
 use clap::{Args, ValueEnum};
 use flate2::read::MultiGzDecoder;
@@ -52,14 +53,14 @@ impl From<FailOnArg> for FailOn {
     }
 }
 
-/// A source, gunzipped when it starts with gzip's magic bytes.
-fn open(reader: impl Read + 'static) -> io::Result<Box<dyn Read>> {
+/// A source, gunzipped when it starts with gzip's magic bytes (and whether it is).
+fn open(reader: impl Read + 'static) -> io::Result<(Box<dyn Read>, bool)> {
     let mut reader = BufReader::with_capacity(64 * 1024, reader);
     let gzip = reader.fill_buf()?.starts_with(&[0x1f, 0x8b]);
     Ok(if gzip {
-        Box::new(MultiGzDecoder::new(reader))
+        (Box::new(MultiGzDecoder::new(reader)), true)
     } else {
-        Box::new(reader)
+        (Box::new(reader), false)
     })
 }
 
@@ -83,10 +84,21 @@ pub fn run_scan(args: ScanArgs) -> Outcome {
         } else {
             File::open(path).and_then(open)
         };
-        let result = reader.and_then(|reader| scan.scan(&name, reader));
+        let mut gzip = false;
+        let result = reader.and_then(|(reader, is_gzip)| {
+            gzip = is_gzip;
+            scan.scan(&name, reader)
+        });
         if let Err(e) = result {
             // The other files are still scanned; the codes read before the error count.
-            let error = format!("cannot read {name}: {e}");
+            let error = match gzip {
+                true => format!(
+                    "cannot read {name} as gzip: {e} (the codes before it are counted; \
+                     accepted: plain text or whole gzip members)"
+                ),
+                false => format!("cannot read {name}: {e}"),
+            };
+            let error = untrusted(&error, Lines::Escape).into_owned();
             eprintln!("amperr: {error}");
             errors.push(error);
         }
@@ -95,7 +107,10 @@ pub fn run_scan(args: ScanArgs) -> Outcome {
     let report = scan.report(args.profile.profile, &fail_on, errors);
     let rendered = match args.format {
         ScanFormat::Text => report.text(),
-        ScanFormat::Json => report.json(),
+        // A report that does not serialize is an error (exit 2), never an empty one.
+        ScanFormat::Json => report
+            .json()
+            .map_err(|e| io::Error::other(format!("cannot write the scan report as JSON: {e}")))?,
     };
     super::print_with_status(&rendered, report.exit_code())
 }
