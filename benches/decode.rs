@@ -15,7 +15,7 @@ const BATCH: usize = 1024;
 
 /// Codes of the profile's table in every area, then random codes.
 fn inputs() -> (Vec<Code>, Vec<Code>) {
-    let values: Vec<u32> = Profile::Doc
+    let values: Vec<u32> = Profile::DOC
         .catalog()
         .documented()
         .map(|e| e.value)
@@ -115,7 +115,7 @@ fn corpus(c: &mut Criterion) {
     let mut group = c.benchmark_group("corpus");
     group.sample_size(20);
     group.bench_function("generate_doc", |b| {
-        b.iter(|| Corpus::generate(Profile::Doc, 0, 0))
+        b.iter(|| Corpus::generate(Profile::DOC, 0, 0))
     });
     group.finish();
 }

@@ -17,7 +17,7 @@ use criterion::{Criterion, Throughput};
 const ADAPTER_ENV: &str = "AMPERR_BENCH_ADAPTER";
 
 fn through_a_pipe(c: &mut Criterion) {
-    let corpus = Corpus::generate(Profile::Doc, 0, 0);
+    let corpus = Corpus::generate(Profile::DOC, 0, 0);
     let exe = std::env::current_exe().expect("the bench knows its own path");
     let argv = vec![
         "env".to_string(),
@@ -40,11 +40,11 @@ fn through_a_pipe(c: &mut Criterion) {
 
 fn own_cost(c: &mut Criterion) {
     let no_xfail = amperr::gate::Xfail::default();
-    let corpus = Corpus::generate(Profile::Doc, 0, 0);
+    let corpus = Corpus::generate(Profile::DOC, 0, 0);
     let lines: Vec<String> = corpus
         .cases
         .iter()
-        .map(|case| answer(Profile::Doc, case.code.0).expect("an answer serializes"))
+        .map(|case| answer(Profile::DOC, case.code.0).expect("an answer serializes"))
         .collect();
     let mut group = c.benchmark_group("gate");
     group.throughput(Throughput::Elements(corpus.cases.len() as u64));
@@ -62,7 +62,7 @@ fn own_cost(c: &mut Criterion) {
 
 fn main() {
     if std::env::var_os(ADAPTER_ENV).is_some() {
-        let result = serve(Profile::Doc, std::io::stdin(), std::io::stdout().lock());
+        let result = serve(Profile::DOC, std::io::stdin(), std::io::stdout().lock());
         std::process::exit(i32::from(result.is_err()));
     }
     let mut c = Criterion::default().configure_from_args();

@@ -111,12 +111,12 @@ fn workload(name: &str, n: u64) {
             }
         }
         "gate_batch_1000" => {
-            let mut corpus = Corpus::generate(Profile::Doc, 0, 0);
+            let mut corpus = Corpus::generate(Profile::DOC, 0, 0);
             corpus.cases.truncate(1000);
             let lines: Vec<String> = corpus
                 .cases
                 .iter()
-                .map(|c| answer(Profile::Doc, c.code.0).expect("an answer serializes"))
+                .map(|c| answer(Profile::DOC, c.code.0).expect("an answer serializes"))
                 .collect();
             let (no_xfail, argv) = (Xfail::default(), ["decoder".to_string()]);
             let reproduce = |code: u32| format!("echo {code} | decoder");

@@ -15,7 +15,7 @@ use amperr::gate::adapter::serve;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let profile = match args.as_slice() {
-        [] => Ok(Profile::Doc),
+        [] => Ok(Profile::DOC),
         [flag, id] if flag == "--profile" => id.parse::<Profile>().map_err(|e| e.to_string()),
         _ => Err("usage: adapter [--profile doc|amp-2.3.0]".to_string()),
     };

@@ -16,7 +16,7 @@ fn main() {
                 continue;
             }
         };
-        let doc = decode(code, Profile::Doc);
+        let doc = decode(code, Profile::DOC);
         let what = doc.name().unwrap_or(doc.class().describe());
         println!("{code} {what}");
         for profile in Profile::ALL {

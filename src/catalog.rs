@@ -2,66 +2,89 @@
 //!
 //! A profile is one source of truth about AMP error codes: `doc` is the published page,
 //! `amp-2.3.0` the shipped 2.3.0 runtime. Each is a data file beside this module
-//! (`catalog/<id>.toml`), read once on first use into lookup tables, so decoding never
-//! parses or allocates. The two differ only in data; no decoding rule is written per profile.
+//! (`catalog/<id>.toml`), which the build script checks and compiles into static tables
+//! (`build.rs`), so decoding never parses, allocates or initialises anything. The
+//! profiles differ only in data; no rule is written per profile.
 //!
-//! To add a profile: write its data file, add a variant to [`Profile`] and one arm to
-//! [`Profile::source`] and [`Profile::id`]. The tests load every profile in [`Profile::ALL`].
+//! **To add a profile**, add its data file (see `catalog/source.rs` for what it holds)
+//! and accept its snapshots (`cargo insta review`): the profile list, the command line's
+//! choices and help, and the error for an unknown profile all come from the data.
 //!
 //! Where a source is silent the catalog does not invent: such a field is
 //! [`Field::ImplementationDefined`], which carries the reason, and is distinct from
 //! [`Field::Null`], where the source says there is no value.
 
-use std::collections::HashMap;
+#[cfg(test)]
+mod source;
+
 use std::fmt;
 use std::str::FromStr;
-use std::sync::OnceLock;
-
-use serde::Deserialize;
 
 use crate::code::{Code, ComposeError};
 
-/// One source of truth about AMP error codes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Profile {
-    /// The published page "Azure Media Player error codes" (2020-04-20). The default.
-    #[default]
-    Doc,
-    /// What the shipped Azure Media Player 2.3.0 runtime does.
-    Amp230,
-}
+/// One source of truth about AMP error codes: a handle on its static [`Catalog`] (its
+/// place in the compiled list, so that a decoded code stays eight bytes).
+///
+/// ```
+/// use amperr::Profile;
+///
+/// let profile: Profile = "amp-2.3.0".parse().unwrap();
+/// assert_eq!(profile, Profile::AMP_2_3_0);
+/// assert_eq!(Profile::default(), Profile::DOC);
+/// assert!("docs".parse::<Profile>().unwrap_err().to_string().contains("doc (the published page)"));
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Profile(u8);
+
+// `static CATALOGS`, compiled from the data files by `build.rs`, and `impl Profile` with
+// a constant for each (`Profile::DOC`, `Profile::AMP_2_3_0`) and `Profile::ALL`.
+include!(concat!(env!("OUT_DIR"), "/catalogs.rs"));
+include!(concat!(env!("OUT_DIR"), "/profiles.rs"));
 
 impl Profile {
-    /// Every profile, in the order they are listed to users.
-    pub const ALL: [Profile; 2] = [Profile::Doc, Profile::Amp230];
-
     /// The profile's name on the command line and in reports.
-    pub const fn id(self) -> &'static str {
-        match self {
-            Profile::Doc => "doc",
-            Profile::Amp230 => "amp-2.3.0",
-        }
+    #[inline]
+    pub fn id(self) -> &'static str {
+        self.catalog().id
+    }
+
+    /// The source in a phrase, e.g. `the published page`.
+    pub fn summary(self) -> &'static str {
+        self.catalog().summary
     }
 
     /// The profile's data file, as compiled in (TOML).
     pub fn source(self) -> &'static str {
-        match self {
-            Profile::Doc => include_str!("catalog/doc.toml"),
-            Profile::Amp230 => include_str!("catalog/amp-2.3.0.toml"),
-        }
+        self.catalog().source
     }
 
-    /// The profile's catalog, loaded on first use.
+    /// The profile's catalog.
     #[inline]
     pub fn catalog(self) -> &'static Catalog {
-        static CATALOGS: [OnceLock<Catalog>; Profile::ALL.len()] =
-            [const { OnceLock::new() }; Profile::ALL.len()];
-        CATALOGS[self as usize].get_or_init(|| {
-            // The data is compiled in and every profile is loaded by the tests, so this
-            // cannot fail in a build that passed them.
-            Catalog::load(self, self.source())
-                .unwrap_or_else(|e| panic!("embedded catalog {} is invalid: {e}", self.id()))
-        })
+        // Every `Profile` is one of the generated constants: the index is in range.
+        &CATALOGS[usize::from(self.0)]
+    }
+
+    /// Every profile with its summary: `doc (the published page), amp-2.3.0 (...)`.
+    pub fn listed() -> String {
+        let each: Vec<String> = Profile::ALL
+            .iter()
+            .map(|p| format!("{} ({})", p.id(), p.summary()))
+            .collect();
+        each.join(", ")
+    }
+}
+
+impl Default for Profile {
+    /// The profile whose data file says `default = true` (`doc`).
+    fn default() -> Profile {
+        Profile::ALL[0]
+    }
+}
+
+impl fmt::Debug for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Profile({})", self.id())
     }
 }
 
@@ -84,9 +107,7 @@ impl FromStr for Profile {
 
 /// A profile name that is not one of [`Profile::ALL`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown profile {0:?}: the profiles are doc (the published page) and amp-2.3.0 (the shipped player)"
-)]
+#[error("unknown profile {0:?}: the profiles are {list}", list = Profile::listed())]
 pub struct UnknownProfile(pub String);
 
 /// What a profile's source says about one field.
@@ -116,31 +137,20 @@ impl<T> Field<T> {
     }
 }
 
-impl Field<String> {
-    #[inline]
-    pub fn as_deref(&self) -> Field<&str> {
-        match self {
-            Field::Value(v) => Field::Value(v),
-            Field::Null => Field::Null,
-            Field::ImplementationDefined(why) => Field::ImplementationDefined(why),
-        }
-    }
-}
-
 /// One area (bits 31-28) as a profile describes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Area {
     pub value: u8,
-    pub name: Field<String>,
+    pub name: Field<&'static str>,
 }
 
 /// One category (bits 27-20) as a profile describes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Category {
     pub value: u8,
-    pub name: Field<String>,
+    pub name: Field<&'static str>,
     /// The message the viewer sees for every code of this category.
-    pub message: Field<String>,
+    pub message: Field<&'static str>,
 }
 
 /// A 28-bit value that the profile names or documents.
@@ -151,67 +161,76 @@ pub struct Entry {
     /// A row of the profile's table (as opposed to a value only an alias names).
     pub documented: bool,
     /// The table row's name; `None` for a nameless row or an alias-only value.
-    pub name: Option<String>,
-    pub description: Option<String>,
+    pub name: Option<&'static str>,
+    pub description: Option<&'static str>,
     /// Other names of the same value, such as range markers (`abortedErrStart`).
-    pub aliases: Vec<String>,
+    pub aliases: &'static [&'static str],
+}
+
+/// What a player's error overlay shows, where the profile's source says: the category's
+/// message, a line break, then the code line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Overlay {
+    /// How the text output labels it, e.g. `2.3.0 shows`.
+    pub label: &'static str,
+    prefix: &'static str,
+    /// Hex digits in upper case.
+    upper: bool,
+    /// Padded to eight hex digits.
+    padded: bool,
+    suffix: &'static str,
+}
+
+impl Overlay {
+    /// The code line for `code`, e.g. `(0x600001)` for 0x00600001 under `amp-2.3.0`.
+    pub fn code_line(&self, code: Code) -> String {
+        let (prefix, suffix, n) = (self.prefix, self.suffix, code.0);
+        match (self.upper, self.padded) {
+            (false, false) => format!("{prefix}{n:x}{suffix}"),
+            (true, false) => format!("{prefix}{n:X}{suffix}"),
+            (false, true) => format!("{prefix}{n:08x}{suffix}"),
+            (true, true) => format!("{prefix}{n:08X}{suffix}"),
+        }
+    }
 }
 
 /// Everything one profile says, indexed for decoding.
 #[derive(Debug)]
 pub struct Catalog {
-    profile: Profile,
-    title: String,
-    // Arrays, not vectors: indexing by a 4-bit area or an 8-bit category needs no bounds
+    /// The profile's place in [`Profile::ALL`].
+    order: u8,
+    id: &'static str,
+    title: &'static str,
+    summary: &'static str,
+    source: &'static str,
+    // Arrays, not slices: indexing by a 4-bit area or an 8-bit category needs no bounds
     // check on the decode path.
-    areas: Box<[Area; 16]>,
-    categories: Box<[Category; 256]>,
-    entries: Vec<Entry>,
+    areas: [Area; 16],
+    categories: [Category; 256],
+    /// Sorted by value.
+    entries: &'static [Entry],
     index: EntryIndex,
-    names: HashMap<String, u32>,
+    /// Every name and alias with its value, sorted by name.
+    names: &'static [(&'static str, u32)],
+    overlay: Option<Overlay>,
 }
 
 /// Finds the entry of a 28-bit value in a few loads, with no search for the usual case.
 ///
 /// Decoding must cost a few nanoseconds, and most codes are in a category without any
 /// entry. So: one byte per category says which small table, if any, holds its details
-/// 0..[`EntryIndex::DIRECT`]; the rare larger detail (a range marker's 0xFFFFF) is found
-/// in a short list.
+/// 0..1024; the rare larger detail (a range marker's 0xFFFFF) is found in a short list.
 #[derive(Debug)]
 struct EntryIndex {
-    /// Per category with any entry, its table; [`EntryIndex::NONE`] for the others.
+    /// Per category with any entry, its table; `u8::MAX` for the others.
     slots: [u8; 256],
     /// Per table, for each detail, the entry's index + 1 (0: no entry).
-    tables: Vec<[u16; EntryIndex::DIRECT]>,
+    tables: &'static [[u16; 1024]],
     /// Values whose detail is too large for a table, with their entry's index.
-    wide: Vec<(u32, usize)>,
+    wide: &'static [(u32, usize)],
 }
 
 impl EntryIndex {
-    const DIRECT: usize = 1024;
-    const NONE: u8 = u8::MAX;
-
-    fn new(entries: &[Entry]) -> EntryIndex {
-        let mut index = EntryIndex {
-            slots: [EntryIndex::NONE; 256],
-            tables: Vec::new(),
-            wide: Vec::new(),
-        };
-        for (i, entry) in entries.iter().enumerate() {
-            let code = Code(entry.value);
-            let slot = &mut index.slots[usize::from(code.category())];
-            if *slot == EntryIndex::NONE {
-                *slot = index.tables.len() as u8;
-                index.tables.push([0; EntryIndex::DIRECT]);
-            }
-            match index.tables[usize::from(*slot)].get_mut(code.detail() as usize) {
-                Some(found) => *found = (i + 1) as u16,
-                None => index.wide.push((entry.value, i)),
-            }
-        }
-        index
-    }
-
     #[inline]
     fn find(&self, code28: u32) -> Option<usize> {
         let code = Code(code28);
@@ -231,13 +250,14 @@ impl EntryIndex {
 }
 
 impl Catalog {
+    /// The profile this is the catalog of.
     pub fn profile(&self) -> Profile {
-        self.profile
+        Profile(self.order)
     }
 
     /// What the profile's source is, in a few words.
-    pub fn title(&self) -> &str {
-        &self.title
+    pub fn title(&self) -> &'static str {
+        self.title
     }
 
     /// The area with this value; values above 15 wrap, as bits 31-28 would.
@@ -262,24 +282,33 @@ impl Catalog {
     }
 
     /// Every named or documented value, sorted by value.
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
+    pub fn entries(&self) -> &'static [Entry] {
+        self.entries
     }
 
     /// The rows of the profile's table, sorted by value.
-    pub fn documented(&self) -> impl Iterator<Item = &Entry> {
+    pub fn documented(&self) -> impl Iterator<Item = &'static Entry> {
         self.entries.iter().filter(|e| e.documented)
     }
 
     /// The entry for a 28-bit value, if the profile names or documents it.
     #[inline]
-    pub fn entry(&self, code28: u32) -> Option<&Entry> {
-        self.index.find(code28).map(|i| &self.entries[i])
+    pub fn entry(&self, code28: u32) -> Option<&'static Entry> {
+        self.index.find(code28).and_then(|i| self.entries.get(i))
+    }
+
+    /// The entry's index in [`Catalog::entries`], for a decoded code to keep.
+    #[inline]
+    pub(crate) fn entry_index(&self, code28: u32) -> Option<usize> {
+        self.index.find(code28)
     }
 
     /// The 28-bit value of a name or alias of this profile.
     pub fn value_of(&self, name: &str) -> Option<u32> {
-        self.names.get(name).copied()
+        self.names
+            .binary_search_by(|(known, _)| (*known).cmp(name))
+            .ok()
+            .map(|i| self.names[i].1)
     }
 
     /// The code `name` stands for when reported by `area`; names and aliases both count.
@@ -288,243 +317,20 @@ impl Catalog {
             .value_of(name)
             .ok_or_else(|| ComposeError::UnknownName {
                 name: name.to_string(),
-                profile: self.profile.id(),
+                profile: self.id,
             })?;
         Code::with_area(area, code28)
     }
 
     /// Every name and alias of this profile with its value, sorted by name.
-    pub fn names(&self) -> Vec<(&str, u32)> {
-        let mut names: Vec<_> = self.names.iter().map(|(n, v)| (n.as_str(), *v)).collect();
-        names.sort_unstable();
-        names
+    pub fn names(&self) -> &'static [(&'static str, u32)] {
+        self.names
     }
 
-    fn load(profile: Profile, text: &str) -> Result<Catalog, CatalogError> {
-        let source: Source = toml::from_str(text).map_err(|e| CatalogError::Toml(e.to_string()))?;
-        if source.id != profile.id() {
-            return Err(CatalogError::invalid(format!(
-                "data file says id {:?}, expected {:?}",
-                source.id,
-                profile.id()
-            )));
-        }
-        let areas = fixed(build_areas(&source)?)?;
-        let (entries, names) = build_entries(&source)?;
-        let categories = fixed(build_categories(&source, &entries)?)?;
-        Ok(Catalog {
-            profile,
-            title: source.title,
-            areas,
-            categories,
-            index: EntryIndex::new(&entries),
-            entries,
-            names,
-        })
+    /// What the player's error overlay shows, if the profile's source says.
+    pub fn overlay(&self) -> Option<&Overlay> {
+        self.overlay.as_ref()
     }
-}
-
-/// The embedded data of a profile is malformed.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum CatalogError {
-    #[error("not valid catalog TOML: {0}")]
-    Toml(String),
-    #[error("{0}")]
-    Invalid(String),
-}
-
-impl CatalogError {
-    fn invalid(message: String) -> CatalogError {
-        CatalogError::Invalid(message)
-    }
-}
-
-// The data file's shape. A field left out means the source gives no value.
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Source {
-    id: String,
-    title: String,
-    other_areas: Others,
-    other_categories: Others,
-    area: Vec<AreaRow>,
-    category: Vec<CategoryRow>,
-    code: Vec<CodeRow>,
-    #[serde(default)]
-    alias: Vec<AliasRow>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Others {
-    name: Option<Text>,
-    message: Option<Text>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Text {
-    Value(String),
-    Silent { implementation_defined: String },
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AreaRow {
-    value: u8,
-    name: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CategoryRow {
-    value: u8,
-    name: String,
-    message: Text,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CodeRow {
-    value: u32,
-    name: Option<String>,
-    description: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AliasRow {
-    value: u32,
-    name: String,
-}
-
-fn field(text: Option<&Text>) -> Field<String> {
-    match text {
-        None => Field::Null,
-        Some(Text::Value(v)) => Field::Value(v.clone()),
-        Some(Text::Silent {
-            implementation_defined,
-        }) => Field::ImplementationDefined(implementation_defined.clone()),
-    }
-}
-
-/// A vector of the right length as a boxed array.
-fn fixed<T, const N: usize>(values: Vec<T>) -> Result<Box<[T; N]>, CatalogError> {
-    let len = values.len();
-    values
-        .into_boxed_slice()
-        .try_into()
-        .map_err(|_| CatalogError::invalid(format!("{len} values where {N} were expected")))
-}
-
-fn build_areas(source: &Source) -> Result<Vec<Area>, CatalogError> {
-    let mut areas: Vec<Area> = (0..=Code::AREA_MAX)
-        .map(|value| Area {
-            value,
-            name: field(source.other_areas.name.as_ref()),
-        })
-        .collect();
-    for row in &source.area {
-        let slot = areas
-            .get_mut(usize::from(row.value))
-            .ok_or_else(|| CatalogError::invalid(format!("area {} is not 0..=15", row.value)))?;
-        if matches!(slot.name, Field::Value(_)) {
-            return Err(CatalogError::invalid(format!(
-                "area {} listed twice",
-                row.value
-            )));
-        }
-        slot.name = Field::Value(row.name.clone());
-    }
-    Ok(areas)
-}
-
-fn build_categories(source: &Source, entries: &[Entry]) -> Result<Vec<Category>, CatalogError> {
-    let mut categories: Vec<Category> = (0..=u8::MAX)
-        .map(|value| Category {
-            value,
-            name: field(source.other_categories.name.as_ref()),
-            message: field(source.other_categories.message.as_ref()),
-        })
-        .collect();
-    for row in &source.category {
-        let slot = &mut categories[usize::from(row.value)];
-        if matches!(slot.name, Field::Value(_)) {
-            return Err(CatalogError::invalid(format!(
-                "category {} listed twice",
-                row.value
-            )));
-        }
-        slot.name = Field::Value(row.name.clone());
-        slot.message = field(Some(&row.message));
-    }
-    for entry in entries.iter().filter(|e| e.documented) {
-        let category = &categories[usize::from(Code(entry.value).category())];
-        if !matches!(category.name, Field::Value(_)) {
-            return Err(CatalogError::invalid(format!(
-                "{:#09X} is documented in category {}, which the profile does not name",
-                entry.value, category.value
-            )));
-        }
-    }
-    Ok(categories)
-}
-
-type Entries = (Vec<Entry>, HashMap<String, u32>);
-
-fn build_entries(source: &Source) -> Result<Entries, CatalogError> {
-    let mut by_value: HashMap<u32, Entry> = HashMap::new();
-    let mut names: HashMap<String, u32> = HashMap::new();
-    let mut add_name = |name: &str, value: u32| match names.insert(name.to_string(), value) {
-        None => Ok(()),
-        Some(_) => Err(CatalogError::invalid(format!("name {name} listed twice"))),
-    };
-    for row in &source.code {
-        check_code28(row.value)?;
-        if let Some(name) = &row.name {
-            add_name(name, row.value)?;
-        }
-        let entry = new_entry(&mut by_value, row.value);
-        if entry.documented {
-            return Err(CatalogError::invalid(format!(
-                "value {:#09X} has two rows",
-                row.value
-            )));
-        }
-        entry.documented = true;
-        entry.name.clone_from(&row.name);
-        entry.description.clone_from(&row.description);
-    }
-    for row in &source.alias {
-        check_code28(row.value)?;
-        add_name(&row.name, row.value)?;
-        new_entry(&mut by_value, row.value)
-            .aliases
-            .push(row.name.clone());
-    }
-    let mut entries: Vec<Entry> = by_value.into_values().collect();
-    entries.sort_unstable_by_key(|e| e.value);
-    Ok((entries, names))
-}
-
-fn new_entry(by_value: &mut HashMap<u32, Entry>, value: u32) -> &mut Entry {
-    by_value.entry(value).or_insert_with(|| Entry {
-        value,
-        documented: false,
-        name: None,
-        description: None,
-        aliases: Vec::new(),
-    })
-}
-
-fn check_code28(value: u32) -> Result<(), CatalogError> {
-    if value > Code::CODE28_MAX {
-        return Err(CatalogError::invalid(format!(
-            "value {value:#X} does not fit in 28 bits"
-        )));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -532,15 +338,58 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_profile_loads_and_round_trips_its_id() {
-        for profile in Profile::ALL {
-            let catalog = Catalog::load(profile, profile.source()).unwrap();
-            assert_eq!(catalog.profile(), profile);
+    fn every_profile_round_trips_its_id_and_is_listed() {
+        for (i, profile) in Profile::ALL.into_iter().enumerate() {
             assert_eq!(profile.id().parse::<Profile>(), Ok(profile));
-            assert_eq!(catalog.areas().len(), 16);
-            assert_eq!(catalog.categories().len(), 256);
+            assert_eq!(usize::from(profile.catalog().order), i);
+            assert_eq!(profile.catalog().areas().len(), 16);
+            assert_eq!(profile.catalog().categories().len(), 256);
+            assert!(Profile::listed().contains(profile.id()));
         }
-        assert!("docs".parse::<Profile>().is_err());
+        let err = "docs".parse::<Profile>().unwrap_err().to_string();
+        assert_eq!(
+            err,
+            format!(
+                "unknown profile \"docs\": the profiles are {}",
+                Profile::listed()
+            )
+        );
+    }
+
+    #[test]
+    fn the_compiled_catalog_is_the_data_file() {
+        for profile in Profile::ALL {
+            let read = source::read(profile.source()).unwrap();
+            let catalog = profile.catalog();
+            assert_eq!(catalog.id, read.source.id);
+            assert_eq!(catalog.title, read.source.title);
+            assert_eq!(catalog.summary, read.source.summary);
+            fn field(text: &Option<source::Text>) -> Field<&str> {
+                match text {
+                    None => Field::Null,
+                    Some(source::Text::Value(v)) => Field::Value(v.as_str()),
+                    Some(source::Text::Silent {
+                        implementation_defined,
+                    }) => Field::ImplementationDefined(implementation_defined.as_str()),
+                }
+            }
+            for (area, name) in catalog.areas().iter().zip(&read.areas) {
+                assert_eq!(area.name, field(name));
+            }
+            for (category, (name, message)) in catalog.categories().iter().zip(&read.categories) {
+                assert_eq!(
+                    (category.name, category.message),
+                    (field(name), field(message))
+                );
+            }
+            let label = read.source.overlay.as_ref().map(|o| o.label.as_str());
+            assert_eq!(catalog.overlay().map(|o| o.label), label);
+            assert_eq!(catalog.entries().len(), read.entries.len());
+            assert_eq!(catalog.names().len(), read.names.len());
+            for (name, value) in &read.names {
+                assert_eq!(catalog.value_of(name), Some(*value), "{name}");
+            }
+        }
     }
 
     #[test]
@@ -570,39 +419,10 @@ mod tests {
     }
 
     #[test]
-    fn entries_are_found_only_in_their_category() {
-        let catalog = Profile::Amp230.catalog();
-        for entry in catalog.entries() {
-            assert_eq!(catalog.entry(entry.value), Some(entry));
-        }
-        assert_eq!(catalog.entry(0x020_0196), None);
-        assert_eq!(catalog.entry(0), None);
-    }
-
-    fn load_err(text: &str) -> String {
-        Catalog::load(Profile::Doc, text).unwrap_err().to_string()
-    }
-
-    const HEAD: &str = "id = \"doc\"\ntitle = \"t\"\nother_areas = {}\nother_categories = {}\n\
-        area = []\n[[category]]\nvalue = 1\nname = \"A\"\nmessage = \"m\"\n";
-
-    #[test]
-    fn malformed_data_is_refused_with_a_reason() {
-        let twice = format!(
-            "{HEAD}[[code]]\nvalue = 1048576\nname = \"x\"\n[[alias]]\nvalue = 1\nname = \"x\"\n"
-        );
-        assert!(
-            load_err(&twice).contains("name x listed twice"),
-            "{}",
-            load_err(&twice)
-        );
-        let wide = format!("{HEAD}[[code]]\nvalue = 0x10000000\nname = \"x\"\n");
-        assert!(load_err(&wide).contains("28 bits"));
-        let unnamed = format!("{HEAD}[[code]]\nvalue = 0x0200000\nname = \"x\"\n");
-        assert!(load_err(&unnamed).contains("does not name"));
-        let other_id = "id = \"amp-2.3.0\"\ntitle = \"t\"\nother_areas = {}\n\
-            other_categories = {}\narea = []\ncategory = []\ncode = []\n";
-        assert!(load_err(other_id).contains("expected \"doc\""));
-        assert!(load_err("id = 1").contains("TOML"));
+    fn the_overlay_code_line_follows_the_data() {
+        let overlay = Profile::AMP_2_3_0.catalog().overlay().unwrap();
+        assert_eq!(overlay.code_line(Code(0x0060_0001)), "(0x600001)");
+        assert_eq!(overlay.code_line(Code(0x2020_0194)), "(0x20200194)");
+        assert_eq!(Profile::DOC.catalog().overlay(), None);
     }
 }

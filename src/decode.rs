@@ -1,17 +1,17 @@
 //! Decoding: what one code means under one profile.
 //!
-//! [`decode`] is total and, once the profile's catalog is loaded (on first use), free of
-//! allocation: it splits the code into its bit fields and
-//! looks each up in the profile's [`Catalog`](crate::catalog::Catalog). Every derived fact
-//! (the class, the HTTP status, the missing plugins) is computed from those lookups on
-//! demand, so a decode costs a few loads (see the catalog's entry index).
+//! [`decode`] is total and free of allocation: it splits the code into its bit fields and
+//! looks up bits 27-0 in the profile's static [`Catalog`](crate::catalog::Catalog). Every
+//! other fact (the names, the message, the class, the HTTP status, the missing plugins) is
+//! read from the catalog on demand, so a decode costs a few loads (see the catalog's entry
+//! index) and a [`Decoded`] is three words.
 //!
 //! The rules, and the choices made where the published page is silent, are in
 //! `docs/decode-rules.md`.
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{Area, Category, Entry, Field, Profile};
+use crate::catalog::{Area, Catalog, Category, Entry, Field, Profile};
 use crate::code::Code;
 
 /// The category whose detail is an HTTP status for 400..=599.
@@ -21,28 +21,35 @@ pub const SRC_PLAYER_MISMATCH: u8 = 6;
 const FLASH_MISSING: u32 = 0x1;
 const SILVERLIGHT_MISSING: u32 = 0x2;
 
-/// Decodes any `u32` under `profile`. Never panics; allocates only on the first use of
-/// a profile, to load its catalog once.
+/// Decodes any `u32` under `profile`. Never panics, never allocates.
+///
+/// ```
+/// use amperr::{Class, Code, Profile, decode};
+///
+/// let d = decode(Code(0x2020_0194), Profile::DOC);
+/// assert_eq!(d.name(), Some("networkErrHttpUrlNotFound"));
+/// assert_eq!(d.http_status(), Some(404));
+/// assert_eq!(d.class(), Class::Documented);
+/// ```
 #[inline]
 pub fn decode(code: Code, profile: Profile) -> Decoded {
-    let catalog = profile.catalog();
+    let entry = profile.catalog().entry_index(code.code28());
     Decoded {
         code,
         profile,
-        area: catalog.area(code.area()),
-        category: catalog.category(code.category()),
-        entry: catalog.entry(code.code28()),
+        // Entries number a few hundred: an index + 1 fits, 0 for none.
+        entry: entry.map_or(0, |i| i as u16 + 1),
     }
 }
 
-/// One code as a profile reads it.
+/// One code as a profile reads it: eight bytes, its facts read from the catalog on
+/// demand.
 #[derive(Clone, Copy, Debug)]
 pub struct Decoded {
     code: Code,
     profile: Profile,
-    area: &'static Area,
-    category: &'static Category,
-    entry: Option<&'static Entry>,
+    /// The entry's index in the catalog + 1; 0 for none.
+    entry: u16,
 }
 
 /// What kind of code this is, from least to most serious; [`Decoded::class`] gives the
@@ -110,13 +117,34 @@ impl Decoded {
     }
 
     #[inline]
+    fn catalog(&self) -> &'static Catalog {
+        self.profile.catalog()
+    }
+
+    #[inline]
+    fn area_of(&self) -> &'static Area {
+        self.catalog().area(self.code.area())
+    }
+
+    #[inline]
+    fn category_of(&self) -> &'static Category {
+        self.catalog().category(self.code.category())
+    }
+
+    #[inline]
+    fn entry(&self) -> Option<&'static Entry> {
+        let index = usize::from(self.entry).checked_sub(1)?;
+        self.catalog().entries().get(index)
+    }
+
+    #[inline]
     pub fn area(&self) -> u8 {
         self.code.area()
     }
 
     #[inline]
     pub fn area_name(&self) -> Field<&'static str> {
-        self.area.name.as_deref()
+        self.area_of().name
     }
 
     #[inline]
@@ -126,7 +154,7 @@ impl Decoded {
 
     #[inline]
     pub fn category_name(&self) -> Field<&'static str> {
-        self.category.name.as_deref()
+        self.category_of().name
     }
 
     #[inline]
@@ -142,30 +170,30 @@ impl Decoded {
     /// The table row's name (`abortedErrUnknown`, never the alias `abortedErrStart`).
     #[inline]
     pub fn name(&self) -> Option<&'static str> {
-        self.entry.and_then(|e| e.name.as_deref())
+        self.entry().and_then(|e| e.name)
     }
 
     /// Other names of bits 27-0, such as range markers.
     #[inline]
-    pub fn aliases(&self) -> &'static [String] {
-        self.entry.map_or(&[], |e| &e.aliases)
+    pub fn aliases(&self) -> &'static [&'static str] {
+        self.entry().map_or(&[], |e| e.aliases)
     }
 
     #[inline]
     pub fn description(&self) -> Option<&'static str> {
-        self.entry.and_then(|e| e.description.as_deref())
+        self.entry().and_then(|e| e.description)
     }
 
     /// The message the viewer sees; it depends on bits 27-20 only.
     #[inline]
     pub fn message(&self) -> Field<&'static str> {
-        self.category.message.as_deref()
+        self.category_of().message
     }
 
     /// Whether bits 27-0 are a row of the profile's table.
     #[inline]
     pub fn is_documented(&self) -> bool {
-        self.entry.is_some_and(|e| e.documented)
+        self.entry().is_some_and(|e| e.documented)
     }
 
     /// The HTTP status a NETWORK code carries in its detail (400..=599).
@@ -186,15 +214,28 @@ impl Decoded {
 
     #[inline]
     pub fn class(&self) -> Class {
-        if self.area_name().value().is_none() {
-            Class::ReservedArea
-        } else if self.category_name().value().is_none() {
-            Class::UnknownCategory
-        } else if self.is_documented() {
-            Class::Documented
-        } else {
-            Class::UndocumentedDetail
-        }
+        // The most serious that applies, looked up rather than branched on: the three
+        // facts vary from code to code, and a decoder reads the class of every one.
+        const BY_FACTS: [Class; 8] = {
+            use Class::*;
+            // Index: area named, category named, documented (bits 0, 1, 2).
+            [
+                ReservedArea,
+                UnknownCategory,
+                ReservedArea,
+                UndocumentedDetail,
+                ReservedArea,
+                UnknownCategory,
+                ReservedArea,
+                Documented,
+            ]
+        };
+        let area_named = matches!(self.area_name(), Field::Value(_));
+        let category_named = matches!(self.category_name(), Field::Value(_));
+        let facts = usize::from(area_named)
+            | usize::from(category_named) << 1
+            | usize::from(self.is_documented()) << 2;
+        BY_FACTS[facts]
     }
 
     /// The names of the fields on which the profile's source is silent.
@@ -219,20 +260,20 @@ mod tests {
     #[test]
     fn class_precedence_is_area_then_category_then_row() {
         let class = |code, profile| decode(Code(code), profile).class();
-        assert_eq!(class(0x7020_0194, Profile::Doc), Class::ReservedArea);
-        assert_eq!(class(0x2070_0000, Profile::Doc), Class::UnknownCategory);
-        assert_eq!(class(0x2000_0000, Profile::Doc), Class::UnknownCategory);
+        assert_eq!(class(0x7020_0194, Profile::DOC), Class::ReservedArea);
+        assert_eq!(class(0x2070_0000, Profile::DOC), Class::UnknownCategory);
+        assert_eq!(class(0x2000_0000, Profile::DOC), Class::UnknownCategory);
         assert_eq!(
-            class(0x2000_0000, Profile::Amp230),
+            class(0x2000_0000, Profile::AMP_2_3_0),
             Class::UndocumentedDetail
         );
-        assert_eq!(class(0x2020_01AD, Profile::Doc), Class::UndocumentedDetail);
-        assert_eq!(class(0x2020_0194, Profile::Doc), Class::Documented);
+        assert_eq!(class(0x2020_01AD, Profile::DOC), Class::UndocumentedDetail);
+        assert_eq!(class(0x2020_0194, Profile::DOC), Class::Documented);
     }
 
     #[test]
     fn http_status_only_for_network_400_to_599() {
-        let status = |code| decode(Code(code), Profile::Doc).http_status();
+        let status = |code| decode(Code(code), Profile::DOC).http_status();
         assert_eq!(status(0x2020_0194), Some(404));
         assert_eq!(status(0x2020_01AD), Some(429));
         assert_eq!(status(0x2020_0190), Some(400));
@@ -244,7 +285,7 @@ mod tests {
 
     #[test]
     fn mismatch_detail_is_a_bit_set() {
-        let missing = |code| decode(Code(code), Profile::Amp230).missing_plugins();
+        let missing = |code| decode(Code(code), Profile::AMP_2_3_0).missing_plugins();
         let both = MissingPlugins {
             flash: true,
             silverlight: true,

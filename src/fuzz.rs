@@ -89,7 +89,7 @@ pub fn response(data: &[u8]) {
         match parse_response(line) {
             Err(e) => assert!(!e.to_string().is_empty()),
             Ok(response) => {
-                let corpus = Corpus::one(Profile::Doc, response.code());
+                let corpus = Corpus::one(Profile::DOC, response.code());
                 if let Response::Answer { fields, .. } = &response {
                     let expected = corpus.cases[0].expect(corpus.profile);
                     let verdicts = judge(&expected, fields);
@@ -147,7 +147,7 @@ fn live_decoder() -> Option<&'static (Mutex<LiveDecoder>, Profile)> {
                 argv.unwrap_or_else(|| panic!("{DECODER_ENV}={command:?} is not a command line"));
             let profile = match std::env::var(PROFILE_ENV) {
                 Ok(id) => id.parse().unwrap_or_else(|e| panic!("{PROFILE_ENV}: {e}")),
-                Err(_) => Profile::Doc,
+                Err(_) => Profile::DOC,
             };
             Some((
                 Mutex::new(LiveDecoder::new(argv, Duration::from_secs(5))),

@@ -21,7 +21,7 @@
 //! use amperr::{decode, parse_code, Class, Profile};
 //!
 //! let code = parse_code("0x20200194").unwrap();
-//! let d = decode(code, Profile::Doc);
+//! let d = decode(code, Profile::DOC);
 //! assert_eq!(d.area_name().value(), Some("AzureHtml5JS"));
 //! assert_eq!(d.name(), Some("networkErrHttpUrlNotFound"));
 //! assert_eq!(d.http_status(), Some(404));

@@ -261,7 +261,7 @@ mod tests {
 
     #[test]
     fn the_model_reads_the_page_examples() {
-        let model = Model::new(Profile::Doc);
+        let model = Model::new(Profile::DOC);
         let (area, category, detail) = Model::split(0x2020_0194);
         assert_eq!(
             (area.as_str(), category.as_str(), detail.as_str()),
@@ -280,11 +280,11 @@ mod tests {
 
     #[test]
     fn compare_names_the_field_that_differs() {
-        let model = Model::new(Profile::Doc);
-        let d = decode(Code(0x2020_0194), Profile::Doc);
+        let model = Model::new(Profile::DOC);
+        let d = decode(Code(0x2020_0194), Profile::DOC);
         assert_eq!(model.check(&d), Ok(()));
         // The same code judged against the other profile's model must differ somewhere.
-        let amp = Model::new(Profile::Amp230);
+        let amp = Model::new(Profile::AMP_2_3_0);
         let err = amp.check(&d).unwrap_err();
         assert!(err.contains("disagree on message"), "{err}");
     }

@@ -114,9 +114,9 @@ fn suggest_name(name: &str) -> Option<&'static str> {
         profile
             .catalog()
             .names()
-            .into_iter()
+            .iter()
             .find(|(known, _)| known.eq_ignore_ascii_case(name))
-            .map(|(known, _)| known)
+            .map(|(known, _)| *known)
     })
 }
 

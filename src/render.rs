@@ -50,7 +50,7 @@ impl From<&Decoded> for Record {
             detail: d.detail(),
             code28: d.code28(),
             name: owned(d.name()),
-            aliases: d.aliases().to_vec(),
+            aliases: d.aliases().iter().map(|a| a.to_string()).collect(),
             description: owned(d.description()),
             message: owned(d.message().value()),
             http_status: d.http_status(),
@@ -69,12 +69,13 @@ pub fn json_line(d: &Decoded) -> serde_json::Result<String> {
     serde_json::to_string(&Record::from(d))
 }
 
-/// What the 2.3.0 player's overlay shows for a code: the category's text, a line break,
-/// then `(0x` + lower-case unpadded hex + `)`. The text is `None` for category 0, where
-/// the overlay shows the raw `error().message`, which the code does not determine.
-pub fn overlay(code: Code) -> (Option<&'static str>, String) {
-    let text = decode(code, Profile::Amp230).message().value();
-    (text, format!("(0x{:x})", code.0))
+/// What a profile's player shows in its error overlay for a code, if its source says:
+/// the message (`None` where the code does not determine it, as for category 0 under
+/// `amp-2.3.0`), then the code line, `(0x20200194)`.
+pub fn overlay(code: Code, profile: Profile) -> Option<(Option<&'static str>, String)> {
+    let overlay = profile.catalog().overlay()?;
+    let text = decode(code, profile).message().value();
+    Some((text, overlay.code_line(code)))
 }
 
 /// A multi-line description for people.
@@ -127,12 +128,23 @@ fn write_text(out: &mut String, d: &Decoded) -> fmt::Result {
     }
     row(out, "message", &shown_quoted(d.message()))?;
     row(out, "class", &d.class().describe())?;
-    let (text, line) = overlay(code);
-    let text = match text {
-        Some(t) => format!("{t:?}"),
-        None => "<the raw error().message, not set by the code>".to_string(),
-    };
-    row(out, "2.3.0 shows", &format_args!("{text} then {line:?}"))
+    // What each player that a profile describes shows, whatever profile decodes.
+    for player in Profile::ALL {
+        let (Some(shown), Some(overlay)) = (overlay(code, player), player.catalog().overlay())
+        else {
+            continue;
+        };
+        let text = match shown.0 {
+            Some(t) => format!("{t:?}"),
+            None => "<the raw error().message, not set by the code>".to_string(),
+        };
+        row(
+            out,
+            overlay.label,
+            &format_args!("{text} then {:?}", shown.1),
+        )?;
+    }
+    Ok(())
 }
 
 fn shown(field: Field<&str>) -> String {
@@ -192,16 +204,18 @@ mod tests {
 
     #[test]
     fn overlay_is_lower_case_unpadded() {
-        let (text, line) = overlay(Code(0x0060_0001));
+        let shown = |code| overlay(Code(code), Profile::AMP_2_3_0).unwrap();
+        let (text, line) = shown(0x0060_0001);
         assert_eq!(line, "(0x600001)");
         assert_eq!(text, Some("No compatible source was found for this media."));
-        assert_eq!(overlay(Code(0x0000_0005)).0, None);
-        assert_eq!(overlay(Code(0x2070_0000)).0, Some(""));
+        assert_eq!(shown(0x0000_0005).0, None);
+        assert_eq!(shown(0x2070_0000).0, Some(""));
+        assert_eq!(overlay(Code(0x0060_0001), Profile::DOC), None);
     }
 
     #[test]
     fn json_line_reads_back() {
-        let d = decode(Code(0x2020_0194), Profile::Doc);
+        let d = decode(Code(0x2020_0194), Profile::DOC);
         let back: Record = serde_json::from_str(&json_line(&d).unwrap()).unwrap();
         assert_eq!(back, Record::from(&d));
         assert_eq!(back.name.as_deref(), Some("networkErrHttpUrlNotFound"));

@@ -12,23 +12,20 @@ use crate::catalog::{Catalog, Field};
 use crate::render::fold_ranges;
 
 /// The catalog as one JSON document (pretty-printed).
-pub fn json(catalog: &Catalog) -> serde_json::Result<String> {
+pub fn json(catalog: &'static Catalog) -> serde_json::Result<String> {
     let doc = SpecJson {
         profile: catalog.profile().id(),
         title: catalog.title(),
         areas: catalog
             .areas()
             .iter()
-            .map(|a| ValueJson::new(a.value, &[("name", a.name.as_deref())]))
+            .map(|a| ValueJson::new(a.value, &[("name", a.name)]))
             .collect(),
         categories: catalog
             .categories()
             .iter()
             .map(|c| {
-                let fields = [
-                    ("name", c.name.as_deref()),
-                    ("message", c.message.as_deref()),
-                ];
+                let fields = [("name", c.name), ("message", c.message)];
                 ValueJson::new(c.value, &fields)
             })
             .collect(),
@@ -39,9 +36,9 @@ pub fn json(catalog: &Catalog) -> serde_json::Result<String> {
                 value: e.value,
                 hex: hex28(e.value),
                 documented: e.documented,
-                name: e.name.as_deref(),
-                description: e.description.as_deref(),
-                aliases: &e.aliases,
+                name: e.name,
+                description: e.description,
+                aliases: e.aliases,
             })
             .collect(),
     };
@@ -90,7 +87,7 @@ struct CodeJson<'a> {
     documented: bool,
     name: Option<&'a str>,
     description: Option<&'a str>,
-    aliases: &'a [String],
+    aliases: &'a [&'a str],
 }
 
 /// `0x` and seven upper-case hex digits, as the page writes a 28-bit value.
@@ -100,7 +97,7 @@ fn hex28(value: u32) -> String {
 
 /// The catalog as CSV: `kind,value,hex,name,text,implementation_defined`, where text is a
 /// category's message or a code's description, and an alias is a row of its own.
-pub fn csv(catalog: &Catalog) -> String {
+pub fn csv(catalog: &'static Catalog) -> String {
     let mut out = String::from("kind,value,hex,name,text,implementation_defined\n");
     let mut row = |cells: [&str; 6]| {
         let cells: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
@@ -108,8 +105,8 @@ pub fn csv(catalog: &Catalog) -> String {
         out.push('\n');
     };
     for a in catalog.areas() {
-        let silent = silent_fields(&[("name", a.name.as_deref())]);
-        let name = a.name.as_deref().value().unwrap_or("");
+        let silent = silent_fields(&[("name", a.name)]);
+        let name = a.name.value().unwrap_or("");
         row([
             "area",
             &a.value.to_string(),
@@ -120,12 +117,9 @@ pub fn csv(catalog: &Catalog) -> String {
         ]);
     }
     for c in catalog.categories() {
-        let silent = silent_fields(&[
-            ("name", c.name.as_deref()),
-            ("message", c.message.as_deref()),
-        ]);
-        let name = c.name.as_deref().value().unwrap_or("");
-        let message = c.message.as_deref().value().unwrap_or("");
+        let silent = silent_fields(&[("name", c.name), ("message", c.message)]);
+        let name = c.name.value().unwrap_or("");
+        let message = c.message.value().unwrap_or("");
         row([
             "category",
             &c.value.to_string(),
@@ -138,17 +132,10 @@ pub fn csv(catalog: &Catalog) -> String {
     for e in catalog.entries() {
         let (value, hex) = (e.value.to_string(), hex28(e.value));
         if e.documented {
-            let name = e.name.as_deref().unwrap_or("");
-            row([
-                "code",
-                &value,
-                &hex,
-                name,
-                e.description.as_deref().unwrap_or(""),
-                "",
-            ]);
+            let name = e.name.unwrap_or("");
+            row(["code", &value, &hex, name, e.description.unwrap_or(""), ""]);
         }
-        for alias in &e.aliases {
+        for alias in e.aliases {
             row(["alias", &value, &hex, alias, "", ""]);
         }
     }
@@ -173,34 +160,30 @@ fn csv_cell(cell: &str) -> String {
 }
 
 /// The catalog as Markdown tables, for people.
-pub fn markdown(catalog: &Catalog) -> String {
+pub fn markdown(catalog: &'static Catalog) -> String {
     let mut out = String::new();
     let profile = catalog.profile();
     // Writing to a String cannot fail.
     let _ = writeln!(out, "# Profile `{profile}`: {}\n", catalog.title());
     out.push_str("## Areas (bits 31-28)\n\n| value | name |\n|---|---|\n");
-    for a in catalog
-        .areas()
-        .iter()
-        .filter(|a| a.name.as_deref().value().is_some())
-    {
-        let _ = writeln!(out, "| {} | {} |", a.value, cell(a.name.as_deref()));
+    for a in catalog.areas().iter().filter(|a| a.name.value().is_some()) {
+        let _ = writeln!(out, "| {} | {} |", a.value, cell(a.name));
     }
     let others: Vec<u8> = unnamed(catalog.areas().iter().map(|a| (a.value, &a.name)));
     if let Some(first) = others.first() {
-        let name = cell(catalog.area(*first).name.as_deref());
+        let name = cell(catalog.area(*first).name);
         let _ = writeln!(out, "| {} | {name} |", ranges(&others));
     }
     out.push_str("\n## Categories (bits 27-20) and user messages\n\n");
     out.push_str("| value | name | message |\n|---|---|---|\n");
     let category_row = |out: &mut String, value: &str, c: &crate::catalog::Category| {
-        let (name, message) = (cell(c.name.as_deref()), cell(c.message.as_deref()));
+        let (name, message) = (cell(c.name), cell(c.message));
         let _ = writeln!(out, "| {value} | {name} | {message} |");
     };
     for c in catalog
         .categories()
         .iter()
-        .filter(|c| c.name.as_deref().value().is_some())
+        .filter(|c| c.name.value().is_some())
     {
         category_row(&mut out, &format!("{:#04X}", c.value), c);
     }
@@ -213,11 +196,11 @@ pub fn markdown(catalog: &Catalog) -> String {
     );
     for e in catalog.entries() {
         let name = match (&e.name, e.documented) {
-            (Some(name), _) => name.as_str(),
+            (Some(name), _) => name,
             (None, true) => "(no name)",
             (None, false) => "(not a row of the table)",
         };
-        let description = e.description.as_deref().map_or(String::new(), escape_md);
+        let description = e.description.map_or(String::new(), escape_md);
         let _ = writeln!(
             out,
             "| {} | {name} | {description} | {} |",
@@ -228,9 +211,9 @@ pub fn markdown(catalog: &Catalog) -> String {
     out
 }
 
-fn unnamed<'a>(values: impl Iterator<Item = (u8, &'a Field<String>)>) -> Vec<u8> {
+fn unnamed<'a>(values: impl Iterator<Item = (u8, &'a Field<&'a str>)>) -> Vec<u8> {
     values
-        .filter(|(_, name)| name.as_deref().value().is_none())
+        .filter(|(_, name)| name.value().is_none())
         .map(|(v, _)| v)
         .collect()
 }

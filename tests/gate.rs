@@ -45,7 +45,7 @@ fn run(argv: &[&str], profile: Profile, options: &Options) -> Report {
 fn misbehave(mode: &str, options: &Options) -> Report {
     run(
         &["python3", &path("tests/fixtures/misbehave.py"), mode],
-        Profile::Doc,
+        Profile::DOC,
         options,
     )
 }
@@ -268,7 +268,7 @@ fn garbage_on_every_attempt_is_a_broken_decoder() {
 
 #[test]
 fn a_decoder_that_cannot_start_is_broken() {
-    let report = run(&["/nonexistent/decoder"], Profile::Doc, &fast());
+    let report = run(&["/nonexistent/decoder"], Profile::DOC, &fast());
     assert_eq!(report.conclusion, Conclusion::NotStarted);
     assert_eq!(report.exit_code(), 3);
     assert_eq!(report.counts.not_run, report.cases);
@@ -298,7 +298,7 @@ fn another_name_of_the_same_value_is_accepted_and_noted() {
         "alias",
         "amp-2.3.0",
     ];
-    let report = run(&argv, Profile::Amp230, &fast());
+    let report = run(&argv, Profile::AMP_2_3_0, &fast());
     assert_eq!(
         report.conclusion,
         Conclusion::Conformant,
@@ -366,7 +366,7 @@ fn the_whole_process_group_is_killed_and_reaped() {
             &path("tests/fixtures/wrapper.sh"),
             &pid_file.display().to_string(),
         ],
-        Profile::Doc,
+        Profile::DOC,
         &fast(),
     );
     assert_blamed_on_target(&report, Failure::Timeout, "idle timeout");
@@ -465,7 +465,7 @@ fn misbehave_with_pid(mode: &str, pid_file: &PidFile, options: &Options) -> Repo
         &path("tests/fixtures/misbehave.py"),
         mode,
     ];
-    run(&argv, Profile::Doc, options)
+    run(&argv, Profile::DOC, options)
 }
 
 #[test]
@@ -536,7 +536,7 @@ fn a_decoder_still_reading_its_input_is_not_idle() {
         idle_timeout: Duration::from_secs(1),
         ..Options::default()
     };
-    let corpus = Corpus::generate(Profile::Doc, 0, 0);
+    let corpus = Corpus::generate(Profile::DOC, 0, 0);
     let argv: Vec<String> = [
         "python3",
         &path("tests/fixtures/misbehave.py"),

@@ -33,7 +33,7 @@ fn options(idle_seconds: u64) -> Options {
 }
 
 fn run(mode: &str, options: &Options) -> Report {
-    let corpus = Corpus::generate(Profile::Doc, 0, 0);
+    let corpus = Corpus::generate(Profile::DOC, 0, 0);
     gate::run(&argv(mode), &corpus, options, &mut |_| {})
 }
 
@@ -45,7 +45,7 @@ fn assert_every_blame_reproduces(report: &Report, mode: &str, options: &Options)
             continue;
         }
         let e = &group.example;
-        let alone = Corpus::one(Profile::Doc, e.code);
+        let alone = Corpus::one(Profile::DOC, e.code);
         let again = gate::run(&argv(mode), &alone, options, &mut |_| {});
         assert_ne!(
             again.conclusion,
@@ -189,7 +189,7 @@ fn a_byte_order_mark_gets_its_own_hint() {
 
 #[test]
 fn a_decoder_that_cannot_start_is_not_said_to_have_never_answered() {
-    let corpus = Corpus::generate(Profile::Doc, 0, 0);
+    let corpus = Corpus::generate(Profile::DOC, 0, 0);
     let argv = vec!["/nonexistent/decoder".to_string()];
     let report = gate::run(&argv, &corpus, &options(1), &mut |_| {});
     assert_eq!(report.exit_code(), 3);
@@ -203,7 +203,7 @@ fn a_decoder_that_cannot_start_is_not_said_to_have_never_answered() {
 fn junit_does_not_call_unjudged_answers_as_expected() {
     // The reference decoder sends null where the profile is silent: implementation-defined,
     // accepted and not judged.
-    let corpus = Corpus::generate(Profile::Doc, 0, 0);
+    let corpus = Corpus::generate(Profile::DOC, 0, 0);
     let argv = vec!["python3".to_string(), path("examples/adapters/decoder.py")];
     let report = gate::run(&argv, &corpus, &options(5), &mut |_| {});
     let junit = report.junit().unwrap();

@@ -78,7 +78,7 @@ fn report() -> Report {
     };
     gate::run(
         &argv,
-        &Corpus::generate(Profile::Doc, 0, 0),
+        &Corpus::generate(Profile::DOC, 0, 0),
         &options,
         &mut |_| {},
     )

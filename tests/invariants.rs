@@ -147,14 +147,14 @@ fn the_categorizing_erratum_on_the_facts_examples() {
     for code in [0x2030_0000, 0x2050_0006, 0x0FF0_0000, 0x1060_0001] {
         assert_ne!(
             page_chain(Code(code)),
-            Some(decode(Code(code), Profile::Doc).category())
+            Some(decode(Code(code), Profile::DOC).category())
         );
     }
 }
 
 #[test]
 fn the_catching_erratum_matches_other_codes() {
-    let not_found = Profile::Doc
+    let not_found = Profile::DOC
         .catalog()
         .value_of("networkErrHttpUrlNotFound")
         .unwrap();
@@ -167,9 +167,9 @@ fn the_catching_erratum_matches_other_codes() {
     ] {
         assert_ne!(code & not_found, 0, "the page's test is true for {code:#X}");
         assert_ne!(
-            decode(Code(code), Profile::Doc).name(),
+            decode(Code(code), Profile::DOC).name(),
             Some("networkErrHttpUrlNotFound")
         );
     }
-    assert_eq!(decode(Code(0x2020_0194), Profile::Doc).code28(), not_found);
+    assert_eq!(decode(Code(0x2020_0194), Profile::DOC).code28(), not_found);
 }

@@ -82,8 +82,8 @@ fn at(area: u8, category: u8, detail: u32, profile: Profile) -> amperr::Decoded 
 #[test]
 fn every_known_category_has_its_exact_message_and_name() {
     for (profile, table) in [
-        (Profile::Doc, PAGE_MESSAGES),
-        (Profile::Amp230, RUNTIME_MESSAGES),
+        (Profile::DOC, PAGE_MESSAGES),
+        (Profile::AMP_2_3_0, RUNTIME_MESSAGES),
     ] {
         for (category, name, message) in table {
             for (area, detail) in [(0, 0), (2, 0x194), (15, 0xFFFFF)] {
@@ -102,7 +102,7 @@ fn every_known_category_has_its_exact_message_and_name() {
 #[test]
 fn doc_is_silent_on_other_categories() {
     for category in (0..=254).filter(|c| !(1..=6).contains(c)) {
-        let d = at(1, category, 0, Profile::Doc);
+        let d = at(1, category, 0, Profile::DOC);
         assert!(d.message().is_implementation_defined(), "{category}");
         assert!(d.category_name().is_implementation_defined(), "{category}");
         assert_eq!(d.message().value(), None);
@@ -112,11 +112,11 @@ fn doc_is_silent_on_other_categories() {
 #[test]
 fn amp_2_3_0_shows_empty_text_for_7_to_254_and_the_raw_message_for_0() {
     for category in 7..=254 {
-        let d = at(2, category, 0, Profile::Amp230);
+        let d = at(2, category, 0, Profile::AMP_2_3_0);
         assert_eq!(d.message(), Field::Value(""), "{category}");
         assert_eq!(d.category_name(), Field::Null, "{category}");
     }
-    let custom = at(2, 0, 0, Profile::Amp230);
+    let custom = at(2, 0, 0, Profile::AMP_2_3_0);
     assert_eq!(custom.category_name(), Field::Value("MEDIA_ERR_CUSTOM"));
     assert!(custom.message().is_implementation_defined());
     assert_eq!(
@@ -136,7 +136,7 @@ fn area_names_in_both_profiles() {
         }
     }
     for area in 7..=15 {
-        let doc = at(area, 2, 0, Profile::Doc);
+        let doc = at(area, 2, 0, Profile::DOC);
         assert!(
             doc.area_name().is_implementation_defined(),
             "doc area {area}"
@@ -146,7 +146,7 @@ fn area_names_in_both_profiles() {
             ["area_name"]
         );
         assert_eq!(
-            at(area, 2, 0, Profile::Amp230).area_name(),
+            at(area, 2, 0, Profile::AMP_2_3_0).area_name(),
             Field::Null,
             "amp area {area}"
         );

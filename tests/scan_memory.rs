@@ -110,7 +110,7 @@ fn millions_of_distinct_codes_take_bounded_memory() {
     };
     let mut scan = Scan::new();
     scan.scan("generated", log).unwrap();
-    let report = scan.report(Profile::Doc, &[FailOn::Undocumented], Vec::new());
+    let report = scan.report(Profile::DOC, &[FailOn::Undocumented], Vec::new());
     let (text, json) = (report.text(), report.json().unwrap());
     let stats = dhat::HeapStats::get();
     // The list (10,000 codes decoded, about 1 KiB each, and their text and JSON), the

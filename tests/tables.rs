@@ -9,7 +9,7 @@ use common::{hex, is_range_marker};
 
 #[test]
 fn doc_documents_exactly_the_35_rows_of_the_page() {
-    let catalog = Profile::Doc.catalog();
+    let catalog = Profile::DOC.catalog();
     let mut expected: Vec<u32> = PAGE_TABLE.iter().map(|(_, v, _)| hex(v)).collect();
     expected.sort_unstable();
     let documented: Vec<u32> = catalog.documented().map(|e| e.value).collect();
@@ -22,7 +22,7 @@ fn every_page_row_decodes_to_its_name_and_description_in_every_area() {
     for (name, value, description) in PAGE_TABLE {
         for area in 0..=15 {
             let code = Code::with_area(area, hex(value)).unwrap();
-            let d = decode(code, Profile::Doc);
+            let d = decode(code, Profile::DOC);
             let expected_name = (!name.is_empty()).then_some(name);
             assert_eq!(d.name(), expected_name, "{code}");
             assert_eq!(d.description(), Some(description), "{code}");
@@ -43,7 +43,7 @@ fn every_page_row_decodes_to_its_name_and_description_in_every_area() {
 
 #[test]
 fn the_nameless_row_is_documented_without_a_name() {
-    let d = decode(Code(0x0060_0003), Profile::Doc);
+    let d = decode(Code(0x0060_0003), Profile::DOC);
     assert_eq!((d.name(), d.class()), (None, Class::Documented));
     let m = d.missing_plugins().unwrap();
     assert!(m.flash && m.silverlight);
@@ -60,7 +60,7 @@ fn every_page_name_parses_to_its_value_with_and_without_prefix() {
 
 #[test]
 fn every_runtime_name_has_its_value_in_amp_2_3_0() {
-    let catalog = Profile::Amp230.catalog();
+    let catalog = Profile::AMP_2_3_0.catalog();
     for (name, decimal, hex_text) in RUNTIME_TABLE {
         assert_eq!(
             decimal,
@@ -69,9 +69,9 @@ fn every_runtime_name_has_its_value_in_amp_2_3_0() {
         );
         assert_eq!(catalog.value_of(name), Some(decimal), "{name}");
         assert_eq!(parse_code(name), Ok(Code(decimal)), "{name}");
-        let d = decode(Code(decimal), Profile::Amp230);
+        let d = decode(Code(decimal), Profile::AMP_2_3_0);
         if is_range_marker(name) {
-            assert!(d.aliases().iter().any(|a| a == name), "{name} is an alias");
+            assert!(d.aliases().contains(&name), "{name} is an alias");
             assert_ne!(d.name(), Some(name), "{name} is never canonical");
         } else {
             assert_eq!(d.name(), Some(name));
@@ -87,10 +87,10 @@ fn every_runtime_name_has_its_value_in_amp_2_3_0() {
 
 #[test]
 fn canonical_name_is_the_row_not_the_range_marker() {
-    let d = decode(Code(0x0010_0000), Profile::Amp230);
+    let d = decode(Code(0x0010_0000), Profile::AMP_2_3_0);
     assert_eq!(d.name(), Some("abortedErrUnknown"));
     assert_eq!(d.aliases(), ["abortedErrStart"]);
-    let d = decode(Code(0x0020_0190), Profile::Amp230);
+    let d = decode(Code(0x0020_0190), Profile::AMP_2_3_0);
     assert_eq!(d.name(), Some("networkErrHttpBadUrlFormat"));
     assert_eq!(d.aliases(), ["networkErrHttpResponseBegin"]);
 }
@@ -101,7 +101,7 @@ fn a_value_only_a_marker_names_has_no_canonical_name() {
         (0x01F_FFFF, "abortedErrEnd"),
         (0x020_0257, "networkErrHttpResponseEnd"),
     ] {
-        let d = decode(Code(value), Profile::Amp230);
+        let d = decode(Code(value), Profile::AMP_2_3_0);
         assert_eq!(d.name(), None);
         assert_eq!(d.aliases(), [alias]);
         assert_eq!(d.class(), Class::UndocumentedDetail);
@@ -110,8 +110,8 @@ fn a_value_only_a_marker_names_has_no_canonical_name() {
 
 #[test]
 fn names_differ_by_profile() {
-    let doc = Profile::Doc.catalog();
-    let amp = Profile::Amp230.catalog();
+    let doc = Profile::DOC.catalog();
+    let amp = Profile::AMP_2_3_0.catalog();
     assert_eq!(doc.value_of("networkErrErr"), Some(0x020_0259));
     assert_eq!(amp.value_of("networkErrErr"), None);
     assert_eq!(amp.value_of("networkErrError"), Some(0x020_0259));
@@ -126,15 +126,15 @@ fn names_differ_by_profile() {
         assert!(amp.value_of(name).is_some(), "{name} is in the runtime");
     }
     assert_eq!(
-        decode(Code(0x2020_0259), Profile::Doc).name(),
+        decode(Code(0x2020_0259), Profile::DOC).name(),
         Some("networkErrErr")
     );
     assert_eq!(
-        decode(Code(0x2020_0259), Profile::Amp230).name(),
+        decode(Code(0x2020_0259), Profile::AMP_2_3_0).name(),
         Some("networkErrError")
     );
-    assert_eq!(decode(Code(0x2020_025A), Profile::Doc).name(), None);
-    let abort = decode(Code(0x2020_025A), Profile::Amp230);
+    assert_eq!(decode(Code(0x2020_025A), Profile::DOC).name(), None);
+    let abort = decode(Code(0x2020_025A), Profile::AMP_2_3_0);
     assert_eq!(
         (abort.name(), abort.description()),
         (Some("networkErrAbort"), Some("Request aborted"))
@@ -143,10 +143,10 @@ fn names_differ_by_profile() {
 
 #[test]
 fn a_name_has_the_same_value_in_every_profile_that_has_it() {
-    let amp = Profile::Amp230.catalog();
-    for (name, value) in Profile::Doc.catalog().names() {
+    let amp = Profile::AMP_2_3_0.catalog();
+    for (name, value) in Profile::DOC.catalog().names() {
         if let Some(other) = amp.value_of(name) {
-            assert_eq!(other, value, "{name}");
+            assert_eq!(other, *value, "{name}");
         }
     }
 }
@@ -160,7 +160,7 @@ fn names_newer_than_2_3_0_are_in_no_profile() {
 
 #[test]
 fn compose_from_area_and_name() {
-    let amp = Profile::Amp230.catalog();
+    let amp = Profile::AMP_2_3_0.catalog();
     assert_eq!(
         amp.compose(2, "networkErrHttpUrlNotFound"),
         Ok(Code(0x2020_0194))
@@ -172,7 +172,7 @@ fn compose_from_area_and_name() {
     assert!(amp.compose(2, "networkErrErr").is_err());
     assert!(amp.compose(16, "errUnknown").is_err());
     assert_eq!(
-        Profile::Doc.catalog().compose(15, "errUnknown"),
+        Profile::DOC.catalog().compose(15, "errUnknown"),
         Ok(Code(0xFFF0_0000))
     );
 }

@@ -43,7 +43,17 @@ impl FieldName {
     }
 
     pub fn from_key(key: &str) -> Option<FieldName> {
-        FieldName::ALL.into_iter().find(|f| f.key() == key)
+        // A match, not a search: every key of every answer comes through here.
+        Some(match key {
+            "area" => FieldName::Area,
+            "category" => FieldName::Category,
+            "detail" => FieldName::Detail,
+            "name" => FieldName::Name,
+            "message" => FieldName::Message,
+            "area_name" => FieldName::AreaName,
+            "category_name" => FieldName::CategoryName,
+            _ => return None,
+        })
     }
 
     /// The keys, comma-separated, for messages that list what is accepted.
@@ -64,16 +74,19 @@ pub struct FieldMap<T>([T; FieldName::ALL.len()]);
 
 impl<T> FieldMap<T> {
     /// The map whose value for each field is `value(field)`.
+    #[inline]
     pub fn from_fn(mut value: impl FnMut(FieldName) -> T) -> FieldMap<T> {
-        FieldMap(FieldName::ALL.map(&mut value))
+        FieldMap(std::array::from_fn(|i| value(FieldName::ALL[i])))
     }
 
     /// Each field with its value, in [`FieldName::ALL`] order.
+    #[inline]
     pub fn iter(&self) -> impl Iterator<Item = (FieldName, &T)> {
         FieldName::ALL.into_iter().zip(&self.0)
     }
 
     /// The map of `f` applied to each field and value.
+    #[inline]
     pub fn map<U>(self, mut f: impl FnMut(FieldName, T) -> U) -> FieldMap<U> {
         let mut fields = FieldName::ALL.into_iter();
         FieldMap(self.0.map(|value| {

@@ -95,7 +95,7 @@ mod tests {
     #[test]
     fn exact_escaped_and_wrong_values() {
         let line = r#"{"code":538968468,"area":2,"category":2.0,"name":"network\u0045rrHttpUrlNotFound","message":"nope"}"#;
-        let v = verdicts(0x2020_0194, Profile::Doc, line);
+        let v = verdicts(0x2020_0194, Profile::DOC, line);
         assert_eq!(v[FieldName::Area], "Pass");
         assert_eq!(v[FieldName::Category], "Mismatch(\"2.0\")");
         assert_eq!(v[FieldName::Detail], "NotSent");
@@ -107,19 +107,19 @@ mod tests {
     fn aliases_are_accepted_and_named() {
         let v = verdicts(
             0x001F_FFFF,
-            Profile::Amp230,
+            Profile::AMP_2_3_0,
             r#"{"code":2097151,"name":"abortedErrEnd"}"#,
         );
         assert_eq!(v[FieldName::Name], "Alias(\"abortedErrEnd\")");
         let v = verdicts(
             0x001F_FFFF,
-            Profile::Amp230,
+            Profile::AMP_2_3_0,
             r#"{"code":2097151,"name":null}"#,
         );
         assert_eq!(v[FieldName::Name], "Pass");
         let v = verdicts(
             0x001F_FFFF,
-            Profile::Doc,
+            Profile::DOC,
             r#"{"code":2097151,"name":"abortedErrEnd"}"#,
         );
         assert!(
@@ -132,7 +132,7 @@ mod tests {
     fn silent_fields_accept_anything() {
         let v = verdicts(
             0x7070_0000,
-            Profile::Doc,
+            Profile::DOC,
             r#"{"code":1886388224,"message":42,"area_name":"Mine"}"#,
         );
         assert_eq!(v[FieldName::Message], "ImplementationDefined(\"42\")");

@@ -10,7 +10,7 @@ use crate::gate::blame::{Fault, RunEnd};
 use crate::gate::corpus::Corpus;
 use crate::gate::pipe::{Pipe, PipeSession};
 use crate::gate::report::{Failure, Report, Tally};
-use crate::gate::runner::{check_line, crashed, idle_fault, record};
+use crate::gate::runner::{check_answer, crashed, idle_fault, line_text, record_response};
 use crate::gate::transport::{Next, Session, Transport};
 use crate::gate::xfail::Xfail;
 
@@ -95,13 +95,14 @@ fn answer(
         _ => None,
     };
     match session.next(idle) {
-        Next::Line(number, line) => match check_line(corpus, number, line, 0, None) {
-            Ok(text) => {
-                record(tally, corpus, 0, &text);
-                None
-            }
-            Err(fault) => Some(fault),
-        },
+        Next::Line(number, line) => {
+            let checked = line_text(number, line).and_then(|text| {
+                let response = check_answer(corpus, number, &text, 0, None)?;
+                record_response(tally, corpus, 0, response);
+                Ok(())
+            });
+            checked.err()
+        }
         Next::Quiet => Some(idle_fault(idle)),
         Next::Ended => failed(crashed(session, 0)),
     }

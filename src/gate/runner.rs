@@ -239,19 +239,23 @@ impl Runner<'_> {
             let previous = position
                 .checked_sub(1)
                 .map(|p| self.corpus.cases[plan.cases.get(p)].code.0);
-            let text = match check_line(self.corpus, number, line, index, previous) {
+            let failed = |fault| RunEnd::Failed {
+                answered: position,
+                fault,
+            };
+            let text = match line_text(number, line) {
                 Ok(text) => text,
-                Err(fault) => {
-                    return RunEnd::Failed {
-                        answered: position,
-                        fault,
-                    };
-                }
+                Err(fault) => return failed(fault),
+            };
+            let response = match check_answer(self.corpus, number, &text, index, previous) {
+                Ok(response) => response,
+                Err(fault) => return failed(fault),
             };
             if alone {
+                drop(response);
                 pending = Some(text);
             } else if plan.record {
-                record(&mut self.tally, self.corpus, index, &text);
+                record_response(&mut self.tally, self.corpus, index, response);
                 progress(index + 1);
             }
             position += 1;
@@ -301,28 +305,29 @@ pub(crate) fn idle_fault(idle: Duration) -> Fault {
     }
 }
 
-/// Checks one output line as the answer to case `index` of `corpus` (the request before
-/// it was `previous`): it must be a protocol v1 response to that very code. Returns its
-/// text, to be judged and recorded.
-pub(crate) fn check_line(
+/// The text of an answer line, or the protocol error it is (line `number`).
+pub(crate) fn line_text(number: usize, line: Line) -> Result<String, Fault> {
+    match line {
+        Line::Text(text) => Ok(text),
+        Line::TooLong => Err(protocol_fault(number, &ProtocolError::TooLong)),
+        Line::NotUtf8 => Err(protocol_fault(number, &ProtocolError::NotUtf8)),
+    }
+}
+
+/// Checks line `number`, `text`, as the answer to case `index` of `corpus` (the request
+/// before it was `previous`): it must be a protocol v1 response to that very code.
+pub(crate) fn check_answer<'t>(
     corpus: &Corpus,
     number: usize,
-    line: Line,
+    text: &'t str,
     index: usize,
     previous: Option<u32>,
-) -> Result<String, Fault> {
+) -> Result<Response<'t>, Fault> {
     let code = corpus.cases[index].code.0;
-    let text = match line {
-        Line::Text(text) => text,
-        Line::TooLong => return Err(protocol_fault(number, &ProtocolError::TooLong)),
-        Line::NotUtf8 => return Err(protocol_fault(number, &ProtocolError::NotUtf8)),
-    };
-    let got = match parse_response(&text) {
-        Err(e) => return Err(protocol_fault(number, &e)),
-        Ok(response) => response.code(),
-    };
+    let response = parse_response(text).map_err(|e| protocol_fault(number, &e))?;
+    let got = response.code();
     if got == code {
-        return Ok(text);
+        return Ok(response);
     }
     let error = if previous == Some(got) {
         ProtocolError::Repeated {
@@ -338,19 +343,29 @@ pub(crate) fn check_line(
     Err(protocol_fault(number, &error))
 }
 
-/// Judges and records a checked answer to case `index`: the gate's own work per answer,
-/// which the benchmarks measure.
+/// Judges and records an answer line to case `index`: the gate's own work per answer,
+/// which the benchmarks measure. A line that is not a response is not recorded.
 pub fn record(tally: &mut Tally<'_>, corpus: &Corpus, index: usize, text: &str) {
-    match parse_response(text) {
-        Ok(Response::Answer { fields, .. }) => {
+    if let Ok(response) = parse_response(text) {
+        record_response(tally, corpus, index, response);
+    }
+}
+
+/// Judges and records a checked response to case `index`.
+pub(crate) fn record_response(
+    tally: &mut Tally<'_>,
+    corpus: &Corpus,
+    index: usize,
+    response: Response<'_>,
+) {
+    match response {
+        Response::Answer { fields, .. } => {
             let expected = corpus.cases[index].expect(corpus.profile);
             tally.answer(index, &judge(&expected, &fields));
         }
-        Ok(Response::Refusal { error, .. }) => {
+        Response::Refusal { error, .. } => {
             tally.case_failed(index, Failure::Refused, "", format!("refused: {error}"));
         }
-        // Checked already by `check_line`.
-        Err(_) => {}
     }
 }
 

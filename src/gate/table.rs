@@ -86,7 +86,7 @@ impl<'de> serde::Deserialize<'de> for Dump {
 pub fn check_table(text: &str, profile: Profile) -> Result<TableReport, TableError> {
     let Dump(table) = serde_json::from_str(text.trim_start_matches('\u{feff}'))
         .map_err(|e| TableError(e.to_string()))?;
-    let known: BTreeMap<&str, u32> = profile.catalog().names().into_iter().collect();
+    let known: BTreeMap<&str, u32> = profile.catalog().names().iter().copied().collect();
     let value_of = |v: &serde_json::Value| v.as_u64().and_then(|n| u32::try_from(n).ok());
     let missing: Vec<(String, u32)> = known
         .iter()
@@ -223,7 +223,7 @@ mod tests {
     fn each_kind_of_difference() {
         let dump = r#"{"networkErrHttpUrlNotFound": 2097556, "errUnknown": 1, "mine": 5,
                        "abortedErrUnknown": 1048576, "abortedErrStart": 1048576, "decodeErrUnknown": "x"}"#;
-        let r = check_table(dump, Profile::Doc).unwrap();
+        let r = check_table(dump, Profile::DOC).unwrap();
         assert_eq!(r.conclusion, Conclusion::NotConformant);
         assert!(r.missing.iter().any(|(n, _)| n == "networkErrErr"));
         assert!(r.unknown.contains(&("mine".to_string(), "5".to_string())));
@@ -247,7 +247,7 @@ mod tests {
     #[test]
     fn names_from_the_table_cannot_drive_the_terminal() {
         let dump = r#"{"x\u001b[2J\u202e": "\u001b]0;title\u0007"}"#;
-        let text = check_table(dump, Profile::Doc).unwrap().text();
+        let text = check_table(dump, Profile::DOC).unwrap().text();
         assert!(
             !text.contains('\u{1b}') && !text.contains('\u{202e}'),
             "{text:?}"
@@ -259,7 +259,7 @@ mod tests {
     fn a_name_given_twice_is_refused() {
         let err = check_table(
             r#"{"errUnknown": 1, "errUnknown": 267386880}"#,
-            Profile::Doc,
+            Profile::DOC,
         )
         .unwrap_err();
         assert!(
@@ -270,7 +270,7 @@ mod tests {
 
     #[test]
     fn not_a_table() {
-        assert!(check_table("[1, 2]", Profile::Doc).is_err());
-        assert!(check_table("", Profile::Doc).is_err());
+        assert!(check_table("[1, 2]", Profile::DOC).is_err());
+        assert!(check_table("", Profile::DOC).is_err());
     }
 }

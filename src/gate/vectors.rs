@@ -25,7 +25,7 @@ struct Vector<'a> {
     class: Class,
     expected: BTreeMap<&'static str, serde_json::Value>,
     implementation_defined: Vec<&'static str>,
-    accepted_names: &'a [String],
+    accepted_names: &'a [&'static str],
     comment: String,
 }
 
@@ -109,7 +109,7 @@ mod tests {
 
     #[test]
     fn one_line_per_case_with_required_and_silent_fields_apart() {
-        let corpus = Corpus::generate(Profile::Doc, 5, 1);
+        let corpus = Corpus::generate(Profile::DOC, 5, 1);
         let mut out = Vec::new();
         write_json_lines(corpus.cases.iter().copied(), corpus.profile, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();

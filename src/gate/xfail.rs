@@ -316,7 +316,7 @@ mod tests {
 
     #[test]
     fn baseline_folds_to_the_coarsest_exact_pattern() {
-        let corpus = Corpus::generate(Profile::Doc, 0, 0);
+        let corpus = Corpus::generate(Profile::DOC, 0, 0);
         let scope = Scope::Field(FieldName::Category);
         // Every boundary case of category 3, in every area, plus one single case.
         let mut failures: BTreeSet<(usize, Scope)> = corpus

@@ -185,6 +185,9 @@ impl<'c> Tally<'c> {
     /// A passing field (or case, for `Scope::Any`) that an xfail entry lists for exactly
     /// that scope is an unexpected pass.
     fn check_listed_pass(&mut self, index: usize, scope: Scope) {
+        if self.listed.is_empty() {
+            return;
+        }
         let Some(entries) = self.listed.get(&index) else {
             return;
         };

@@ -1,0 +1,205 @@
+//! Compiles every profile's data file (`src/catalog/*.toml`) into static tables.
+//!
+//! A profile is data: adding one is adding its file (and its snapshots). Each file is read
+//! and checked here (`src/catalog/source.rs` says what a file must hold), so a malformed
+//! one fails the build with the reason, and decoding needs no parsing, no allocation and
+//! no lazy initialisation at run time: a [`Profile`] is a reference to a static catalog.
+
+#[path = "src/catalog/source.rs"]
+mod source;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use source::{EntryData, Text};
+
+/// Entries whose detail is below this are found in a per-category table.
+const DIRECT: usize = 1024;
+
+fn main() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/catalog");
+    println!("cargo::rerun-if-changed={}", dir.display());
+    println!("cargo::rerun-if-changed=src/catalog/source.rs");
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    if let Err(e) = generate(&dir, &out.join("catalogs.rs"), &out.join("profiles.rs")) {
+        eprintln!("error: the profile data in {}: {e}", dir.display());
+        std::process::exit(1);
+    }
+}
+
+fn generate(dir: &Path, catalogs: &Path, profiles: &Path) -> Result<(), String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| e.to_string())?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .collect();
+    files.sort();
+    let mut read = Vec::new();
+    for file in &files {
+        println!("cargo::rerun-if-changed={}", file.display());
+        let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
+        let profile = source::read(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+        read.push((file.clone(), profile));
+    }
+    // The default first, then by id: the order profiles are listed in.
+    read.sort_by(|(_, a), (_, b)| {
+        (!a.source.default, &a.source.id).cmp(&(!b.source.default, &b.source.id))
+    });
+    let set: Vec<&source::Profile> = read.iter().map(|(_, p)| p).collect();
+    source::check_set(&set)?;
+    let mut code = String::new();
+    let _ = writeln!(
+        code,
+        "/// Every profile's catalog, the default first.\nstatic CATALOGS: [Catalog; {}] = [",
+        read.len()
+    );
+    for (order, (file, profile)) in read.iter().enumerate() {
+        catalog(&mut code, order, file, profile);
+    }
+    code.push_str("];\n");
+    std::fs::write(catalogs, code).map_err(|e| e.to_string())?;
+    let mut consts = String::from("impl Profile {\n");
+    for (order, (_, profile)) in read.iter().enumerate() {
+        let _ = writeln!(
+            consts,
+            "/// Profile `{id}`: {title}.\npub const {name}: Profile = Profile({order});",
+            id = profile.source.id,
+            title = profile.source.title,
+            name = const_name(&profile.source.id)
+        );
+    }
+    let all: Vec<String> = read
+        .iter()
+        .map(|(_, p)| format!("Profile::{}", const_name(&p.source.id)))
+        .collect();
+    let _ = writeln!(
+        consts,
+        "/// Every profile, the default first.\npub const ALL: [Profile; {}] = [{}];",
+        all.len(),
+        all.join(", ")
+    );
+    consts.push_str("}\n");
+    std::fs::write(profiles, consts).map_err(|e| e.to_string())
+}
+
+/// `amp-2.3.0` as `AMP_2_3_0`.
+fn const_name(id: &str) -> String {
+    id.chars()
+        .map(|c| match c {
+            '-' | '.' => '_',
+            c => c.to_ascii_uppercase(),
+        })
+        .collect()
+}
+
+fn field(text: &Option<Text>) -> String {
+    match text {
+        None => "Field::Null".to_string(),
+        Some(Text::Value(v)) => format!("Field::Value({v:?})"),
+        Some(Text::Silent {
+            implementation_defined,
+        }) => format!("Field::ImplementationDefined({implementation_defined:?})"),
+    }
+}
+
+fn catalog(code: &mut String, order: usize, file: &Path, p: &source::Profile) {
+    let s = &p.source;
+    let _ = writeln!(
+        code,
+        "Catalog {{ order: {order}, id: {:?}, title: {:?}, summary: {:?}, source: include_str!({:?}),",
+        s.id,
+        s.title,
+        s.summary,
+        file.display().to_string()
+    );
+    code.push_str("areas: [");
+    for (value, name) in p.areas.iter().enumerate() {
+        let _ = write!(code, "Area {{ value: {value}, name: {} }},", field(name));
+    }
+    code.push_str("],\ncategories: [");
+    for (value, (name, message)) in p.categories.iter().enumerate() {
+        let _ = write!(
+            code,
+            "Category {{ value: {value}, name: {}, message: {} }},",
+            field(name),
+            field(message)
+        );
+    }
+    code.push_str("],\nentries: &[");
+    for e in &p.entries {
+        entry(code, e);
+    }
+    code.push_str("],\n");
+    index(code, &p.entries);
+    code.push_str("names: &[");
+    for (name, value) in &p.names {
+        let _ = write!(code, "({name:?}, {value:#X}),");
+    }
+    code.push_str("],\n");
+    match &s.overlay {
+        None => code.push_str("overlay: None,\n"),
+        Some(o) => {
+            let holes = [
+                ("{x}", "upper: false, padded: false"),
+                ("{X}", "upper: true, padded: false"),
+                ("{08x}", "upper: false, padded: true"),
+                ("{08X}", "upper: true, padded: true"),
+            ];
+            let (hole, form) = holes
+                .iter()
+                .find(|(hole, _)| o.code_line.contains(hole))
+                .expect("source::read checked the code line");
+            let (prefix, suffix) = o.code_line.split_once(hole).expect("it holds the hole");
+            let _ = writeln!(
+                code,
+                "overlay: Some(Overlay {{ label: {:?}, prefix: {prefix:?}, {form}, suffix: {suffix:?} }}),",
+                o.label
+            );
+        }
+    }
+    code.push_str("},\n");
+}
+
+fn entry(code: &mut String, e: &EntryData) {
+    let aliases: Vec<String> = e.aliases.iter().map(|a| format!("{a:?}")).collect();
+    let _ = writeln!(
+        code,
+        "Entry {{ value: {:#X}, documented: {}, name: {:?}, description: {:?}, aliases: &[{}] }},",
+        e.value,
+        e.documented,
+        e.name,
+        e.description,
+        aliases.join(", ")
+    );
+}
+
+/// The entry index: per category, which table (if any) holds its details below
+/// [`DIRECT`]; per table, each detail's entry index + 1 (0: none); the wide details apart.
+fn index(code: &mut String, entries: &[EntryData]) {
+    let mut slots = [u8::MAX; 256];
+    let mut tables: Vec<Vec<u16>> = Vec::new();
+    let mut wide = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let (category, detail) = ((e.value >> 20) as usize, (e.value & 0xF_FFFF) as usize);
+        if slots[category] == u8::MAX {
+            slots[category] = tables.len() as u8;
+            tables.push(vec![0; DIRECT]);
+        }
+        match tables[usize::from(slots[category])].get_mut(detail) {
+            Some(slot) => *slot = (i + 1) as u16,
+            None => wide.push((e.value, i)),
+        }
+    }
+    let list = |values: &mut dyn Iterator<Item = String>| values.collect::<Vec<_>>().join(",");
+    let _ = writeln!(
+        code,
+        "index: EntryIndex {{ slots: [{}],\ntables: &[{}],\nwide: &[{}] }},",
+        list(&mut slots.iter().map(u8::to_string)),
+        list(
+            &mut tables
+                .iter()
+                .map(|t| format!("[{}]", list(&mut t.iter().map(u16::to_string))))
+        ),
+        list(&mut wide.iter().map(|(v, i)| format!("({v:#X}, {i})")))
+    );
+}
