@@ -2,23 +2,20 @@
 //!
 //! AMP reports a failure as a 32-bit code: bits 31-28 name the playback technology (the
 //! *area*), bits 27-20 the *category* (which also picks the message the viewer sees) and
-//! bits 19-0 the *detail*. This crate decodes any such code exactly, under one of two
-//! profiles: `doc`, the published page (the default), and `amp-2.3.0`, what the shipped
-//! 2.3.0 player really does. Third-party decoders are judged against it.
+//! bits 19-0 the *detail*. This crate decodes any such code exactly, under a *profile*:
+//! `doc`, the published page (the default), or `amp-2.3.0`, what the shipped 2.3.0 player
+//! really does. Third-party decoders are judged against it.
 //!
-//! Data flows one way: [`catalog`] (each profile's data) → [`mod@decode`] → rendering and the
-//! command line. [`code`] holds the bit fields, [`parse`] the forms people paste.
+//! # The oracle
 //!
-//! # Invariants
-//!
-//! The oracle's correctness is shown, not assumed: [`invariants`] states ten invariants,
-//! each checked by its own property test, by the `decode` fuzz target, and (the agreement
-//! with an independent [`model`]) for all 2^32 codes by the exhaustive sweep.
-//!
-//! # Example
+//! With `default-features = false` the crate is the oracle alone, on serde and thiserror:
+//! [`code`] holds the bit fields, [`catalog`] each profile's data (compiled in from one
+//! data file per profile), [`mod@decode`] what a code means, [`parse`] the forms people
+//! paste, [`render`] and [`spec`] text for people. Data flows one way: catalog → decode →
+//! everything else. `decode` never panics and never allocates.
 //!
 //! ```
-//! use amperr::{decode, parse_code, Class, Profile};
+//! use amperr::{Class, Profile, decode, parse_code};
 //!
 //! let code = parse_code("0x20200194").unwrap();
 //! let d = decode(code, Profile::DOC);
@@ -28,21 +25,43 @@
 //! assert_eq!(d.message().value(), Some("A network error caused the video download to fail part-way."));
 //! assert_eq!(d.class(), Class::Documented);
 //! ```
+//!
+//! # Features
+//!
+//! | feature | adds |
+//! |---|---|
+//! | `json` | JSON for a decoded code and a catalog (`render::json_line`, `spec::json`) |
+//! | `gate` | [`gate`]: the conformance gate that runs any decoder against the oracle |
+//! | `scan` | [`scan`]: finding, counting and judging the codes in logs |
+//! | `table` | [`table`]: checking a player build's `amp.errorCode` table |
+//! | `cli` (default) | all of the above and the `amperr` command |
+//!
+//! The `verify` feature (this crate's own tests and fuzz targets) adds the hidden
+//! `verify` module: the independent model, the invariants and the fuzz bodies that prove
+//! the oracle. It is not part of the API.
+#![deny(unsafe_code)]
 
 pub mod catalog;
 pub mod code;
 pub mod decode;
 pub mod escape;
-pub mod fuzz;
-pub mod gate;
-pub mod invariants;
-pub mod lines;
-pub mod model;
-pub mod output;
 pub mod parse;
 pub mod render;
-pub mod scan;
 pub mod spec;
+
+#[cfg(feature = "gate")]
+pub mod gate;
+#[cfg(feature = "gate")]
+pub mod lines;
+#[cfg(feature = "gate")]
+pub mod output;
+#[cfg(feature = "scan")]
+pub mod scan;
+#[cfg(feature = "table")]
+pub mod table;
+#[cfg(feature = "verify")]
+#[doc(hidden)]
+pub mod verify;
 
 pub use catalog::{Catalog, Field, Profile};
 pub use code::{Code, ComposeError};

@@ -65,6 +65,7 @@ impl From<&Decoded> for Record {
 }
 
 /// One JSON object on one line.
+#[cfg(feature = "json")]
 pub fn json_line(d: &Decoded) -> serde_json::Result<String> {
     serde_json::to_string(&Record::from(d))
 }
@@ -213,6 +214,7 @@ mod tests {
         assert_eq!(overlay(Code(0x0060_0001), Profile::DOC), None);
     }
 
+    #[cfg(feature = "json")]
     #[test]
     fn json_line_reads_back() {
         let d = decode(Code(0x2020_0194), Profile::DOC);

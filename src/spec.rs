@@ -3,15 +3,18 @@
 //! JSON and CSV list all 16 areas and 256 categories, so a consumer never has to know the
 //! rule for unlisted values; Markdown folds the unnamed ones into one row.
 
+#[cfg(feature = "json")]
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+#[cfg(feature = "json")]
 use serde::Serialize;
 
 use crate::catalog::{Catalog, Field};
 use crate::render::fold_ranges;
 
 /// The catalog as one JSON document (pretty-printed).
+#[cfg(feature = "json")]
 pub fn json(catalog: &'static Catalog) -> serde_json::Result<String> {
     let doc = SpecJson {
         profile: catalog.profile().id(),
@@ -45,6 +48,7 @@ pub fn json(catalog: &'static Catalog) -> serde_json::Result<String> {
     serde_json::to_string_pretty(&doc).map(|json| json + "\n")
 }
 
+#[cfg(feature = "json")]
 #[derive(Serialize)]
 struct SpecJson<'a> {
     profile: &'a str,
@@ -54,6 +58,7 @@ struct SpecJson<'a> {
     codes: Vec<CodeJson<'a>>,
 }
 
+#[cfg(feature = "json")]
 /// An area or category: its fields (null where there is no value) and, for each field
 /// the source is silent on, the reason.
 #[derive(Serialize)]
@@ -64,6 +69,7 @@ struct ValueJson<'a> {
     implementation_defined: BTreeMap<&'a str, &'a str>,
 }
 
+#[cfg(feature = "json")]
 impl<'a> ValueJson<'a> {
     fn new(value: u8, fields: &[(&'a str, Field<&'a str>)]) -> ValueJson<'a> {
         ValueJson {
@@ -80,6 +86,7 @@ impl<'a> ValueJson<'a> {
     }
 }
 
+#[cfg(feature = "json")]
 #[derive(Serialize)]
 struct CodeJson<'a> {
     value: u32,

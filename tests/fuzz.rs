@@ -1,11 +1,11 @@
-//! Every fuzz target's body (`amperr::fuzz`) under a plain, stable `cargo test`: the
+//! Every fuzz target's body (`amperr::verify::fuzz`) under a plain, stable `cargo test`: the
 //! committed seeds (`fuzz/seeds/<target>/`) and crash files (`fuzz/regressions/<target>/`)
 //! replayed, then a seeded stream of random and mutated inputs.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-use amperr::fuzz::{TARGETS, Target};
+use amperr::verify::fuzz::{TARGETS, Target};
 use proptest::prelude::RngCore;
 use proptest::test_runner::{RngAlgorithm, TestRng};
 

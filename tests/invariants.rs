@@ -1,4 +1,4 @@
-//! The oracle's invariants (`amperr::invariants`), one property test each.
+//! The oracle's invariants (`amperr::verify::invariants`), one property test each.
 //!
 //! Every invariant runs twice: over every documented or named value of both profiles with
 //! each area 0..=15 OR-ed in, under both profiles (exhaustive, deterministic), and over
@@ -6,7 +6,7 @@
 //! single bits, HTTP bounds, documented details). Failing seeds are kept in
 //! `tests/proptest-regressions/`.
 
-use amperr::invariants::{self, page_chain};
+use amperr::verify::invariants::{self, page_chain};
 use amperr::{Code, Profile, decode};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError};
@@ -118,7 +118,7 @@ fn every_invariant_has_its_test() {
     let stated: Vec<&str> = invariants::ALL.iter().map(|(name, _)| *name).collect();
     assert_eq!(
         stated, TESTED,
-        "an invariant of amperr::invariants has no test here, or the reverse"
+        "an invariant of amperr::verify::invariants has no test here, or the reverse"
     );
 }
 

@@ -284,7 +284,12 @@ fn the_2_3_0_table_passes_under_amp_2_3_0_and_fails_under_doc() {
     let out = amperr(&["check-table", "--format", "json", table]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["conclusion"], "not_conformant");
-    assert_eq!(json["missing"][0][0], "networkErrErr");
+    assert_eq!(json["missing"][0]["name"], "networkErrErr");
+    assert_eq!(json["missing"][0]["value"], 2_097_753);
+    // A value from the table is the JSON it was; a value from the profile, a number.
+    let unknown = json["unknown"].as_array().unwrap();
+    let error = unknown.iter().find(|u| u["name"] == "networkErrError");
+    assert_eq!(error.unwrap()["value"], 2_097_753);
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! The exhaustive sweep: every one of the 2^32 codes, under every profile, decoded by the
-//! oracle and compared field by field with the independent model (`amperr::model`).
+//! oracle and compared field by field with the independent model (`amperr::verify::model`).
 //!
 //! It takes about a minute in release mode on two cores, so it is `#[ignore]`d for the
 //! everyday `cargo test` and run by `.ci/run` as
@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 use std::time::Instant;
 
-use amperr::model::{DetailExpect, Model, compare};
+use amperr::verify::model::{DetailExpect, Model, compare};
 use amperr::{Code, Profile, decode};
 
 /// How many disagreements are printed; all are counted.

@@ -1,4 +1,4 @@
 #![no_main]
-//! The `decode` target: see `amperr::fuzz::decode` for the properties it checks.
+//! The `decode` target: see `amperr::verify::fuzz::decode` for the properties it checks.
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| amperr::fuzz::decode(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| amperr::verify::fuzz::decode(data));

@@ -1,4 +1,4 @@
 #![no_main]
-//! The `lines` target: see `amperr::fuzz::lines` for the properties it checks.
+//! The `lines` target: see `amperr::verify::fuzz::lines` for the properties it checks.
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| amperr::fuzz::lines(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| amperr::verify::fuzz::lines(data));

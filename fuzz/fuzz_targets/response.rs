@@ -1,4 +1,4 @@
 #![no_main]
-//! The `response` target: see `amperr::fuzz::response` for the properties it checks.
+//! The `response` target: see `amperr::verify::fuzz::response` for the properties it checks.
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| amperr::fuzz::response(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| amperr::verify::fuzz::response(data));

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use amperr::gate::report::Report;
-use amperr::gate::table::check_table;
 use amperr::gate::{self, Corpus, FieldName, Xfail, corpus, vectors, xfail};
 use amperr::output::Destination;
+use amperr::table::check_table;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
 

@@ -27,7 +27,7 @@ pub mod process;
 pub mod protocol;
 pub mod report;
 pub mod runner;
-pub mod table;
+
 pub mod transport;
 pub mod vectors;
 pub mod xfail;

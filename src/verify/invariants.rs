@@ -15,7 +15,7 @@
 //! 6. The JSON output parses back to the same fields, and the text output names the code.
 //! 7. Fields are implementation-defined exactly where the profile's source is silent.
 //! 8. The HTTP status and the missing plugins follow from the detail alone.
-//! 9. The oracle agrees with the independent [`model`](crate::model) on every field; the
+//! 9. The oracle agrees with the independent [`model`](crate::verify::model) on every field; the
 //!    exhaustive sweep (`tests/sweep.rs`) checks this for all 2^32 codes.
 //! 10. The page's "Categorizing errors" chain (`code & xxxErrStart`, first match wins)
 //!     disagrees with the true category exactly on the categories whose values share bits
@@ -27,9 +27,9 @@ use std::sync::OnceLock;
 use crate::catalog::Profile;
 use crate::code::Code;
 use crate::decode::decode;
-use crate::model::Model;
 use crate::parse::parse_code;
 use crate::render::{Record, json_line, overlay, text};
+use crate::verify::model::Model;
 
 /// An invariant: `Err` says how the oracle broke it for this code.
 pub type Invariant = fn(Code, Profile) -> Result<(), String>;

@@ -1,9 +1,13 @@
-//! Checking a player build's `amp.errorCode` table against a profile.
+//! Checking a player build's `amp.errorCode` table against a profile (`check-table`).
 //!
 //! A player build can dump its table with `JSON.stringify(amp.errorCode)`. The check is
 //! name by name and value by value: names the profile has and the table lacks (missing),
 //! names the table has and the profile lacks (unknown), names with another value (wrong
-//! value), and a value the table names more often than the profile does.
+//! value), and a value the table names more often than the profile does. The dump is
+//! untrusted: a name given twice is refused, and its names are escaped when shown.
+//!
+//! The JSON form of a [`TableReport`] is documented in `docs/TABLE.md`: every value the
+//! table holds is given as the JSON it held, every value a profile holds as a number.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -12,13 +16,38 @@ use serde::Serialize;
 
 use crate::catalog::Profile;
 use crate::escape::{Lines, untrusted};
-use crate::gate::report::Conclusion;
 
-/// A wrong value: the table's (as JSON) and the profile's.
+/// Whether the table is the profile's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Conformant,
+    NotConformant,
+}
+
+/// A name the profile has and the table lacks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Missing {
+    pub name: String,
+    /// The profile's value.
+    pub value: u32,
+}
+
+/// A name the table has and the profile lacks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Unknown {
+    pub name: String,
+    /// The table's value, as it was (any JSON).
+    pub value: serde_json::Value,
+}
+
+/// A name with another value in the table than in the profile.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct WrongValue {
     pub name: String,
-    pub got: String,
+    /// The table's value, as it was (any JSON).
+    pub got: serde_json::Value,
+    /// The profile's value.
     pub expected: u32,
 }
 
@@ -33,14 +62,12 @@ pub struct ExtraNames {
 /// The outcome of a table check.
 #[derive(Clone, Debug, Serialize)]
 pub struct TableReport {
-    pub conclusion: Conclusion,
+    pub conclusion: Verdict,
     pub profile: String,
     pub names_in_table: usize,
     pub names_in_profile: usize,
-    /// In the profile, not in the table: (name, value).
-    pub missing: Vec<(String, u32)>,
-    /// In the table, not in the profile: (name, value as JSON).
-    pub unknown: Vec<(String, String)>,
+    pub missing: Vec<Missing>,
+    pub unknown: Vec<Unknown>,
     pub wrong_values: Vec<WrongValue>,
     pub extra_names: Vec<ExtraNames>,
 }
@@ -88,10 +115,13 @@ pub fn check_table(text: &str, profile: Profile) -> Result<TableReport, TableErr
         .map_err(|e| TableError(e.to_string()))?;
     let known: BTreeMap<&str, u32> = profile.catalog().names().iter().copied().collect();
     let value_of = |v: &serde_json::Value| v.as_u64().and_then(|n| u32::try_from(n).ok());
-    let missing: Vec<(String, u32)> = known
+    let missing: Vec<Missing> = known
         .iter()
         .filter(|(name, _)| !table.contains_key(**name))
-        .map(|(n, v)| (n.to_string(), *v))
+        .map(|(name, value)| Missing {
+            name: name.to_string(),
+            value: *value,
+        })
         .collect();
     let mut unknown = Vec::new();
     let mut wrong_values = Vec::new();
@@ -102,11 +132,14 @@ pub fn check_table(text: &str, profile: Profile) -> Result<TableReport, TableErr
             table_names.entry(v).or_default().insert(name.clone());
         }
         match (known.get(name.as_str()), value) {
-            (None, _) => unknown.push((name.clone(), raw.to_string())),
+            (None, _) => unknown.push(Unknown {
+                name: name.clone(),
+                value: raw.clone(),
+            }),
             (Some(expected), Some(got)) if got == *expected => {}
             (Some(expected), _) => wrong_values.push(WrongValue {
                 name: name.clone(),
-                got: raw.to_string(),
+                got: raw.clone(),
                 expected: *expected,
             }),
         }
@@ -135,9 +168,9 @@ pub fn check_table(text: &str, profile: Profile) -> Result<TableReport, TableErr
         && extra_names.is_empty();
     Ok(TableReport {
         conclusion: if clean {
-            Conclusion::Conformant
+            Verdict::Conformant
         } else {
-            Conclusion::NotConformant
+            Verdict::NotConformant
         },
         profile: profile.id().to_string(),
         names_in_table: table.len(),
@@ -150,8 +183,12 @@ pub fn check_table(text: &str, profile: Profile) -> Result<TableReport, TableErr
 }
 
 impl TableReport {
+    /// 0 conformant, 1 not.
     pub fn exit_code(&self) -> u8 {
-        self.conclusion.exit_code()
+        match self.conclusion {
+            Verdict::Conformant => 0,
+            Verdict::NotConformant => 1,
+        }
     }
 
     pub fn json(&self) -> serde_json::Result<String> {
@@ -164,8 +201,8 @@ impl TableReport {
         let shown = |text: &str| untrusted(text, Lines::Escape).into_owned();
         let mut out = String::new();
         let verdict = match self.conclusion {
-            Conclusion::Conformant => "CONFORMANT",
-            _ => "NOT CONFORMANT",
+            Verdict::Conformant => "CONFORMANT",
+            Verdict::NotConformant => "NOT CONFORMANT",
         };
         // Writing to a String cannot fail.
         let _ = writeln!(
@@ -173,16 +210,17 @@ impl TableReport {
             "amperr check-table: {verdict} (profile {}: {} names in the table, {} in the profile)",
             self.profile, self.names_in_table, self.names_in_profile
         );
-        for (name, value) in &self.missing {
+        for Missing { name, value } in &self.missing {
             let _ = writeln!(
                 out,
                 "  missing      {name} = {value:#09X} (in the profile, not in the table)"
             );
         }
-        for (name, value) in &self.unknown {
-            let value = value
-                .parse::<u32>()
-                .map_or_else(|_| shown(value), |v| format!("{v:#09X}"));
+        for Unknown { name, value } in &self.unknown {
+            let value = match value.as_u64() {
+                Some(v) => format!("{v:#09X}"),
+                None => shown(&value.to_string()),
+            };
             let _ = writeln!(
                 out,
                 "  unknown      {} = {value} (in the table, not in the profile)",
@@ -194,7 +232,7 @@ impl TableReport {
                 out,
                 "  wrong value  {} = {} (the profile says {:#09X})",
                 w.name,
-                shown(&w.got),
+                shown(&w.got.to_string()),
                 w.expected
             );
         }
@@ -224,18 +262,21 @@ mod tests {
         let dump = r#"{"networkErrHttpUrlNotFound": 2097556, "errUnknown": 1, "mine": 5,
                        "abortedErrUnknown": 1048576, "abortedErrStart": 1048576, "decodeErrUnknown": "x"}"#;
         let r = check_table(dump, Profile::DOC).unwrap();
-        assert_eq!(r.conclusion, Conclusion::NotConformant);
-        assert!(r.missing.iter().any(|(n, _)| n == "networkErrErr"));
-        assert!(r.unknown.contains(&("mine".to_string(), "5".to_string())));
+        assert_eq!(r.conclusion, Verdict::NotConformant);
+        assert!(r.missing.iter().any(|m| m.name == "networkErrErr"));
+        assert!(r.unknown.contains(&Unknown {
+            name: "mine".to_string(),
+            value: 5.into()
+        }));
         assert!(
             r.wrong_values
                 .iter()
-                .any(|w| w.name == "errUnknown" && w.got == "1")
+                .any(|w| w.name == "errUnknown" && w.got == 1)
         );
         assert!(
             r.wrong_values
                 .iter()
-                .any(|w| w.name == "decodeErrUnknown" && w.got == "\"x\"")
+                .any(|w| w.name == "decodeErrUnknown" && w.got == "x")
         );
         assert_eq!(
             r.extra_names[0].in_table,

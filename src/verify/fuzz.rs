@@ -14,13 +14,13 @@ use crate::decode::decode as decode_code;
 use crate::gate::judge::judge;
 use crate::gate::protocol::{Response, parse_response};
 use crate::gate::report::{Conclusion, Report};
-use crate::gate::table::check_table;
 use crate::gate::xfail::{Xfail, glob_match};
 use crate::gate::{Corpus, LiveDecoder};
-use crate::invariants::{self, parse_inverts_every_output_form};
 use crate::lines::{BoundedLines, Line};
-use crate::model::Model;
 use crate::parse::parse_code;
+use crate::table::check_table;
+use crate::verify::invariants::{self, parse_inverts_every_output_form};
+use crate::verify::model::Model;
 
 /// A fuzz target's body.
 pub type Target = fn(&[u8]);
