@@ -12,11 +12,11 @@
 //! case of the corpus is an error: it is stale or mistyped. `--write-xfail` writes today's
 //! failures as a starting baseline, folded into patterns where every matching case fails.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::gate::corpus::Corpus;
 use crate::gate::protocol::FieldName;
@@ -181,6 +181,109 @@ impl Xfail {
     }
 }
 
+/// How the list fares during a run: which failures it expects, and which listed cases
+/// now pass (an entry to remove). The report's tally asks; this keeps the counts.
+#[derive(Debug)]
+pub struct Ledger<'x> {
+    xfail: &'x Xfail,
+    /// For each case an entry matches, the entries.
+    listed: HashMap<usize, Vec<usize>>,
+    /// Per entry: expected failures, unexpected passes.
+    counts: Vec<(usize, usize)>,
+}
+
+/// A listed case that passes what its entry lists: the entry should go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnexpectedPass {
+    /// In words, for the report.
+    pub detail: String,
+}
+
+/// How one entry fared.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EntryReport {
+    pub case: String,
+    pub field: String,
+    pub reason: String,
+    pub expected_failures: usize,
+    pub unexpected_passes: usize,
+}
+
+impl<'x> Ledger<'x> {
+    pub fn new(xfail: &'x Xfail, corpus: &Corpus) -> Ledger<'x> {
+        let listed = match xfail.entries.is_empty() {
+            true => HashMap::new(),
+            false => corpus
+                .cases
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (i, xfail.matching(&c.id())))
+                .filter(|(_, entries)| !entries.is_empty())
+                .collect(),
+        };
+        Ledger {
+            xfail,
+            listed,
+            counts: vec![(0, 0); xfail.entries.len()],
+        }
+    }
+
+    /// Whether an entry lists this failure of case `index` (a failure of this field, or
+    /// any failure); it is then counted as expected.
+    pub fn expects(&mut self, index: usize, scope: Scope) -> bool {
+        let Some(entries) = self.listed.get(&index) else {
+            return false;
+        };
+        let covers = |e: &usize| {
+            let listed = self.xfail.entries[*e].scope;
+            listed == scope || listed == Scope::Any
+        };
+        match entries.iter().copied().find(covers) {
+            Some(entry) => {
+                self.counts[entry].0 += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Case `index` passes `scope` (a field, or the whole case for [`Scope::Any`]): an
+    /// unexpected pass if an entry lists exactly that.
+    pub fn passes(&mut self, index: usize, scope: Scope) -> Option<UnexpectedPass> {
+        if self.listed.is_empty() {
+            return None;
+        }
+        let entries = self.listed.get(&index)?;
+        let entry = entries
+            .iter()
+            .copied()
+            .find(|e| self.xfail.entries[*e].scope == scope)?;
+        self.counts[entry].1 += 1;
+        let detail = format!(
+            "passes, but xfail entry {} lists it ({:?}): remove the entry",
+            entry + 1,
+            self.xfail.entries[entry].reason
+        );
+        Some(UnexpectedPass { detail })
+    }
+
+    /// How each entry fared.
+    pub fn report(&self) -> Vec<EntryReport> {
+        self.xfail
+            .entries
+            .iter()
+            .zip(&self.counts)
+            .map(|(e, (expected, unexpected))| EntryReport {
+                case: e.case.clone(),
+                field: e.scope.key().to_string(),
+                reason: e.reason.clone(),
+                expected_failures: *expected,
+                unexpected_passes: *unexpected,
+            })
+            .collect()
+    }
+}
+
 enum ParseError {
     Syntax(String),
     Field { entry: usize, field: String },
@@ -283,58 +386,4 @@ fn candidates(id: &str) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::catalog::Profile;
-
-    #[test]
-    fn glob() {
-        assert!(glob_match("boundary/0x?03?????", "boundary/0x20300001"));
-        assert!(!glob_match("boundary/0x?03?????", "boundary/0x20400001"));
-        assert!(glob_match("*", ""));
-        assert!(glob_match("doc*/0x*1", "documented/0x20200191"));
-        assert!(!glob_match("doc*/0x*1", "documented/0x20200194"));
-        assert!(glob_match("a*b*c", "aXXbYYbZc"));
-        assert!(!glob_match("a?", "a"));
-    }
-
-    #[test]
-    fn parse_checks_fields() {
-        let ok = Xfail::parse("[[xfail]]\ncase = \"x\"\nfield = \"*\"\nreason = \"r\"\n")
-            .ok()
-            .unwrap();
-        assert_eq!(ok.entries[0].scope, Scope::Any);
-        assert!(matches!(
-            Xfail::parse("[[xfail]]\ncase = \"x\"\nfield = \"nme\"\nreason = \"r\"\n"),
-            Err(ParseError::Field { entry: 1, .. })
-        ));
-        assert!(matches!(
-            Xfail::parse("[[xfail]]\ncase = 1\n"),
-            Err(ParseError::Syntax(_))
-        ));
-    }
-
-    #[test]
-    fn baseline_folds_to_the_coarsest_exact_pattern() {
-        let corpus = Corpus::generate(Profile::DOC, 0, 0);
-        let scope = Scope::Field(FieldName::Category);
-        // Every boundary case of category 3, in every area, plus one single case.
-        let mut failures: BTreeSet<(usize, Scope)> = corpus
-            .cases
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.id().starts_with("boundary/") && c.code.category() == 3)
-            .map(|(i, _)| (i, scope))
-            .collect();
-        let single = corpus
-            .cases
-            .iter()
-            .position(|c| c.id() == "documented/0x20200194")
-            .unwrap();
-        failures.insert((single, scope));
-        let text = baseline(&corpus, &failures, "r");
-        let entries = Xfail::parse(&text).ok().unwrap().entries;
-        let patterns: Vec<&str> = entries.iter().map(|e| e.case.as_str()).collect();
-        assert_eq!(patterns, ["documented/0x20200194", "boundary/0x?03?????"]);
-    }
-}
+mod tests;

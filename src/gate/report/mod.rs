@@ -8,6 +8,7 @@
 //! [`Report`] is plain data and (de)serializes as the JSON report, the source every other
 //! view is derived from: [`text`], [`junit`] and [`html`] (see `docs/REPORT.md`).
 
+mod groups;
 pub mod html;
 pub mod junit;
 pub mod summary;
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::decode::Class;
 use crate::gate::field::FieldName;
+pub use crate::gate::xfail::EntryReport;
 
 pub use tally::Tally;
 
@@ -158,16 +160,6 @@ pub struct SilentAnswer {
     pub count: usize,
 }
 
-/// How one `--xfail` entry fared.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct XfailReport {
-    pub case: String,
-    pub field: String,
-    pub reason: String,
-    pub expected_failures: usize,
-    pub unexpected_passes: usize,
-}
-
 /// The worst outcome among the cases of one (area, category) cell of [`Report::map`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Cell {
@@ -263,7 +255,7 @@ pub struct Report {
     pub map: Vec<String>,
     pub aliases_accepted: BTreeMap<String, usize>,
     pub implementation_defined_answers: Vec<SilentAnswer>,
-    pub xfail: Vec<XfailReport>,
+    pub xfail: Vec<EntryReport>,
     /// Problems not tied to one case (a non-zero exit after the last answer, say).
     pub run_problems: Vec<String>,
     /// What happened on the way that does not fail the gate by itself: a run that ended

@@ -1,18 +1,16 @@
 //! Collecting outcomes case by case while the gate runs, into a [`Report`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::decode::Class;
 use crate::gate::corpus::{self, Corpus};
 use crate::gate::field::{FieldMap, FieldName};
 use crate::gate::judge::Verdict;
 use crate::gate::protocol;
-use crate::gate::xfail::{Scope, Xfail};
-use crate::render::fold_ranges;
+use crate::gate::xfail::{Ledger, Scope, Xfail};
 
 use super::{
-    Cell, Conclusion, Counts, Example, FORMAT_VERSION, Failure, FieldReport, Group, Report,
-    SilentAnswer, XfailReport,
+    Cell, Conclusion, Counts, FORMAT_VERSION, Failure, FieldReport, Group, Report, SilentAnswer,
 };
 
 /// A decoder's text, cut to the bound reports keep.
@@ -27,10 +25,8 @@ const SILENT_ANSWERS_KEPT: usize = 32;
 pub struct Tally<'c> {
     corpus: &'c Corpus,
     required: FieldMap<bool>,
-    xfail: &'c Xfail,
-    /// For each case an xfail entry matches, the entries.
-    listed: HashMap<usize, Vec<usize>>,
-    xfail_counts: Vec<(usize, usize)>,
+    /// Which failures the `--xfail` list expects.
+    xfail: Ledger<'c>,
     counts: Counts,
     fields: FieldMap<FieldStats>,
     groups: BTreeMap<(Failure, Class, String), GroupTally>,
@@ -56,13 +52,7 @@ struct FieldStats {
     silent: usize,
 }
 
-struct GroupTally {
-    count: usize,
-    categories: [bool; 256],
-    areas: u16,
-    /// (case index, expected, got, detail) of the smallest code.
-    example: (usize, Option<String>, Option<String>, Option<String>),
-}
+use super::groups::{GroupTally, build_group};
 
 /// What one failure looks like, for its group's example.
 struct Seen {
@@ -74,25 +64,10 @@ struct Seen {
 
 impl<'c> Tally<'c> {
     pub fn new(corpus: &'c Corpus, require: &[FieldName], xfail: &'c Xfail) -> Tally<'c> {
-        let required = FieldMap::from_fn(|field| require.contains(&field));
-        let listed = if xfail.entries.is_empty() {
-            HashMap::new()
-        } else {
-            let matching = corpus
-                .cases
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (i, xfail.matching(&c.id())));
-            matching
-                .filter(|(_, entries)| !entries.is_empty())
-                .collect()
-        };
         Tally {
             corpus,
-            required,
-            xfail,
-            listed,
-            xfail_counts: vec![(0, 0); xfail.entries.len()],
+            required: FieldMap::from_fn(|field| require.contains(&field)),
+            xfail: Ledger::new(xfail, corpus),
             counts: Counts::default(),
             fields: FieldMap::default(),
             groups: BTreeMap::new(),
@@ -106,16 +81,6 @@ impl<'c> Tally<'c> {
             not_started: false,
             answered: 0,
         }
-    }
-
-    /// The xfail entry that lists this failure of case `index`, if any.
-    fn listing(&self, index: usize, scope: Scope) -> Option<usize> {
-        let entries = self.listed.get(&index)?;
-        let covers = |e: &usize| {
-            let listed = self.xfail.entries[*e].scope;
-            listed == scope || listed == Scope::Any
-        };
-        entries.iter().copied().find(covers)
     }
 
     /// Records an answer's verdicts for case `index`.
@@ -185,36 +150,19 @@ impl<'c> Tally<'c> {
     /// A passing field (or case, for `Scope::Any`) that an xfail entry lists for exactly
     /// that scope is an unexpected pass.
     fn check_listed_pass(&mut self, index: usize, scope: Scope) {
-        if self.listed.is_empty() {
-            return;
-        }
-        let Some(entries) = self.listed.get(&index) else {
+        let Some(unexpected) = self.xfail.passes(index, scope) else {
             return;
         };
-        let Some(entry) = entries
-            .iter()
-            .copied()
-            .find(|e| self.xfail.entries[*e].scope == scope)
-        else {
-            return;
-        };
-        self.xfail_counts[entry].1 += 1;
         self.counts.unexpected_pass += 1;
-        let listed = &self.xfail.entries[entry];
         let field = match scope {
             Scope::Field(field) => Some(field),
             Scope::Any => None,
         };
-        let detail = format!(
-            "passes, but xfail entry {} lists it ({:?}): remove the entry",
-            entry + 1,
-            listed.reason
-        );
         let seen = Seen {
             key: String::new(),
             expected: None,
             got: None,
-            detail: Some(detail),
+            detail: Some(unexpected.detail),
         };
         self.group(index, Failure::UnexpectedPass(field), seen);
         self.mark(index, Cell::UnexpectedPass);
@@ -289,8 +237,7 @@ impl<'c> Tally<'c> {
     /// Records a failure; returns whether an xfail entry expected it.
     fn fail(&mut self, index: usize, scope: Scope, failure: Failure, seen: Seen) -> bool {
         self.failures.insert((index, scope));
-        if let Some(entry) = self.listing(index, scope) {
-            self.xfail_counts[entry].0 += 1;
+        if self.xfail.expects(index, scope) {
             return true;
         }
         self.group(index, failure, seen);
@@ -368,19 +315,7 @@ impl<'c> Tally<'c> {
         } else {
             Conclusion::NotConformant
         };
-        let xfail = self
-            .xfail
-            .entries
-            .iter()
-            .zip(&self.xfail_counts)
-            .map(|(e, (expected, unexpected))| XfailReport {
-                case: e.case.clone(),
-                field: e.scope.key().to_string(),
-                reason: e.reason.clone(),
-                expected_failures: *expected,
-                unexpected_passes: *unexpected,
-            })
-            .collect();
+        let xfail = self.xfail.report();
         Report {
             format_version: FORMAT_VERSION,
             conclusion,
@@ -425,111 +360,5 @@ impl<'c> Tally<'c> {
             seconds,
             stderr,
         }
-    }
-}
-
-fn build_group(
-    corpus: &Corpus,
-    reproduce: &dyn Fn(u32) -> String,
-    failure: Failure,
-    class: Class,
-    g: GroupTally,
-) -> Group {
-    let categories: Vec<u8> = (0..=u8::MAX)
-        .filter(|c| g.categories[usize::from(*c)])
-        .collect();
-    let areas: Vec<u8> = (0..16).filter(|a| g.areas & (1 << a) != 0).collect();
-    let (index, expected, got, detail) = g.example;
-    let case = &corpus.cases[index];
-    let summary = format!(
-        "{} for {} in {} ({})",
-        failure_words(failure),
-        category_words(&categories),
-        area_words(&areas),
-        class_words(class)
-    );
-    Group {
-        failure,
-        class,
-        count: g.count,
-        categories,
-        areas,
-        summary,
-        example: Example {
-            id: case.id(),
-            code: case.code.0,
-            expected,
-            got,
-            detail,
-            // A case that never ran has no failure to reproduce.
-            reproduce: (failure != Failure::NotRun).then(|| reproduce(case.code.0)),
-        },
-    }
-}
-
-fn failure_words(failure: Failure) -> String {
-    match failure {
-        Failure::Mismatch(field) => format!("{field} wrong"),
-        Failure::Missing(field) => format!("{field} not sent (required)"),
-        Failure::Refused => "refused".to_string(),
-        Failure::Crash => "crashed".to_string(),
-        Failure::Timeout => "timed out".to_string(),
-        Failure::ProtocolError => "protocol error".to_string(),
-        Failure::NotRun => "not run".to_string(),
-        Failure::UnexpectedPass(Some(field)) => format!("{field} listed as failing but passes"),
-        Failure::UnexpectedPass(None) => "listed as failing but passes".to_string(),
-    }
-}
-
-fn class_words(class: Class) -> &'static str {
-    match class {
-        Class::Documented => "documented codes",
-        Class::UndocumentedDetail => "undocumented details",
-        Class::UnknownCategory => "unknown categories",
-        Class::ReservedArea => "reserved areas",
-    }
-}
-
-fn category_words(categories: &[u8]) -> String {
-    const LISTED: usize = 12;
-    let folded = fold_ranges(categories, |c| format!("{c:#04X}"));
-    match folded.len() {
-        1 if categories.len() == 1 => format!("category {}", folded[0]),
-        n if n <= LISTED => format!("categories {}", folded.join(", ")),
-        _ => format!(
-            "categories {}, ... ({} categories)",
-            folded[..LISTED].join(", "),
-            categories.len()
-        ),
-    }
-}
-
-fn area_words(areas: &[u8]) -> String {
-    match areas.len() {
-        16 => "all 16 areas".to_string(),
-        1 => format!("area {}", areas[0]),
-        _ => format!("areas {}", fold_ranges(areas, |a| a.to_string()).join(", ")),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::gate::corpus::Expected;
-
-    #[test]
-    fn words_fold_ranges() {
-        assert_eq!(category_words(&[3, 5, 255]), "categories 0x03, 0x05, 0xFF");
-        assert_eq!(category_words(&[7, 8, 9]), "categories 0x07..0x09");
-        assert_eq!(category_words(&[5, 6]), "categories 0x05, 0x06");
-        assert_eq!(category_words(&[2]), "category 0x02");
-        assert_eq!(area_words(&(0..16).collect::<Vec<_>>()), "all 16 areas");
-        assert_eq!(area_words(&[0, 1, 2, 9]), "areas 0..2, 9");
-    }
-
-    #[test]
-    fn expected_json_forms() {
-        assert_eq!(Expected::Text("a\"b").to_json(), "\"a\\\"b\"");
-        assert_eq!(Expected::Null.to_json(), "null");
     }
 }
