@@ -9,71 +9,112 @@ mod cli;
 use std::process::ExitCode;
 
 use amperr::Profile;
-use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
 use cli::gate::{CheckArgs, CheckTableArgs, ReportArgs, VectorsArgs};
 use cli::oracle::{ComposeArgs, DecodeArgs, SpecArgs};
 use cli::scan::ScanArgs;
 
+/// The exit statuses of every command, for the top-level help.
+const EXIT_STATUS: &str = "Exit status:
+  0      success; conformant
+  1      not conformant (check, check-table); a --fail-on kind of code occurred (scan)
+  2      bad usage or bad input; the reason is on stderr
+  3      the decoder could not be started, or never answered a case (check)
+  128+n  stopped by signal n: 130 SIGINT, 143 SIGTERM, 129 SIGHUP (check kills its decoder first)
+
+Each command's --help says which apply to it. More, with examples: see the README.";
+
 #[derive(Parser)]
 #[command(
     name = "amperr",
     version,
-    about = "The reference oracle and conformance gate for Azure Media Player error codes"
-)]
-#[command(
-    long_about = "The reference oracle and conformance gate for Azure Media Player (AMP) error codes.\n\n\
-    Decodes any 32-bit code under the published page (profile doc, the default) or the \
-    shipped 2.3.0 player (profile amp-2.3.0), and gates third-party decoders against it."
+    about = "The reference oracle and conformance gate for Azure Media Player error codes",
+    long_about = long_about(),
+    after_help = EXIT_STATUS
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+fn long_about() -> String {
+    format!(
+        "The reference oracle and conformance gate for Azure Media Player (AMP) error codes.\n\n\
+         Decodes any 32-bit code under a profile: {}. Gates third-party decoders against it.",
+        Profile::listed()
+    )
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Decode error codes given as arguments, or one per line on stdin
+    #[command(after_help = "Exit status: 0 every input decoded; 2 a bad input (the others are \
+        still decoded) or bad usage.")]
     Decode(DecodeArgs),
     /// Print a profile's whole catalog: areas, categories and messages, codes, aliases
+    #[command(after_help = "Exit status: 0 printed; 2 bad usage.")]
     Spec(SpecArgs),
     /// Build a code from an area and a category and detail, or an area and a name
+    #[command(after_help = "Exit status: 0 printed; 2 a field out of range, an unknown name or \
+        area, or bad usage.")]
     Compose(ComposeArgs),
-    /// Run a decoder (any language, protocol v1) against the oracle: the conformance gate.
-    ///
-    /// Exit status: 0 conformant, 1 not conformant, 2 usage error, 3 the decoder could not
-    /// be started, or never answered a case within the protocol.
-    #[command(
-        after_help = "Example: amperr check -- node examples/adapters/decoder.js\n\
-        Protocol: docs/PROTOCOL.md; report formats: docs/REPORT.md"
-    )]
+    /// Run a decoder (any language) against the oracle: the conformance gate
+    #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
-    /// Turn a saved JSON report of `check` into text, JUnit XML or HTML (exit 0 once
-    /// written: the verdict was `check`'s to give)
+    /// Turn a saved JSON report of `check` into text, JUnit XML or HTML
+    #[command(after_help = "Exit status: 0 written (the verdict was check's to give); 2 not a \
+        report, a report of a version this build does not read, an unwritable --output, or \
+        bad usage.")]
     Report(ReportArgs),
-    /// Print the corpus with the oracle's expected answers, as JSON Lines (docs/VECTORS.md)
+    /// Print every case of the corpus with the oracle's expected answers, as JSON Lines
+    #[command(after_help = VECTORS_HELP)]
     Vectors(VectorsArgs),
-    /// Check a player build's `JSON.stringify(amp.errorCode)` dump against a profile.
-    ///
-    /// Exit status: 0 conformant, 1 not conformant, 2 usage error or unreadable table.
+    /// Check a player build's `JSON.stringify(amp.errorCode)` dump against a profile
+    #[command(after_help = "Exit status: 0 the table is the profile's; 1 it is not (each \
+        missing, unknown or wrong name is listed); 2 an unreadable table or bad usage.")]
     CheckTable(CheckTableArgs),
-    /// Find, count and decode the error codes in logs (plain or gzip, or stdin).
-    ///
-    /// Exit status: 0 done, 1 a code of a --fail-on kind occurred, 2 usage error or an
-    /// unreadable file (the others are still scanned).
+    /// Find, count and decode the error codes in logs (plain or gzip, or stdin)
+    #[command(after_help = "Exit status: 0 done; 1 a code of a --fail-on kind occurred; 2 an \
+        unreadable file (the others are still scanned) or bad usage.")]
     Scan(ScanArgs),
 }
 
+const CHECK_HELP: &str = "The decoder speaks protocol v1 on its stdin and stdout: it reads \
+one code per line, in unsigned decimal, and answers each, in order, with one JSON object per \
+line, e.g.
+  {\"code\": 538968468, \"area\": 2, \"category\": 2, \"detail\": 404, \"name\": \"networkErrHttpUrlNotFound\", \"message\": \"A network error caused the video download to fail part-way.\", \"area_name\": \"AzureHtml5JS\", \"category_name\": \"MEDIA_ERR_NETWORK\"}
+\"code\" (the request, echoed) is required; every other field is checked when sent; \
+{\"code\": N, \"error\": \"why\"} refuses a case. When its input ends, it answers what is \
+left and exits 0. The expected answer to every case: amperr vectors. More: see the README.
+
+Example: amperr check --profile amp-2.3.0 -- python3 my_decoder.py --profile amp-2.3.0
+
+Exit status: 0 conformant; 1 not conformant; 2 bad usage, a bad --xfail file, or an \
+--output or --write-xfail path that cannot be written (all found before the run); 3 the \
+decoder could not be started, or never answered a case; 130, 143, 129 stopped by SIGINT, \
+SIGTERM, SIGHUP (the decoder is killed first and no report is written).";
+
+const VECTORS_HELP: &str = "One line per case: {\"id\", \"code\", \"profile\", \
+\"corpus_version\", \"class\", \"expected\" (each field's expected value), \
+\"implementation_defined\" (the fields any answer passes), \"accepted_names\", \
+\"comment\"}. Unit tests in a decoder's own language can check each line; `amperr check` \
+judges a running decoder on the same cases.
+
+Exit status: 0 printed; 2 bad usage.";
+
 #[derive(Args)]
 struct ProfileArg {
-    /// Which source to judge by: the published page, or the shipped 2.3.0 player
-    #[arg(long, default_value = "doc", value_parser = profile_parser())]
+    /// Which profile to judge by
+    #[arg(long, default_value = Profile::default().id(), value_parser = profile_parser())]
     profile: Profile,
 }
 
+/// The profiles, each with its summary, from the data.
 fn profile_parser() -> impl TypedValueParser<Value = Profile> {
-    PossibleValuesParser::new(Profile::ALL.map(Profile::id)).try_map(|s| s.parse::<Profile>())
+    let choices = Profile::ALL.map(|p| PossibleValue::new(p.id()).help(p.summary()));
+    PossibleValuesParser::new(choices).try_map(|s| s.parse::<Profile>())
 }
 
 fn main() -> ExitCode {

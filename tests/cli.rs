@@ -330,3 +330,38 @@ fn compose_from_fields_or_name() {
         assert!(stderr(&o).contains(expected), "{args:?}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn every_help_states_its_exit_codes_and_needs_no_repository_file() {
+    let commands = [
+        "",
+        "decode",
+        "spec",
+        "compose",
+        "check",
+        "report",
+        "vectors",
+        "check-table",
+        "scan",
+    ];
+    for command in commands {
+        for flag in ["-h", "--help"] {
+            let args: Vec<&str> = [command, flag].into_iter().filter(|a| !a.is_empty()).collect();
+            let o = amperr(&args, b"");
+            assert_eq!(o.status.code(), Some(0), "{args:?}");
+            let help = stdout(&o);
+            assert!(help.contains("Exit status"), "{args:?} names no exit status");
+            for file in ["docs/", "examples/", "tests/", ".md"] {
+                assert!(!help.contains(file), "{args:?} points at {file}:\n{help}");
+            }
+        }
+    }
+    // The profiles, their summaries and the default come from the data files.
+    let help = stdout(&amperr(&["decode", "--help"], b""));
+    for profile in amperr::Profile::ALL {
+        assert!(help.contains(&format!("- {}:", profile.id())), "{help}");
+        assert!(help.contains(profile.summary()), "{help}");
+    }
+    let o = amperr(&["decode", "--profile", "nope", "1"], b"");
+    assert_eq!(o.status.code(), Some(2));
+}

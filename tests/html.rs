@@ -1,8 +1,9 @@
 //! The HTML report as a browser shows it: rendered by headless Chromium, then the pixels of
 //! the map and the text of the page are checked.
 //!
-//! Needs Debian's `chromium` (`.ci/run` installs it). Without it this test says so and
-//! passes, except under `CI=true`, where a missing browser fails it.
+//! Needs Debian's `chromium` (`.ci/run` installs it). Without it this test says so on
+//! stderr (visibly, past the harness's capture) and passes, except under `CI=true`, where
+//! a missing browser fails it.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,28 +14,9 @@ use amperr::gate::report::html::{CELL_HEIGHT, CELL_WIDTH, MAP_LEFT, MAP_TOP, col
 use amperr::gate::report::{Cell, Report};
 use amperr::gate::{self, Corpus, Options};
 
-fn chromium() -> Option<PathBuf> {
-    let found = ["chromium", "chromium-browser"]
-        .into_iter()
-        .map(|name| {
-            Command::new("sh")
-                .args(["-c", &format!("command -v {name}")])
-                .output()
-        })
-        .filter_map(Result::ok)
-        .find(|o| o.status.success())
-        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
-    if found.is_none() {
-        assert!(
-            std::env::var("CI").is_err(),
-            "chromium is required in CI: apt-get install chromium"
-        );
-        eprintln!(
-            "SKIPPED: no chromium on PATH (apt-get install chromium) to render the HTML report"
-        );
-    }
-    found
-}
+mod common;
+
+use common::chromium;
 
 /// Runs Chromium headless on a page, with `extra` arguments; returns stdout.
 fn headless(chromium: &Path, page: &Path, profile_dir: &Path, extra: &[&str]) -> String {

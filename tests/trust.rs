@@ -200,7 +200,7 @@ fn a_fifo_a_device_and_a_link_are_written_through_not_replaced() {
         nix::sys::stat::makedev(1, 3),
     );
     match made {
-        Err(e) => eprintln!("SKIPPED the device case: mknod needs root ({e})"),
+        Err(e) => common::skipped(&format!("the device case: mknod needs root ({e})")),
         Ok(()) => {
             let out = check(&["--output", &null.display().to_string()]);
             assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));

@@ -60,8 +60,9 @@ pub struct CheckArgs {
     /// only reported as not checked
     #[arg(long, value_delimiter = ',', value_name = "FIELDS", value_parser = field_parser())]
     require_fields: Vec<FieldName>,
-    /// Known failures (TOML, see docs/REPORT.md): listed failures do not fail the gate, and
-    /// a listed case that passes does
+    /// Known failures: a TOML list of [[xfail]] entries, each with case (an id pattern, `*`
+    /// and `?` allowed), field (or "*") and reason. Listed failures do not fail the gate; a
+    /// listed case that passes does
     #[arg(long, value_name = "FILE")]
     xfail: Option<PathBuf>,
     /// Write today's failures to FILE as a starting --xfail baseline

@@ -4,6 +4,7 @@
 pub mod tables;
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 /// Runs the `amperr` binary in the crate's root with `stdin` as its input, and waits.
@@ -31,4 +32,33 @@ pub fn is_range_marker(name: &str) -> bool {
     ["Start", "End", "ResponseBegin", "ResponseEnd"]
         .iter()
         .any(|suffix| name.ends_with(suffix))
+}
+
+/// Says that a test skipped something, and why, where a person sees it: on the real stderr,
+/// past the test harness's capture of `eprintln!`.
+pub fn skipped(what: &str) {
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {what}");
+}
+
+/// Debian's `chromium` on PATH, for the tests that look at what a browser shows. Without
+/// it such a test says so (visibly) and passes, except under `CI=true`, where it fails.
+pub fn chromium() -> Option<PathBuf> {
+    let found = ["chromium", "chromium-browser"]
+        .into_iter()
+        .filter_map(|name| {
+            Command::new("sh")
+                .args(["-c", &format!("command -v {name}")])
+                .output()
+                .ok()
+        })
+        .find(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    if found.is_none() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "chromium is required in CI: apt-get install chromium"
+        );
+        skipped("no chromium on PATH (apt-get install chromium): the browser checks did not run");
+    }
+    found
 }
