@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use amperr::Profile;
 use amperr::gate::adapter::{answer, serve};
+use amperr::gate::record;
 use amperr::gate::report::Tally;
-use amperr::gate::runner::record;
 use amperr::gate::{self, Corpus, Options};
 use criterion::{Criterion, Throughput};
 

@@ -21,8 +21,8 @@ use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
 use amperr::gate::adapter::answer;
+use amperr::gate::record;
 use amperr::gate::report::Tally;
-use amperr::gate::runner::record;
 use amperr::gate::{Corpus, Xfail};
 use amperr::output::Destination;
 use amperr::{Code, Profile, decode, parse_code};

@@ -49,6 +49,13 @@ impl Code {
     }
 
     /// Builds a code from its three fields, refusing a field wider than its bits.
+    ///
+    /// ```
+    /// use amperr::Code;
+    ///
+    /// assert_eq!(Code::compose(2, 2, 404), Ok(Code(0x2020_0194)));
+    /// assert!(Code::compose(16, 0, 0).is_err());
+    /// ```
     pub fn compose(area: u8, category: u8, detail: u32) -> Result<Code, ComposeError> {
         if area > Self::AREA_MAX {
             return Err(ComposeError::Area(area.into()));

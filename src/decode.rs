@@ -1,7 +1,7 @@
 //! Decoding: what one code means under one profile.
 //!
 //! [`decode`] is total and free of allocation: it splits the code into its bit fields and
-//! looks up bits 27-0 in the profile's static [`Catalog`](crate::catalog::Catalog). Every
+//! looks up bits 27-0 in the profile's static [`Catalog`]. Every
 //! other fact (the names, the message, the class, the HTTP status, the missing plugins) is
 //! read from the catalog on demand, so a decode costs a few loads (see the catalog's entry
 //! index) and a [`Decoded`] is three words.

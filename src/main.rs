@@ -50,34 +50,44 @@ fn long_about() -> String {
 #[derive(Subcommand)]
 enum Command {
     /// Decode error codes given as arguments, or one per line on stdin
-    #[command(after_help = "Exit status: 0 every input decoded; 2 a bad input (the others are \
-        still decoded) or bad usage.")]
+    #[command(
+        after_help = "Exit status: 0 every input decoded; 2 a bad input (the others are \
+        still decoded) or bad usage."
+    )]
     Decode(DecodeArgs),
     /// Print a profile's whole catalog: areas, categories and messages, codes, aliases
     #[command(after_help = "Exit status: 0 printed; 2 bad usage.")]
     Spec(SpecArgs),
     /// Build a code from an area and a category and detail, or an area and a name
-    #[command(after_help = "Exit status: 0 printed; 2 a field out of range, an unknown name or \
-        area, or bad usage.")]
+    #[command(
+        after_help = "Exit status: 0 printed; 2 a field out of range, an unknown name or \
+        area, or bad usage."
+    )]
     Compose(ComposeArgs),
     /// Run a decoder (any language) against the oracle: the conformance gate
     #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
     /// Turn a saved JSON report of `check` into text, JUnit XML or HTML
-    #[command(after_help = "Exit status: 0 written (the verdict was check's to give); 2 not a \
+    #[command(
+        after_help = "Exit status: 0 written (the verdict was check's to give); 2 not a \
         report, a report of a version this build does not read, an unwritable --output, or \
-        bad usage.")]
+        bad usage."
+    )]
     Report(ReportArgs),
     /// Print every case of the corpus with the oracle's expected answers, as JSON Lines
     #[command(after_help = VECTORS_HELP)]
     Vectors(VectorsArgs),
     /// Check a player build's `JSON.stringify(amp.errorCode)` dump against a profile
-    #[command(after_help = "Exit status: 0 the table is the profile's; 1 it is not (each \
-        missing, unknown or wrong name is listed); 2 an unreadable table or bad usage.")]
+    #[command(
+        after_help = "Exit status: 0 the table is the profile's; 1 it is not (each \
+        missing, unknown or wrong name is listed); 2 an unreadable table or bad usage."
+    )]
     CheckTable(CheckTableArgs),
     /// Find, count and decode the error codes in logs (plain or gzip, or stdin)
-    #[command(after_help = "Exit status: 0 done; 1 a code of a --fail-on kind occurred; 2 an \
-        unreadable file (the others are still scanned) or bad usage.")]
+    #[command(
+        after_help = "Exit status: 0 done; 1 a code of a --fail-on kind occurred; 2 an \
+        unreadable file (the others are still scanned) or bad usage."
+    )]
     Scan(ScanArgs),
 }
 

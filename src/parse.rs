@@ -24,6 +24,16 @@ const SHOWN_INPUT: usize = 64;
 /// double quotes (as in `"(0x20200194)"`, copied from text or JSON output) are ignored.
 ///
 /// A name stands for its 28-bit value with area 0; names of every profile are known.
+///
+/// ```
+/// use amperr::{Code, parse_code};
+///
+/// for form in ["0x20200194", "538968468", "\"(0x20200194)\"", "networkErrHttpUrlNotFound"] {
+///     assert_eq!(parse_code(form).unwrap().code28(), 0x020_0194);
+/// }
+/// assert_eq!(parse_code("-1"), Ok(Code(u32::MAX)));
+/// assert!(parse_code("0x1g").unwrap_err().to_string().contains("accepted:"));
+/// ```
 pub fn parse_code(input: &str) -> Result<Code, ParseError> {
     let text = input.trim_matches(|c: char| c.is_whitespace() || c == BOM);
     let text = text

@@ -80,6 +80,13 @@ pub fn overlay(code: Code, profile: Profile) -> Option<(Option<&'static str>, St
 }
 
 /// A multi-line description for people.
+///
+/// ```
+/// use amperr::{Code, Profile, decode, render};
+///
+/// let text = render::text(&decode(Code(0x2020_0194), Profile::DOC));
+/// assert!(text.starts_with("0x20200194 (538968468) under profile doc"));
+/// ```
 pub fn text(d: &Decoded) -> String {
     let mut out = String::new();
     // Writing to a String cannot fail.

@@ -167,6 +167,11 @@ fn csv_cell(cell: &str) -> String {
 }
 
 /// The catalog as Markdown tables, for people.
+///
+/// ```
+/// let markdown = amperr::spec::markdown(amperr::Profile::DOC.catalog());
+/// assert!(markdown.starts_with("# Profile `doc`"));
+/// ```
 pub fn markdown(catalog: &'static Catalog) -> String {
     let mut out = String::new();
     let profile = catalog.profile();

@@ -110,6 +110,14 @@ impl<'de> serde::Deserialize<'de> for Dump {
 }
 
 /// Checks a `JSON.stringify(amp.errorCode)` dump against a profile.
+///
+/// ```
+/// use amperr::Profile;
+/// use amperr::table::check_table;
+///
+/// let report = check_table(r#"{"networkErrHttpUrlNotFound": 2097556}"#, Profile::DOC).unwrap();
+/// assert_eq!(report.exit_code(), 1, "the other names are missing");
+/// ```
 pub fn check_table(text: &str, profile: Profile) -> Result<TableReport, TableError> {
     let Dump(table) = serde_json::from_str(text.trim_start_matches('\u{feff}'))
         .map_err(|e| TableError(e.to_string()))?;

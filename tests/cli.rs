@@ -346,11 +346,17 @@ fn every_help_states_its_exit_codes_and_needs_no_repository_file() {
     ];
     for command in commands {
         for flag in ["-h", "--help"] {
-            let args: Vec<&str> = [command, flag].into_iter().filter(|a| !a.is_empty()).collect();
+            let args: Vec<&str> = [command, flag]
+                .into_iter()
+                .filter(|a| !a.is_empty())
+                .collect();
             let o = amperr(&args, b"");
             assert_eq!(o.status.code(), Some(0), "{args:?}");
             let help = stdout(&o);
-            assert!(help.contains("Exit status"), "{args:?} names no exit status");
+            assert!(
+                help.contains("Exit status"),
+                "{args:?} names no exit status"
+            );
             for file in ["docs/", "examples/", "tests/", ".md"] {
                 assert!(!help.contains(file), "{args:?} points at {file}:\n{help}");
             }

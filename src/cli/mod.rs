@@ -73,7 +73,7 @@ pub fn stop_cleanly_on_signals() -> io::Result<()> {
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
-            amperr::gate::process::terminate_all();
+            amperr::gate::terminate_all();
             amperr::output::remove_pending();
             std::process::exit(128 + signal);
         }

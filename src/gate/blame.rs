@@ -51,10 +51,6 @@ impl Cases {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// The case at `position` in the run.
     pub fn get(&self, position: usize) -> usize {
         match self {
@@ -198,6 +194,7 @@ impl Search {
         self.runs.saturating_sub(1)
     }
 
+    #[cfg(test)]
     pub fn is_done(&self) -> bool {
         self.state == State::Done
     }

@@ -1,7 +1,7 @@
 //! The transport: how requests reach a decoder and its answers come back.
 //!
-//! The gate's session logic ([`runner`](super::runner)) judges answer lines; it does not
-//! know whether they come from a process over pipes ([`pipe`](super::pipe), protocol v1)
+//! The gate's session logic ([`run_transport`](super::run_transport)) judges answer lines; it does not
+//! know whether they come from a process over pipes ([`Pipe`](super::Pipe), protocol v1)
 //! or from a player page in a browser. A transport starts a fresh peer for each run of
 //! cases, hands it the run's codes (then the end of its input), and gives back its answer
 //! lines one by one, bounded, along with what the session logic needs to tell a slow peer

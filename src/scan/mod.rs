@@ -189,6 +189,14 @@ impl Scan {
     /// Scans one source to its end. On a read error (a truncated gzip file, garbage after
     /// its last member) the codes in every byte read before it are counted, and the error
     /// is returned.
+    ///
+    /// ```
+    /// use amperr::scan::Scan;
+    ///
+    /// let mut scan = Scan::new();
+    /// scan.scan("player.log", &b"error (0x20200194)\ncode=538968468\n"[..]).unwrap();
+    /// assert_eq!(scan.found()[0].count, 2);
+    /// ```
     pub fn scan(&mut self, name: &str, mut reader: impl Read) -> io::Result<()> {
         let source = self.sources.len();
         self.sources.push(name.to_string());
