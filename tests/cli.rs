@@ -333,18 +333,7 @@ fn compose_from_fields_or_name() {
 
 #[test]
 fn every_help_states_its_exit_codes_and_needs_no_repository_file() {
-    let commands = [
-        "",
-        "decode",
-        "spec",
-        "compose",
-        "check",
-        "report",
-        "vectors",
-        "check-table",
-        "scan",
-    ];
-    for command in commands {
+    for command in std::iter::once("").chain(common::COMMANDS) {
         for flag in ["-h", "--help"] {
             let args: Vec<&str> = [command, flag]
                 .into_iter()

@@ -11,7 +11,12 @@ use common::amperr;
 /// A player's log: every form of code, and numbers that are not codes.
 const LOG: &str = include_str!("fixtures/player.log");
 fn scan_text(text: &[u8]) -> Vec<(u32, u64, u64)> {
-    let mut scan = Scan::new();
+    scan_in_blocks(text, BLOCK)
+}
+
+/// What a scan finds, read in blocks of `block` bytes: (code, count, first line).
+fn scan_in_blocks(text: &[u8], block: usize) -> Vec<(u32, u64, u64)> {
+    let mut scan = Scan::with_block_size(block);
     scan.scan("log", text).unwrap();
     scan.found()
         .iter()
@@ -195,14 +200,11 @@ fn every_block_size_finds_what_the_reference_finds() {
     let expected = reference(&log);
     assert_eq!(expected.len(), 8, "{expected:?}");
     for block in (1..=128).chain([BLOCK]) {
-        let mut scan = Scan::with_block_size(block);
-        scan.scan("log", &log[..]).unwrap();
-        let found: Vec<(u32, u64, u64)> = scan
-            .found()
-            .iter()
-            .map(|f| (f.code.0, f.count, f.first.line))
-            .collect();
-        assert_eq!(found, expected, "blocks of {block} bytes");
+        assert_eq!(
+            scan_in_blocks(&log, block),
+            expected,
+            "blocks of {block} bytes"
+        );
     }
 }
 
@@ -262,13 +264,7 @@ fn generated_logs_read_in_blocks_of_any_size_match_the_reference() {
         let log = soup(&mut rng, bytes);
         let expected = reference(&log);
         for block in [1 + rng.below(128), 1 + rng.below(4096), BLOCK] {
-            let mut scan = Scan::with_block_size(block);
-            scan.scan("log", &log[..]).unwrap();
-            let found: Vec<(u32, u64, u64)> = scan
-                .found()
-                .iter()
-                .map(|f| (f.code.0, f.count, f.first.line))
-                .collect();
+            let found = scan_in_blocks(&log, block);
             assert_eq!(found, expected, "round {round}, blocks of {block} bytes");
         }
     }

@@ -9,6 +9,8 @@ use std::process::Command;
 
 use amperr::{Code, Field, Profile, decode, spec};
 
+mod common;
+
 /// The page's worked examples, then the codes the facts file reports from the wild and
 /// from how the runtime builds codes.
 const EXAMPLES: [&str; 8] = [
@@ -86,16 +88,7 @@ fn decode_examples_as_text_and_json() {
 #[test]
 fn help_texts() {
     snapshot("help", &amperr(&["--help"]));
-    for command in [
-        "decode",
-        "spec",
-        "compose",
-        "check",
-        "report",
-        "vectors",
-        "check-table",
-        "scan",
-    ] {
+    for command in common::COMMANDS {
         snapshot(&format!("help-{command}"), &amperr(&[command, "--help"]));
     }
 }

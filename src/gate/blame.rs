@@ -482,14 +482,7 @@ impl Search {
                     crate::render::plural(answered, "answer"),
                     fault.detail
                 );
-                let reason = "the decoder fails whatever the case";
-                let decisions = vec![
-                    Decision::Problem(problem),
-                    self.not_run(resume, "fails whatever the case", reason),
-                ];
-                // That explains every failure on the way.
-                self.unexplained.clear();
-                (decisions, State::Done)
+                self.whatever_the_case(resume, problem)
             }
             RunEnd::Deadline { .. } => (Vec::new(), State::Done),
             // Passed, or failed elsewhere (a case of the control set it off): the failure
@@ -516,16 +509,23 @@ impl Search {
                     "the decoder {} whatever the case: it did on two cases far apart, each alone in a fresh process{never} ({})",
                     fault.verb, fault.detail
                 );
-                let reason = "the decoder fails whatever the case";
-                let decisions = vec![
-                    Decision::Problem(problem),
-                    self.not_run(case, "fails whatever the case", reason),
-                ];
-                self.unexplained.clear();
-                (decisions, State::Done)
+                self.whatever_the_case(case, problem)
             }
             RunEnd::Deadline { .. } => (Vec::new(), State::Done),
         }
+    }
+
+    /// The decoder fails whatever the case (`problem` says how): the cases from `from` on
+    /// are not run, and the search is over.
+    fn whatever_the_case(&mut self, from: usize, problem: String) -> (Vec<Decision>, State) {
+        let reason = "the decoder fails whatever the case";
+        let decisions = vec![
+            Decision::Problem(problem),
+            self.not_run(from, "fails whatever the case", reason),
+        ];
+        // That explains every failure on the way.
+        self.unexplained.clear();
+        (decisions, State::Done)
     }
 
     /// Keeps a failure that no case explains yet, once per kind.

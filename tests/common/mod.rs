@@ -62,3 +62,15 @@ pub fn chromium() -> Option<PathBuf> {
     }
     found
 }
+
+/// Every subcommand of `amperr`.
+pub const COMMANDS: [&str; 8] = [
+    "decode",
+    "spec",
+    "compose",
+    "check",
+    "report",
+    "vectors",
+    "check-table",
+    "scan",
+];
