@@ -79,6 +79,20 @@ fn generate(dir: &Path, catalogs: &Path, profiles: &Path) -> Result<(), String> 
         all.join(", ")
     );
     consts.push_str("}\n");
+    // Every name of every profile, as one `match`: the check set made sure a name has one
+    // value in all of them, and a match on strings is the fastest lookup there is.
+    let mut names = std::collections::BTreeMap::new();
+    for (_, profile) in &read {
+        names.extend(profile.names.iter().map(|(n, v)| (n.as_str(), *v)));
+    }
+    consts.push_str(
+        "/// The value of a name or alias in any profile.\n\
+         pub(crate) fn value_of_any_name(name: &str) -> Option<u32> {\n    Some(match name {\n",
+    );
+    for (name, value) in names {
+        let _ = writeln!(consts, "        {name:?} => {value:#X},");
+    }
+    consts.push_str("        _ => return None,\n    })\n}\n");
     std::fs::write(profiles, consts).map_err(|e| e.to_string())
 }
 
@@ -100,6 +114,11 @@ fn field(text: &Option<Text>) -> String {
             implementation_defined,
         }) => format!("Field::ImplementationDefined({implementation_defined:?})"),
     }
+}
+
+/// An optional text, empty for none.
+fn optional(text: &Option<String>) -> String {
+    format!("{:?}", text.as_deref().unwrap_or(""))
 }
 
 fn catalog(code: &mut String, order: usize, file: &Path, p: &source::Profile) {
@@ -164,11 +183,11 @@ fn entry(code: &mut String, e: &EntryData) {
     let aliases: Vec<String> = e.aliases.iter().map(|a| format!("{a:?}")).collect();
     let _ = writeln!(
         code,
-        "Entry {{ value: {:#X}, documented: {}, name: {:?}, description: {:?}, aliases: &[{}] }},",
+        "Entry {{ value: {:#X}, documented: {}, name: {}, description: {}, aliases: &[{}] }},",
         e.value,
         e.documented,
-        e.name,
-        e.description,
+        optional(&e.name),
+        optional(&e.description),
         aliases.join(", ")
     );
 }

@@ -18,7 +18,7 @@ fn inputs() -> (Vec<Code>, Vec<Code>) {
     let values: Vec<u32> = Profile::DOC
         .catalog()
         .documented()
-        .map(|e| e.value)
+        .map(|e| e.value())
         .collect();
     let documented = (0..BATCH)
         .map(|i| Code((i as u32 % 16) << 28 | values[i % values.len()]))

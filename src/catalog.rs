@@ -23,7 +23,7 @@ use std::str::FromStr;
 use crate::code::{Code, ComposeError};
 
 /// One source of truth about AMP error codes: a handle on its static [`Catalog`] (its
-/// place in the compiled list, so that a decoded code stays eight bytes).
+/// place in the compiled list: one byte).
 ///
 /// ```
 /// use amperr::Profile;
@@ -140,31 +140,92 @@ impl<T> Field<T> {
 /// One area (bits 31-28) as a profile describes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Area {
-    pub value: u8,
-    pub name: Field<&'static str>,
+    value: u8,
+    name: Field<&'static str>,
+}
+
+impl Area {
+    /// 0..=15.
+    #[inline]
+    pub fn value(&self) -> u8 {
+        self.value
+    }
+
+    /// Unknown, AMP, AzureHtml5JS...
+    #[inline]
+    pub fn name(&self) -> Field<&'static str> {
+        self.name
+    }
 }
 
 /// One category (bits 27-20) as a profile describes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Category {
-    pub value: u8,
-    pub name: Field<&'static str>,
+    value: u8,
+    name: Field<&'static str>,
+    message: Field<&'static str>,
+}
+
+impl Category {
+    #[inline]
+    pub fn value(&self) -> u8 {
+        self.value
+    }
+
+    /// MEDIA_ERR_NETWORK...
+    #[inline]
+    pub fn name(&self) -> Field<&'static str> {
+        self.name
+    }
+
     /// The message the viewer sees for every code of this category.
-    pub message: Field<&'static str>,
+    #[inline]
+    pub fn message(&self) -> Field<&'static str> {
+        self.message
+    }
 }
 
 /// A 28-bit value that the profile names or documents.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
+    value: u32,
+    documented: bool,
+    // Empty for none (no name or description is empty): a text stored whole is read
+    // without a branch, and decoding reads these for every code.
+    name: &'static str,
+    description: &'static str,
+    aliases: &'static [&'static str],
+}
+
+impl Entry {
     /// Bits 27-0.
-    pub value: u32,
+    #[inline]
+    pub fn value(&self) -> u32 {
+        self.value
+    }
+
     /// A row of the profile's table (as opposed to a value only an alias names).
-    pub documented: bool,
+    #[inline]
+    pub fn documented(&self) -> bool {
+        self.documented
+    }
+
     /// The table row's name; `None` for a nameless row or an alias-only value.
-    pub name: Option<&'static str>,
-    pub description: Option<&'static str>,
+    #[inline]
+    pub fn name(&self) -> Option<&'static str> {
+        (!self.name.is_empty()).then_some(self.name)
+    }
+
+    #[inline]
+    pub fn description(&self) -> Option<&'static str> {
+        (!self.description.is_empty()).then_some(self.description)
+    }
+
     /// Other names of the same value, such as range markers (`abortedErrStart`).
-    pub aliases: &'static [&'static str],
+    #[inline]
+    pub fn aliases(&self) -> &'static [&'static str] {
+        self.aliases
+    }
 }
 
 /// What a player's error overlay shows, where the profile's source says: the category's
@@ -282,6 +343,7 @@ impl Catalog {
     }
 
     /// Every named or documented value, sorted by value.
+    #[inline]
     pub fn entries(&self) -> &'static [Entry] {
         self.entries
     }

@@ -13,7 +13,8 @@
 //! - anything else (a directory, a block device, a socket, a dangling link) is refused,
 //!   with what is accepted.
 //!
-//! A temporary file that a signal interrupts is removed by [`remove_pending`].
+//! When amperr is told to stop, [`stop_writing`] removes the temporary file being written
+//! and lets no other be made.
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
@@ -21,8 +22,26 @@ use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// The temporary file being written now, if any, for [`remove_pending`].
-static PENDING: Mutex<Option<PathBuf>> = Mutex::new(None);
+/// The temporary file being written now, if any, and whether writing has been stopped
+/// ([`stop_writing`]). A temporary file is made, and renamed into place, only under this
+/// lock, so a signal handler that stops writing leaves either no file or a whole one.
+static PENDING: Mutex<Pending> = Mutex::new(Pending {
+    stopped: false,
+    file: None,
+});
+
+struct Pending {
+    stopped: bool,
+    file: Option<PathBuf>,
+}
+
+fn pending() -> std::sync::MutexGuard<'static, Pending> {
+    PENDING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn stopped() -> io::Error {
+    io::Error::new(io::ErrorKind::Interrupted, "amperr is stopping")
+}
 
 /// Where a file goes, checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,8 +146,15 @@ fn directory_of(path: &Path) -> &Path {
 
 /// Writes `contents` to the regular file `path` atomically.
 fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let mut file = tempfile::NamedTempFile::new_in(directory_of(path))?;
-    set_pending(Some(file.path().to_path_buf()));
+    let mut file = {
+        let mut pending = pending();
+        if pending.stopped {
+            return Err(stopped());
+        }
+        let file = tempfile::NamedTempFile::new_in(directory_of(path))?;
+        pending.file = Some(file.path().to_path_buf());
+        file
+    };
     // A temporary file is private (0600); the file it replaces keeps its permissions, a
     // new one gets the usual 0644.
     let permissions = match fs::metadata(path) {
@@ -147,20 +173,23 @@ fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
         )),
         _ => Ok(()),
     };
-    let result = written
-        .and(still_a_file)
-        .and_then(|()| file.persist(path).map(drop).map_err(|e| e.error));
-    set_pending(None);
+    let mut pending = pending();
+    let result = match pending.stopped {
+        true => Err(stopped()),
+        false => written
+            .and(still_a_file)
+            .and_then(|()| file.persist(path).map(drop).map_err(|e| e.error)),
+    };
+    pending.file = None;
     result
 }
 
-fn set_pending(path: Option<PathBuf>) {
-    *PENDING.lock().unwrap_or_else(|e| e.into_inner()) = path;
-}
-
-/// Removes the temporary file being written, if any: for a signal handler, before exit.
-pub fn remove_pending() {
-    if let Some(path) = PENDING.lock().unwrap_or_else(|e| e.into_inner()).take() {
+/// Stops every write from now on and removes the temporary file being written, if any:
+/// for a signal handler, before amperr exits.
+pub fn stop_writing() {
+    let mut pending = pending();
+    pending.stopped = true;
+    if let Some(path) = pending.file.take() {
         let _ = fs::remove_file(path);
     }
 }

@@ -113,9 +113,7 @@ fn is_identifier(name: &str) -> bool {
 
 /// The value of a name or alias in any profile (a name has one value in all of them).
 pub fn value_of_name(name: &str) -> Option<u32> {
-    Profile::ALL
-        .into_iter()
-        .find_map(|profile| profile.catalog().value_of(name))
+    crate::catalog::value_of_any_name(name)
 }
 
 /// A known name that differs from `name` only in letter case.

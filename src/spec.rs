@@ -22,26 +22,26 @@ pub fn json(catalog: &'static Catalog) -> serde_json::Result<String> {
         areas: catalog
             .areas()
             .iter()
-            .map(|a| ValueJson::new(a.value, &[("name", a.name)]))
+            .map(|a| ValueJson::new(a.value(), &[("name", a.name())]))
             .collect(),
         categories: catalog
             .categories()
             .iter()
             .map(|c| {
-                let fields = [("name", c.name), ("message", c.message)];
-                ValueJson::new(c.value, &fields)
+                let fields = [("name", c.name()), ("message", c.message())];
+                ValueJson::new(c.value(), &fields)
             })
             .collect(),
         codes: catalog
             .entries()
             .iter()
             .map(|e| CodeJson {
-                value: e.value,
-                hex: hex28(e.value),
-                documented: e.documented,
-                name: e.name,
-                description: e.description,
-                aliases: e.aliases,
+                value: e.value(),
+                hex: hex28(e.value()),
+                documented: e.documented(),
+                name: e.name(),
+                description: e.description(),
+                aliases: e.aliases(),
             })
             .collect(),
     };
@@ -112,37 +112,44 @@ pub fn csv(catalog: &'static Catalog) -> String {
         out.push('\n');
     };
     for a in catalog.areas() {
-        let silent = silent_fields(&[("name", a.name)]);
-        let name = a.name.value().unwrap_or("");
+        let silent = silent_fields(&[("name", a.name())]);
+        let name = a.name().value().unwrap_or("");
         row([
             "area",
-            &a.value.to_string(),
-            &format!("{:#X}", a.value),
+            &a.value().to_string(),
+            &format!("{:#X}", a.value()),
             name,
             "",
             &silent,
         ]);
     }
     for c in catalog.categories() {
-        let silent = silent_fields(&[("name", c.name), ("message", c.message)]);
-        let name = c.name.value().unwrap_or("");
-        let message = c.message.value().unwrap_or("");
+        let silent = silent_fields(&[("name", c.name()), ("message", c.message())]);
+        let name = c.name().value().unwrap_or("");
+        let message = c.message().value().unwrap_or("");
         row([
             "category",
-            &c.value.to_string(),
-            &format!("{:#04X}", c.value),
+            &c.value().to_string(),
+            &format!("{:#04X}", c.value()),
             name,
             message,
             &silent,
         ]);
     }
     for e in catalog.entries() {
-        let (value, hex) = (e.value.to_string(), hex28(e.value));
-        if e.documented {
-            let name = e.name.unwrap_or("");
-            row(["code", &value, &hex, name, e.description.unwrap_or(""), ""]);
+        let (value, hex) = (e.value().to_string(), hex28(e.value()));
+        if e.documented() {
+            let name = e.name().unwrap_or("");
+            row([
+                "code",
+                &value,
+                &hex,
+                name,
+                e.description().unwrap_or(""),
+                "",
+            ]);
         }
-        for alias in e.aliases {
+        for alias in e.aliases() {
             row(["alias", &value, &hex, alias, "", ""]);
         }
     }
@@ -178,28 +185,32 @@ pub fn markdown(catalog: &'static Catalog) -> String {
     // Writing to a String cannot fail.
     let _ = writeln!(out, "# Profile `{profile}`: {}\n", catalog.title());
     out.push_str("## Areas (bits 31-28)\n\n| value | name |\n|---|---|\n");
-    for a in catalog.areas().iter().filter(|a| a.name.value().is_some()) {
-        let _ = writeln!(out, "| {} | {} |", a.value, cell(a.name));
+    for a in catalog
+        .areas()
+        .iter()
+        .filter(|a| a.name().value().is_some())
+    {
+        let _ = writeln!(out, "| {} | {} |", a.value(), cell(a.name()));
     }
-    let others: Vec<u8> = unnamed(catalog.areas().iter().map(|a| (a.value, &a.name)));
+    let others: Vec<u8> = unnamed(catalog.areas().iter().map(|a| (a.value(), a.name())));
     if let Some(first) = others.first() {
-        let name = cell(catalog.area(*first).name);
+        let name = cell(catalog.area(*first).name());
         let _ = writeln!(out, "| {} | {name} |", ranges(&others));
     }
     out.push_str("\n## Categories (bits 27-20) and user messages\n\n");
     out.push_str("| value | name | message |\n|---|---|---|\n");
     let category_row = |out: &mut String, value: &str, c: &crate::catalog::Category| {
-        let (name, message) = (cell(c.name), cell(c.message));
+        let (name, message) = (cell(c.name()), cell(c.message()));
         let _ = writeln!(out, "| {value} | {name} | {message} |");
     };
     for c in catalog
         .categories()
         .iter()
-        .filter(|c| c.name.value().is_some())
+        .filter(|c| c.name().value().is_some())
     {
-        category_row(&mut out, &format!("{:#04X}", c.value), c);
+        category_row(&mut out, &format!("{:#04X}", c.value()), c);
     }
-    let others = unnamed(catalog.categories().iter().map(|c| (c.value, &c.name)));
+    let others = unnamed(catalog.categories().iter().map(|c| (c.value(), c.name())));
     if let Some(first) = others.first() {
         category_row(&mut out, &ranges(&others), catalog.category(*first));
     }
@@ -207,23 +218,23 @@ pub fn markdown(catalog: &'static Catalog) -> String {
         "\n## Codes (bits 27-0)\n\n| value | name | description | aliases |\n|---|---|---|---|\n",
     );
     for e in catalog.entries() {
-        let name = match (&e.name, e.documented) {
+        let name = match (&e.name(), e.documented()) {
             (Some(name), _) => name,
             (None, true) => "(no name)",
             (None, false) => "(not a row of the table)",
         };
-        let description = e.description.map_or(String::new(), escape_md);
+        let description = e.description().map_or(String::new(), escape_md);
         let _ = writeln!(
             out,
             "| {} | {name} | {description} | {} |",
-            hex28(e.value),
-            e.aliases.join(", ")
+            hex28(e.value()),
+            e.aliases().join(", ")
         );
     }
     out
 }
 
-fn unnamed<'a>(values: impl Iterator<Item = (u8, &'a Field<&'a str>)>) -> Vec<u8> {
+fn unnamed(values: impl Iterator<Item = (u8, Field<&'static str>)>) -> Vec<u8> {
     values
         .filter(|(_, name)| name.value().is_none())
         .map(|(v, _)| v)

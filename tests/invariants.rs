@@ -25,7 +25,7 @@ fn config() -> Config {
 fn catalog_values() -> Vec<u32> {
     let mut values: Vec<u32> = Profile::ALL
         .iter()
-        .flat_map(|p| p.catalog().entries().iter().map(|e| e.value))
+        .flat_map(|p| p.catalog().entries().iter().map(|e| e.value()))
         .collect();
     values.sort_unstable();
     values.dedup();

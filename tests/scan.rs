@@ -533,7 +533,7 @@ fn the_documented_codes_listed_beyond_the_list_are_few() {
     // every profile's table.
     let rows: std::collections::BTreeSet<u32> = amperr::Profile::ALL
         .iter()
-        .flat_map(|p| p.catalog().documented().map(|e| e.value))
+        .flat_map(|p| p.catalog().documented().map(|e| e.value()))
         .collect();
     let documented = 16 * rows.len();
     assert!((500..1000).contains(&documented), "{documented}");

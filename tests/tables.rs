@@ -12,7 +12,7 @@ fn doc_documents_exactly_the_35_rows_of_the_page() {
     let catalog = Profile::DOC.catalog();
     let mut expected: Vec<u32> = PAGE_TABLE.iter().map(|(_, v, _)| hex(v)).collect();
     expected.sort_unstable();
-    let documented: Vec<u32> = catalog.documented().map(|e| e.value).collect();
+    let documented: Vec<u32> = catalog.documented().map(|e| e.value()).collect();
     assert_eq!(documented, expected);
     assert_eq!(documented.len(), 35);
 }

@@ -269,6 +269,13 @@ fn entries(source: &Source) -> Result<Entries, String> {
         Some(_) => Err(format!("name {name} listed twice")),
     };
     for row in &source.code {
+        // The compiled catalog stores "no text" as an empty one.
+        if row.name.as_deref() == Some("") || row.description.as_deref() == Some("") {
+            return Err(format!(
+                "value {:#09X}: a name or description is not empty",
+                row.value
+            ));
+        }
         if let Some(name) = &row.name {
             add_name(name, row.value)?;
         }

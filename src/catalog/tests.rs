@@ -37,11 +37,11 @@ fn the_compiled_catalog_is_the_data_file() {
             }
         }
         for (area, name) in catalog.areas().iter().zip(&read.areas) {
-            assert_eq!(area.name, field(name));
+            assert_eq!(area.name(), field(name));
         }
         for (category, (name, message)) in catalog.categories().iter().zip(&read.categories) {
             assert_eq!(
-                (category.name, category.message),
+                (category.name(), category.message()),
                 (field(name), field(message))
             );
         }
@@ -60,11 +60,11 @@ fn the_index_finds_every_entry_and_nothing_else() {
     for profile in Profile::ALL {
         let catalog = profile.catalog();
         let values: std::collections::HashSet<u32> =
-            catalog.entries().iter().map(|e| e.value).collect();
+            catalog.entries().iter().map(|e| e.value()).collect();
         for entry in catalog.entries() {
             assert_eq!(
-                catalog.entry(entry.value).map(|e| e.value),
-                Some(entry.value)
+                catalog.entry(entry.value()).map(|e| e.value()),
+                Some(entry.value())
             );
         }
         // Every detail of every category with an entry, and the wide ones.

@@ -41,6 +41,8 @@ pub type Outcome = Result<u8, CliError>;
 /// The exit status of a command that ended with `outcome`; the reason of a failure goes
 /// to stderr, escaped (it may quote a file or a report).
 pub fn exit(outcome: Outcome) -> ExitCode {
+    // A signal being handled decides the exit status: wait for it to exit the process.
+    drop(STOPPING.lock());
     match outcome {
         Ok(status) => ExitCode::from(status),
         // The reader went away (`amperr ... | head`): nothing more to say.
@@ -73,10 +75,16 @@ pub fn stop_cleanly_on_signals() -> io::Result<()> {
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
+            // Held until the process exits: the main thread, done meanwhile, waits in
+            // `exit` rather than exiting with a status of its own.
+            let _stopping = STOPPING.lock();
+            amperr::output::stop_writing();
             amperr::gate::terminate_all();
-            amperr::output::remove_pending();
             std::process::exit(128 + signal);
         }
     });
     Ok(())
 }
+
+/// Held by the signal handler while it stops amperr.
+static STOPPING: std::sync::Mutex<()> = std::sync::Mutex::new(());

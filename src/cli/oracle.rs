@@ -215,10 +215,14 @@ fn area_of(text: &str, profile: Profile) -> Result<u8, String> {
     let areas = profile.catalog().areas();
     areas
         .iter()
-        .find(|a| a.name.value().is_some_and(|n| n.eq_ignore_ascii_case(text)))
-        .map(|a| a.value)
+        .find(|a| {
+            a.name()
+                .value()
+                .is_some_and(|n| n.eq_ignore_ascii_case(text))
+        })
+        .map(|a| a.value())
         .ok_or_else(|| {
-            let names: Vec<&str> = areas.iter().filter_map(|a| a.name.value()).collect();
+            let names: Vec<&str> = areas.iter().filter_map(|a| a.name().value()).collect();
             format!(
                 "unknown area {text:?}: give 0..=15 or one of {}",
                 names.join(", ")

@@ -192,7 +192,7 @@ pub fn cases(profile: Profile, random: u32, seed: u64) -> impl Iterator<Item = C
     let catalog = profile.catalog();
     let documented = catalog.entries().iter().flat_map(|entry| {
         (0..=Code::AREA_MAX).map(move |area| {
-            let code = Code(u32::from(area) << Code::AREA_SHIFT | entry.value);
+            let code = Code(u32::from(area) << Code::AREA_SHIFT | entry.value());
             Case::new(Origin::Documented, code)
         })
     });
@@ -233,8 +233,8 @@ fn boundary_details(profile: Profile, category: u8) -> Vec<u32> {
         .catalog()
         .entries()
         .iter()
-        .filter(|e| Code(e.value).category() == category)
-        .map(|e| Code(e.value).detail());
+        .filter(|e| Code(e.value()).category() == category)
+        .map(|e| Code(e.value()).detail());
     let mut details: Vec<u32> = [0, 1]
         .into_iter()
         .chain(named)

@@ -43,17 +43,19 @@ impl FieldName {
     }
 
     pub fn from_key(key: &str) -> Option<FieldName> {
-        // A match, not a search: every key of every answer comes through here.
-        Some(match key {
-            "area" => FieldName::Area,
-            "category" => FieldName::Category,
-            "detail" => FieldName::Detail,
-            "name" => FieldName::Name,
-            "message" => FieldName::Message,
-            "area_name" => FieldName::AreaName,
-            "category_name" => FieldName::CategoryName,
+        // Every key of every answer comes through here: the length and first letter pick
+        // the one candidate, which is then compared whole.
+        let field = match (key.len(), key.as_bytes().first()) {
+            (4, Some(b'a')) => FieldName::Area,
+            (8, Some(b'c')) => FieldName::Category,
+            (6, Some(b'd')) => FieldName::Detail,
+            (4, Some(b'n')) => FieldName::Name,
+            (7, Some(b'm')) => FieldName::Message,
+            (9, Some(b'a')) => FieldName::AreaName,
+            (13, Some(b'c')) => FieldName::CategoryName,
             _ => return None,
-        })
+        };
+        (field.key() == key).then_some(field)
     }
 
     /// The keys, comma-separated, for messages that list what is accepted.

@@ -247,6 +247,12 @@ impl<'x> Ledger<'x> {
         }
     }
 
+    /// Whether the list is empty: then nothing is expected, and nothing passes unexpectedly.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.listed.is_empty()
+    }
+
     /// Case `index` passes `scope` (a field, or the whole case for [`Scope::Any`]): an
     /// unexpected pass if an entry lists exactly that.
     pub fn passes(&mut self, index: usize, scope: Scope) -> Option<UnexpectedPass> {

@@ -137,9 +137,9 @@ pub fn message_depends_on_the_category_alone(code: Code, profile: Profile) -> Re
 pub fn name_exactly_for_named_rows(code: Code, profile: Profile) -> Result<(), String> {
     let d = decode(code, profile);
     let catalog = profile.catalog();
-    let row = catalog.documented().find(|e| e.value == code.code28());
+    let row = catalog.documented().find(|e| e.value() == code.code28());
     same("documented", d.is_documented(), row.is_some())?;
-    same("name", d.name(), row.and_then(|e| e.name))?;
+    same("name", d.name(), row.and_then(|e| e.name()))?;
     if d.is_documented() && d.name().is_none() {
         same(
             "the nameless row",
