@@ -128,7 +128,7 @@ pub enum TableFormat {
 }
 
 fn field_parser() -> impl TypedValueParser<Value = FieldName> {
-    PossibleValuesParser::new(FieldName::ALL.map(FieldName::key))
+    PossibleValuesParser::new(FieldName::V1.iter().map(|f| f.key()))
         .try_map(|s| FieldName::from_key(&s).ok_or("unknown field"))
 }
 

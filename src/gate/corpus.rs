@@ -12,7 +12,7 @@
 
 use std::collections::HashSet;
 
-use crate::catalog::{Field, Profile};
+use crate::catalog::{Field, Overlay, Profile};
 use crate::code::Code;
 use crate::decode::{Class, decode};
 use crate::gate::field::{FieldMap, FieldName};
@@ -47,6 +47,15 @@ pub enum Expected {
     Null,
     /// The profile's source is silent: any answer is accepted and recorded.
     ImplementationDefined,
+    /// The code line the profile's player shows for this code.
+    CodeLine(&'static Overlay, Code),
+    /// A text for a screen reader that says this message (if the code determines it) and
+    /// this code line, and nothing else but separators.
+    Describes {
+        message: Option<&'static str>,
+        overlay: &'static Overlay,
+        code: Code,
+    },
 }
 
 impl Expected {
@@ -65,6 +74,20 @@ impl Expected {
             Expected::Text(text) => serde_json::Value::from(text).to_string(),
             Expected::Null => "null".to_string(),
             Expected::ImplementationDefined => "(implementation-defined)".to_string(),
+            Expected::CodeLine(overlay, code) => {
+                serde_json::Value::from(overlay.code_line(code)).to_string()
+            }
+            Expected::Describes {
+                message,
+                overlay,
+                code,
+            } => {
+                let said = match message {
+                    Some(message) => format!("{message} {}", overlay.code_line(code)),
+                    None => format!("(the message) {}", overlay.code_line(code)),
+                };
+                format!("{} (this, and nothing else)", serde_json::Value::from(said))
+            }
         }
     }
 }
@@ -101,6 +124,7 @@ impl Case {
     pub fn expect(&self, profile: Profile) -> Expectation {
         let code = self.code;
         let d = decode(code, profile);
+        let overlay = profile.catalog().overlay();
         let fields = FieldMap::from_fn(|field| match field {
             FieldName::Area => Expected::Int(code.area().into()),
             FieldName::Category => Expected::Int(code.category().into()),
@@ -109,6 +133,19 @@ impl Case {
             FieldName::Message => Expected::from_field(d.message()),
             FieldName::AreaName => Expected::from_field(d.area_name()),
             FieldName::CategoryName => Expected::from_field(d.category_name()),
+            // What the player shows, where the profile's source says.
+            FieldName::CodeLine => match overlay {
+                Some(overlay) => Expected::CodeLine(overlay, code),
+                None => Expected::ImplementationDefined,
+            },
+            FieldName::AccessibleDescription => match overlay {
+                Some(overlay) => Expected::Describes {
+                    message: d.message().value(),
+                    overlay,
+                    code,
+                },
+                None => Expected::ImplementationDefined,
+            },
         });
         Expectation {
             class: d.class(),

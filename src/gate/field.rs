@@ -1,4 +1,8 @@
 //! The fields of an answer the gate checks, and a map with one value per field.
+//!
+//! A decoder's answer (protocol v1) has the first seven; a player's (what its error
+//! overlay shows, `check-player`) has the message, the code line and, with `--a11y`, the
+//! text a screen reader gets. Each gate reads and reports only its own fields.
 
 use std::fmt;
 use std::ops::{Index, IndexMut};
@@ -16,10 +20,14 @@ pub enum FieldName {
     Message,
     AreaName,
     CategoryName,
+    /// The overlay's code line, e.g. `(0x20200194)`.
+    CodeLine,
+    /// The overlay's text for a screen reader (its accessible description).
+    AccessibleDescription,
 }
 
 impl FieldName {
-    pub const ALL: [FieldName; 7] = [
+    pub const ALL: [FieldName; 9] = [
         FieldName::Area,
         FieldName::Category,
         FieldName::Detail,
@@ -27,6 +35,26 @@ impl FieldName {
         FieldName::Message,
         FieldName::AreaName,
         FieldName::CategoryName,
+        FieldName::CodeLine,
+        FieldName::AccessibleDescription,
+    ];
+
+    /// The fields of a protocol v1 answer.
+    pub const V1: &'static [FieldName] = &[
+        FieldName::Area,
+        FieldName::Category,
+        FieldName::Detail,
+        FieldName::Name,
+        FieldName::Message,
+        FieldName::AreaName,
+        FieldName::CategoryName,
+    ];
+
+    /// The fields of what a player's error overlay shows.
+    pub const PLAYER: &'static [FieldName] = &[
+        FieldName::Message,
+        FieldName::CodeLine,
+        FieldName::AccessibleDescription,
     ];
 
     /// The field's JSON key.
@@ -39,6 +67,8 @@ impl FieldName {
             FieldName::Message => "message",
             FieldName::AreaName => "area_name",
             FieldName::CategoryName => "category_name",
+            FieldName::CodeLine => "code_line",
+            FieldName::AccessibleDescription => "accessible_description",
         }
     }
 
@@ -53,14 +83,17 @@ impl FieldName {
             (7, Some(b'm')) => FieldName::Message,
             (9, Some(b'a')) => FieldName::AreaName,
             (13, Some(b'c')) => FieldName::CategoryName,
+            (9, Some(b'c')) => FieldName::CodeLine,
+            (22, Some(b'a')) => FieldName::AccessibleDescription,
             _ => return None,
         };
         (field.key() == key).then_some(field)
     }
 
-    /// The keys, comma-separated, for messages that list what is accepted.
-    pub fn keys() -> String {
-        FieldName::ALL.map(FieldName::key).join(", ")
+    /// The keys of `fields`, comma-separated, for messages that list what is accepted.
+    pub fn keys(fields: &[FieldName]) -> String {
+        let keys: Vec<&str> = fields.iter().map(|f| f.key()).collect();
+        keys.join(", ")
     }
 }
 
@@ -71,8 +104,15 @@ impl fmt::Display for FieldName {
 }
 
 /// One `T` per field.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FieldMap<T>([T; FieldName::ALL.len()]);
+
+// `Default` for any length of array.
+impl<T: Default> Default for FieldMap<T> {
+    fn default() -> FieldMap<T> {
+        FieldMap::from_fn(|_| T::default())
+    }
+}
 
 impl<T> FieldMap<T> {
     /// The map whose value for each field is `value(field)`.
@@ -117,7 +157,7 @@ impl<T> IndexMut<FieldName> for FieldMap<T> {
 
 impl<T> IntoIterator for FieldMap<T> {
     type Item = (FieldName, T);
-    type IntoIter = std::iter::Zip<std::array::IntoIter<FieldName, 7>, std::array::IntoIter<T, 7>>;
+    type IntoIter = std::iter::Zip<std::array::IntoIter<FieldName, 9>, std::array::IntoIter<T, 9>>;
 
     fn into_iter(self) -> Self::IntoIter {
         FieldName::ALL.into_iter().zip(self.0)
@@ -139,6 +179,6 @@ mod tests {
         let doubled = map.map(|_, n| n * 2);
         assert_eq!(doubled[FieldName::Area], 0);
         assert_eq!(doubled[FieldName::CategoryName], 26);
-        assert_eq!(doubled.iter().count(), 7);
+        assert_eq!(doubled.iter().count(), 9);
     }
 }

@@ -60,7 +60,41 @@ fn matches_expected(expected: Expected, got: &str) -> bool {
         Expected::Null => got == "null",
         Expected::Text(text) => is_json_string(got, text),
         Expected::ImplementationDefined => true,
+        Expected::CodeLine(overlay, code) => is_json_string(got, &overlay.code_line(code)),
+        Expected::Describes {
+            message,
+            overlay,
+            code,
+        } => serde_json::from_str::<String>(got)
+            .is_ok_and(|said| describes(&said, message, &overlay.code_line(code))),
     }
+}
+
+/// Whether a screen reader's text says the message (where the code determines it) and the
+/// code line, and nothing else: what is left once both are taken out is separators only.
+/// ("Video playback aborted.,[object HTMLBRElement],(0x100000)" leaves an object's name.)
+fn describes(said: &str, message: Option<&str>, code_line: &str) -> bool {
+    let Some(rest) = take_out(said, code_line) else {
+        return false;
+    };
+    let rest = match message {
+        Some("") => rest,
+        Some(message) => match take_out(&rest, message) {
+            Some(rest) => rest,
+            None => return false,
+        },
+        // Category 0's message is whatever the error said: anything may stand for it.
+        None => return true,
+    };
+    rest.chars().all(|c| {
+        c.is_whitespace() || matches!(c, ',' | '.' | ';' | ':' | '-' | '\u{2013}' | '\u{2014}')
+    })
+}
+
+/// `text` with the first `part` taken out, if it holds it.
+fn take_out(text: &str, part: &str) -> Option<String> {
+    let at = text.find(part)?;
+    Some(format!("{}{}", &text[..at], &text[at + part.len()..]))
 }
 
 /// Whether the JSON text `got` is the string `text`.
@@ -126,6 +160,31 @@ mod tests {
             v[FieldName::Name].starts_with("Mismatch"),
             "doc has no aliases"
         );
+    }
+
+    #[test]
+    fn a_screen_readers_text_says_the_message_and_the_code_and_nothing_else() {
+        let line = "(0x100000)";
+        let message = Some("Video playback aborted.");
+        assert!(describes(
+            "Video playback aborted. (0x100000)",
+            message,
+            line
+        ));
+        assert!(describes(
+            "Video playback aborted.\n(0x100000)",
+            message,
+            line
+        ));
+        assert!(!describes(
+            "Video playback aborted.,[object HTMLBRElement],(0x100000)",
+            message,
+            line
+        ));
+        assert!(!describes("Video playback aborted.", message, line));
+        assert!(!describes("This is a modal window.", message, line));
+        assert!(describes("(0x20700001)", Some(""), "(0x20700001)"));
+        assert!(describes("whatever it said (0x5)", None, "(0x5)"));
     }
 
     #[test]

@@ -97,7 +97,8 @@ fn answer(
     match session.next(idle) {
         Next::Line(number, line) => {
             let checked = line_text(number, line).and_then(|text| {
-                let response = check_answer(corpus, number, &text, 0, None)?;
+                let fields = crate::gate::FieldName::V1;
+                let response = check_answer(corpus, fields, number, &text, 0, None)?;
                 record_response(tally, corpus, 0, response);
                 Ok(())
             });

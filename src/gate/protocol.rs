@@ -11,7 +11,7 @@
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{self, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 /// The protocol's version, as reports name it.
@@ -120,12 +120,24 @@ impl ProtocolError {
     }
 }
 
-/// Parses one response line (without its newline).
+/// Parses one response line (without its newline) of protocol v1.
 pub fn parse_response(line: &str) -> Result<Response<'_>, ProtocolError> {
+    parse_answer(line, FieldName::V1)
+}
+
+/// Parses one answer line whose checked fields are `fields` (other keys are ignored).
+pub fn parse_answer<'l>(
+    line: &'l str,
+    fields: &'static [FieldName],
+) -> Result<Response<'l>, ProtocolError> {
     if line.starts_with('\u{feff}') {
         return Err(ProtocolError::ByteOrderMark);
     }
-    let wire: Wire<'_> = serde_json::from_str(line).map_err(|e| {
+    let mut deserializer = serde_json::Deserializer::from_str(line);
+    let wire = WireSeed(fields, std::marker::PhantomData)
+        .deserialize(&mut deserializer)
+        .and_then(|wire| deserializer.end().map(|()| wire));
+    let wire: Wire<'_> = wire.map_err(|e| {
         let message = e.to_string();
         match message.strip_prefix(DUPLICATE) {
             Some(rest) => {
@@ -170,13 +182,18 @@ struct Wire<'a> {
     fields: FieldMap<Option<&'a RawValue>>,
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for Wire<'a> {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(WireVisitor(std::marker::PhantomData))
+/// Reads a [`Wire`] that keeps the keys of `fields` (the answer's checked fields).
+struct WireSeed<'a>(&'static [FieldName], std::marker::PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> de::DeserializeSeed<'de> for WireSeed<'a> {
+    type Value = Wire<'a>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Wire<'a>, D::Error> {
+        deserializer.deserialize_map(WireVisitor(self.0, std::marker::PhantomData))
     }
 }
 
-struct WireVisitor<'a>(std::marker::PhantomData<&'a ()>);
+struct WireVisitor<'a>(&'static [FieldName], std::marker::PhantomData<&'a ()>);
 
 impl<'de: 'a, 'a> Visitor<'de> for WireVisitor<'a> {
     type Value = Wire<'a>;
@@ -195,8 +212,10 @@ impl<'de: 'a, 'a> Visitor<'de> for WireVisitor<'a> {
             let (slot, name) = match key {
                 Key::Code => (&mut wire.code, "code"),
                 Key::Error => (&mut wire.error, "error"),
-                Key::Field(field) => (&mut wire.fields[field], field.key()),
-                Key::Other => {
+                Key::Field(field) if self.0.contains(&field) => {
+                    (&mut wire.fields[field], field.key())
+                }
+                Key::Field(_) | Key::Other => {
                     map.next_value::<IgnoredAny>()?;
                     continue;
                 }

@@ -16,7 +16,7 @@ use crate::gate::corpus::Corpus;
 use crate::gate::field::FieldName;
 use crate::gate::judge::judge;
 use crate::gate::pipe::Pipe;
-use crate::gate::protocol::{ProtocolError, Response, parse_response};
+use crate::gate::protocol::{ProtocolError, Response, parse_answer, parse_response};
 use crate::gate::report::{Failure, Report, Tally};
 use crate::gate::transport::{Next, Session, Transport};
 use crate::gate::xfail::{Scope, Xfail};
@@ -83,16 +83,27 @@ pub fn run_transport<T: Transport>(
     progress: &mut dyn FnMut(usize),
 ) -> (Report, BTreeSet<(usize, Scope)>) {
     let started = Instant::now();
+    let gate = transport.gate();
     let mut runner = Runner {
         corpus,
         options,
+        fields: gate.fields,
         deadline: started + options.total_timeout,
-        tally: Tally::new(corpus, &options.require, &options.xfail),
+        tally: Tally::of(gate, corpus, &options.require, &options.xfail),
         search: Search::new(corpus.cases.len(), options.max_restarts),
         failed_diagnostics: None,
         last_diagnostics: String::new(),
     };
     runner.run_all(transport, progress);
+    let findings = transport.findings();
+    findings
+        .problems
+        .into_iter()
+        .for_each(|p| runner.tally.problem(p));
+    findings
+        .notes
+        .into_iter()
+        .for_each(|n| runner.tally.note(n));
     let Runner {
         mut tally,
         search,
@@ -115,6 +126,8 @@ pub fn run_transport<T: Transport>(
 struct Runner<'a> {
     corpus: &'a Corpus,
     options: &'a Options,
+    /// The checked fields of an answer.
+    fields: &'static [FieldName],
     deadline: Instant,
     tally: Tally<'a>,
     search: Search,
@@ -156,6 +169,7 @@ impl Runner<'_> {
             };
             let end = self.drive(&mut session, &plan, progress);
             self.last_diagnostics = session.diagnostics();
+            session.notes().into_iter().for_each(|n| self.tally.note(n));
             if matches!(end, RunEnd::Failed { .. }) && self.failed_diagnostics.is_none() {
                 self.failed_diagnostics = Some(self.last_diagnostics.clone());
             }
@@ -247,10 +261,11 @@ impl Runner<'_> {
                 Ok(text) => text,
                 Err(fault) => return failed(fault),
             };
-            let response = match check_answer(self.corpus, number, &text, index, previous) {
-                Ok(response) => response,
-                Err(fault) => return failed(fault),
-            };
+            let response =
+                match check_answer(self.corpus, self.fields, number, &text, index, previous) {
+                    Ok(response) => response,
+                    Err(fault) => return failed(fault),
+                };
             if alone {
                 drop(response);
                 pending = Some(text);
@@ -269,7 +284,9 @@ impl Runner<'_> {
             if alone {
                 let code = self.corpus.cases[plan.cases.get(0)].code.0;
                 let again = match &finish.first_extra {
-                    Some(Line::Text(text)) => parse_response(text).is_ok_and(|r| r.code() == code),
+                    Some(Line::Text(text)) => {
+                        parse_answer(text, self.fields).is_ok_and(|r| r.code() == code)
+                    }
                     _ => false,
                 };
                 let error = match again {
@@ -288,7 +305,9 @@ impl Runner<'_> {
         }
         if let Some(text) = pending {
             let index = plan.cases.get(0);
-            record(&mut self.tally, self.corpus, index, &text);
+            if let Ok(response) = parse_answer(&text, self.fields) {
+                record_response(&mut self.tally, self.corpus, index, response);
+            }
             progress(index + 1);
         }
         RunEnd::Completed
@@ -318,13 +337,14 @@ pub(crate) fn line_text(number: usize, line: Line) -> Result<String, Fault> {
 /// before it was `previous`): it must be a protocol v1 response to that very code.
 pub(crate) fn check_answer<'t>(
     corpus: &Corpus,
+    fields: &'static [FieldName],
     number: usize,
     text: &'t str,
     index: usize,
     previous: Option<u32>,
 ) -> Result<Response<'t>, Fault> {
     let code = corpus.cases[index].code.0;
-    let response = parse_response(text).map_err(|e| protocol_fault(number, &e))?;
+    let response = parse_answer(text, fields).map_err(|e| protocol_fault(number, &e))?;
     let got = response.code();
     if got == code {
         return Ok(response);

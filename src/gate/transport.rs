@@ -9,6 +9,7 @@
 
 use std::time::Duration;
 
+use crate::gate::report::Gate;
 use crate::lines::Line;
 
 /// Starts peers.
@@ -24,6 +25,24 @@ pub trait Transport {
 
     /// The peer as reports name it (a decoder's argv).
     fn describe(&self) -> Vec<String>;
+
+    /// Which gate this is: its command and the fields its answers have.
+    fn gate(&self) -> Gate {
+        Gate::CHECK
+    }
+
+    /// What the transport found on its own, once the run is over (a player build's
+    /// `amp.errorCode` table, say): problems fail the gate, notes do not.
+    fn findings(&mut self) -> Findings {
+        Findings::default()
+    }
+}
+
+/// What a transport found besides the answers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Findings {
+    pub problems: Vec<String>,
+    pub notes: Vec<String>,
 }
 
 /// One running peer. Dropping it ends the peer and everything it started.
@@ -48,6 +67,12 @@ pub trait Session {
     /// What the peer wrote for people (a process's stderr), cut to a bound; raw text, to
     /// be escaped where it is shown.
     fn diagnostics(&self) -> String;
+
+    /// What happened in this run that the report should mention (a request a page made
+    /// and was refused, say).
+    fn notes(&mut self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// What [`Session::next`] found.

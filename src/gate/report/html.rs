@@ -47,7 +47,7 @@ impl Report {
 
     fn write_html(&self, out: &mut String) -> std::fmt::Result {
         let summary = self.summary();
-        let verdict = self.conclusion.words();
+        let verdict = &summary.headline;
         let banner = match self.conclusion {
             Conclusion::Conformant => "#2ca02c",
             Conclusion::NotConformant => "#d62728",
@@ -57,12 +57,13 @@ impl Report {
             out,
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         )?;
-        writeln!(out, "<title>amperr check: {verdict}</title>")?;
+        writeln!(out, "<title>{}</title>", escape(verdict))?;
         out.push_str(STYLE);
         writeln!(out, "</head><body>")?;
         writeln!(
             out,
-            "<h1 id=\"verdict\" style=\"background:{banner};height:{BANNER_HEIGHT}px;line-height:{BANNER_HEIGHT}px\">amperr check: {verdict}</h1>"
+            "<h1 id=\"verdict\" style=\"background:{banner};height:{BANNER_HEIGHT}px;line-height:{BANNER_HEIGHT}px\">{}</h1>",
+            escape(verdict)
         )?;
         self.write_map(out)?;
         self.write_legend(out)?;

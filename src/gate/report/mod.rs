@@ -63,13 +63,13 @@ pub enum Conclusion {
 }
 
 impl Conclusion {
-    /// The verdict as the reports' headline says it.
-    pub fn words(self) -> &'static str {
+    /// The verdict as the reports' headline says it, of `what` was gated (`decoder`).
+    pub fn words(self, what: &str) -> String {
         match self {
-            Conclusion::Conformant => "CONFORMANT",
-            Conclusion::NotConformant => "NOT CONFORMANT",
-            Conclusion::Broken => "BROKEN: the decoder never answered a case",
-            Conclusion::NotStarted => "BROKEN: the decoder could not be started",
+            Conclusion::Conformant => "CONFORMANT".to_string(),
+            Conclusion::NotConformant => "NOT CONFORMANT".to_string(),
+            Conclusion::Broken => format!("BROKEN: the {what} never answered a case"),
+            Conclusion::NotStarted => format!("BROKEN: the {what} could not be started"),
         }
     }
 
@@ -234,10 +234,38 @@ impl Cell {
     }
 }
 
+/// Which gate a report is of: its command and the fields its answers have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Gate {
+    /// `check` or `check-player`.
+    pub command: &'static str,
+    pub fields: &'static [FieldName],
+}
+
+impl Gate {
+    /// `amperr check`: a decoder over protocol v1.
+    pub const CHECK: Gate = Gate {
+        command: "check",
+        fields: FieldName::V1,
+    };
+    /// `amperr check-player`: a player build, by what its error overlay shows.
+    pub const PLAYER: Gate = Gate {
+        command: "check-player",
+        fields: FieldName::PLAYER,
+    };
+}
+
+fn check() -> String {
+    Gate::CHECK.command.to_string()
+}
+
 /// Everything the gate found.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Report {
     pub format_version: u32,
+    /// The command that gated: `check` (a decoder) or `check-player` (a player build).
+    #[serde(default = "check")]
+    pub kind: String,
     pub conclusion: Conclusion,
     pub decoder: Vec<String>,
     pub profile: String,
@@ -268,6 +296,14 @@ pub struct Report {
 }
 
 impl Report {
+    /// What was gated, in a word: `decoder` or `player`.
+    pub fn subject(&self) -> &'static str {
+        match self.kind.as_str() {
+            "check-player" => "player",
+            _ => "decoder",
+        }
+    }
+
     pub fn exit_code(&self) -> u8 {
         self.conclusion.exit_code()
     }

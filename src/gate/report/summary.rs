@@ -61,8 +61,9 @@ impl Report {
             .shard
             .as_deref()
             .map_or(String::new(), |s| format!(", shard {}", line(s)));
+        let what = self.subject();
         let mut rows = vec![
-            ("decoder", line(&command_line(&self.decoder))),
+            (what, line(&command_line(&self.decoder))),
             (
                 "profile",
                 format!(
@@ -117,7 +118,11 @@ impl Report {
             ),
         ]);
         Summary {
-            headline: format!("amperr check: {}", self.conclusion.words()),
+            headline: format!(
+                "amperr {}: {}",
+                line(&self.kind),
+                self.conclusion.words(what)
+            ),
             conclusion: self.conclusion,
             rows,
             problems: self.run_problems.iter().map(|p| line(p)).collect(),

@@ -10,7 +10,8 @@ use crate::gate::protocol;
 use crate::gate::xfail::{Ledger, Scope, Xfail};
 
 use super::{
-    Cell, Conclusion, Counts, FORMAT_VERSION, Failure, FieldReport, Group, Report, SilentAnswer,
+    Cell, Conclusion, Counts, FORMAT_VERSION, Failure, FieldReport, Gate, Group, Report,
+    SilentAnswer,
 };
 
 /// A decoder's text, cut to the bound reports keep.
@@ -23,6 +24,7 @@ const SILENT_ANSWERS_KEPT: usize = 32;
 
 /// Collects outcomes case by case while the gate runs.
 pub struct Tally<'c> {
+    gate: Gate,
     corpus: &'c Corpus,
     required: FieldMap<bool>,
     /// Which failures the `--xfail` list expects.
@@ -63,8 +65,20 @@ struct Seen {
 }
 
 impl<'c> Tally<'c> {
+    /// A tally of protocol v1 answers; see [`Tally::of`] for other gates.
     pub fn new(corpus: &'c Corpus, require: &[FieldName], xfail: &'c Xfail) -> Tally<'c> {
+        Tally::of(Gate::CHECK, corpus, require, xfail)
+    }
+
+    /// A tally for `gate`, whose answers have its fields.
+    pub fn of(
+        gate: Gate,
+        corpus: &'c Corpus,
+        require: &[FieldName],
+        xfail: &'c Xfail,
+    ) -> Tally<'c> {
         Tally {
+            gate,
             corpus,
             required: FieldMap::from_fn(|field| require.contains(&field)),
             xfail: Ledger::new(xfail, corpus),
@@ -289,8 +303,11 @@ impl<'c> Tally<'c> {
         seconds: f64,
         stderr: String,
     ) -> Report {
-        let fields = FieldName::ALL
-            .into_iter()
+        let fields = self
+            .gate
+            .fields
+            .iter()
+            .copied()
             .map(|field| {
                 let stats = self.fields[field];
                 FieldReport {
@@ -322,6 +339,7 @@ impl<'c> Tally<'c> {
         let xfail = self.xfail.report();
         Report {
             format_version: FORMAT_VERSION,
+            kind: self.gate.command.to_string(),
             conclusion,
             decoder: decoder.to_vec(),
             profile: corpus.profile.id().to_string(),
