@@ -14,6 +14,7 @@ use clap::{Args, Parser, Subcommand};
 
 use cli::gate::{CheckArgs, CheckTableArgs, ReportArgs, VectorsArgs};
 use cli::oracle::{ComposeArgs, DecodeArgs, SpecArgs};
+use cli::player::CheckPlayerArgs;
 use cli::scan::ScanArgs;
 
 /// The exit statuses of every command, for the top-level help.
@@ -21,7 +22,8 @@ const EXIT_STATUS: &str = "Exit status:
   0      success; conformant
   1      not conformant (check, check-table); a --fail-on kind of code occurred (scan)
   2      bad usage or bad input; the reason is on stderr
-  3      the decoder could not be started, or never answered a case (check)
+  3      the decoder could not be started, or never answered a case (check); the browser or
+         the player could not be started or never became ready (check-player, check-table)
   128+n  stopped by signal n: 130 SIGINT, 143 SIGTERM, 129 SIGHUP (check kills its decoder first)
 
 Each command's --help says which apply to it. More, with examples: see the README.";
@@ -77,10 +79,15 @@ enum Command {
     /// Print every case of the corpus with the oracle's expected answers, as JSON Lines
     #[command(after_help = VECTORS_HELP)]
     Vectors(VectorsArgs),
-    /// Check a player build's `JSON.stringify(amp.errorCode)` dump against a profile
+    /// Gate a player build in headless Chromium, by what its error overlay shows the viewer
+    #[command(after_help = CHECK_PLAYER_HELP)]
+    CheckPlayer(CheckPlayerArgs),
+    /// Check a player build's amp.errorCode against a profile: a JSON dump, or read from
+    /// the build with --script
     #[command(
         after_help = "Exit status: 0 the table is the profile's; 1 it is not (each \
-        missing, unknown or wrong name is listed); 2 an unreadable table or bad usage."
+        missing, unknown or wrong name is listed); 2 an unreadable table or bad usage; 3 \
+        (--script, --page) the browser or the player could not be started."
     )]
     CheckTable(CheckTableArgs),
     /// Find, count and decode the error codes in logs (plain or gzip, or stdin)
@@ -105,6 +112,23 @@ Exit status: 0 conformant; 1 not conformant; 2 bad usage, a bad --xfail file, or
 --output or --write-xfail path that cannot be written (all found before the run); 3 the \
 decoder could not be started, or never answered a case; 130, 143, 129 stopped by SIGINT, \
 SIGTERM, SIGHUP (the decoder is killed first and no report is written).";
+
+const CHECK_PLAYER_HELP: &str = "amperr writes a page that loads the --script files (the \
+build, then plugins) and creates a player on a <video>, as AMP pages do; or loads the team's \
+own --page, which defines the hook window.amperrPlayer (see the README, Gating a player \
+build). In headless Chromium (a fresh profile, no network: requests outside the page's own files are refused \
+and named), it raises each code of the corpus through player.error({code}) and reads the \
+overlay as the viewer does: the message line against the profile's message, the code line \
+against what the profile's player shows, and with --a11y the screen-reader description. \
+The build's amp.errorCode is checked as check-table checks a dump.
+
+Example: amperr check-player --profile amp-2.3.0 --script build/azuremediaplayer.min.js
+
+Exit status: 0 conformant; 1 not conformant; 2 bad usage, a script that cannot be read, a \
+bad --xfail file, or an --output or --write-xfail path that cannot be written (all found \
+before the run); 3 the browser or the player could not be started or never became ready; \
+130, 143, 129 stopped by SIGINT, SIGTERM, SIGHUP (every browser process is killed first and \
+no report is written).";
 
 const VECTORS_HELP: &str = "One line per case: {\"id\", \"code\", \"profile\", \
 \"corpus_version\", \"class\", \"expected\" (each field's expected value), \
@@ -139,6 +163,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cli::gate::run_check(args),
         Command::Report(args) => cli::gate::run_report(args),
         Command::Vectors(args) => cli::gate::run_vectors(args),
+        Command::CheckPlayer(args) => cli::player::run_check_player(args),
         Command::CheckTable(args) => cli::gate::run_check_table(args),
         Command::Scan(args) => cli::scan::run_scan(args),
     };

@@ -10,7 +10,6 @@
 //! table holds is given as the JSON it held, every value a profile holds as a number.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 
 use serde::Serialize;
 
@@ -206,58 +205,59 @@ impl TableReport {
     /// The report for people. Names and values from the table are escaped: a dump is
     /// untrusted text.
     pub fn text(&self) -> String {
-        let shown = |text: &str| untrusted(text, Lines::Escape).into_owned();
-        let mut out = String::new();
         let verdict = match self.conclusion {
             Verdict::Conformant => "CONFORMANT",
             Verdict::NotConformant => "NOT CONFORMANT",
         };
-        // Writing to a String cannot fail.
-        let _ = writeln!(
-            out,
-            "amperr check-table: {verdict} (profile {}: {} names in the table, {} in the profile)",
+        let mut out = format!(
+            "amperr check-table: {verdict} (profile {}: {} names in the table, {} in the profile)\n",
             self.profile, self.names_in_table, self.names_in_profile
         );
-        for Missing { name, value } in &self.missing {
-            let _ = writeln!(
-                out,
-                "  missing      {name} = {value:#09X} (in the profile, not in the table)"
-            );
-        }
-        for Unknown { name, value } in &self.unknown {
-            let value = match value.as_u64() {
-                Some(v) => format!("{v:#09X}"),
-                None => shown(&value.to_string()),
-            };
-            let _ = writeln!(
-                out,
-                "  unknown      {} = {value} (in the table, not in the profile)",
-                shown(name)
-            );
-        }
-        for w in &self.wrong_values {
-            let _ = writeln!(
-                out,
-                "  wrong value  {} = {} (the profile says {:#09X})",
-                w.name,
-                shown(&w.got.to_string()),
-                w.expected
-            );
-        }
-        for e in &self.extra_names {
-            let profile = if e.in_profile.is_empty() {
-                "no name".to_string()
-            } else {
-                e.in_profile.join(", ")
-            };
-            let _ = writeln!(
-                out,
-                "  extra names  {:#09X} is {} in the table; the profile has {profile}",
-                e.value,
-                shown(&e.in_table.join(", "))
-            );
+        for (kind, finding) in self.findings() {
+            let finding = untrusted(&finding, Lines::Escape);
+            out.push_str(&format!("  {kind:<12} {finding}\n"));
         }
         out
+    }
+
+    /// Each finding, its kind and what it is, names and values as the table has them
+    /// (raw: escape them where they are shown), e.g. `("unknown", "networkErrErr =
+    /// 0x0200259 (in the table, not in the profile)")`.
+    pub fn findings(&self) -> Vec<(&'static str, String)> {
+        let missing = self.missing.iter().map(|Missing { name, value }| {
+            let finding = format!("{name} = {value:#09X} (in the profile, not in the table)");
+            ("missing", finding)
+        });
+        let unknown = self.unknown.iter().map(|Unknown { name, value }| {
+            let value = match value.as_u64() {
+                Some(v) => format!("{v:#09X}"),
+                None => value.to_string(),
+            };
+            (
+                "unknown",
+                format!("{name} = {value} (in the table, not in the profile)"),
+            )
+        });
+        let wrong = self.wrong_values.iter().map(|w| {
+            let finding = format!(
+                "{} = {} (the profile says {:#09X})",
+                w.name, w.got, w.expected
+            );
+            ("wrong value", finding)
+        });
+        let extra = self.extra_names.iter().map(|e| {
+            let profile = match e.in_profile.is_empty() {
+                true => "no name".to_string(),
+                false => e.in_profile.join(", "),
+            };
+            let finding = format!(
+                "{:#09X} is {} in the table; the profile has {profile}",
+                e.value,
+                e.in_table.join(", ")
+            );
+            ("extra names", finding)
+        });
+        missing.chain(unknown).chain(wrong).chain(extra).collect()
     }
 }
 

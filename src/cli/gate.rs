@@ -11,6 +11,7 @@ use amperr::table::check_table;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
 
+use super::player::{BuildArgs, read_table};
 use super::{CliError, Outcome};
 use crate::ProfileArg;
 
@@ -34,7 +35,11 @@ pub struct CorpusArgs {
 }
 
 impl CorpusArgs {
-    fn corpus(&self) -> Corpus {
+    pub fn profile(&self) -> amperr::Profile {
+        self.profile.profile
+    }
+
+    pub fn corpus(&self) -> Corpus {
         Corpus::generate(self.profile.profile, self.random, self.seed)
     }
 }
@@ -43,6 +48,22 @@ impl CorpusArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     corpus: CorpusArgs,
+    #[command(flatten)]
+    run: RunArgs,
+    /// Fields every answer must send (comma-separated); by default a field never sent is
+    /// only reported as not checked
+    #[arg(long, value_delimiter = ',', value_name = "FIELDS", value_parser = field_parser())]
+    require_fields: Vec<FieldName>,
+    #[command(flatten)]
+    output: OutputArgs,
+    /// The decoder's command and arguments, after `--`; run without a shell
+    #[arg(last = true, required = true, value_name = "DECODER")]
+    decoder: Vec<String>,
+}
+
+/// How a gate runs: which cases, its limits, its known failures.
+#[derive(Args)]
+pub struct RunArgs {
     /// Run only shard K of N (1 <= K <= N): the N shards together cover the corpus once
     #[arg(long, value_name = "K/N", value_parser = shard)]
     shard: Option<(u32, u32)>,
@@ -52,14 +73,10 @@ pub struct CheckArgs {
     /// Seconds the whole run may take
     #[arg(long, default_value = "600", value_name = "SECONDS", value_parser = seconds)]
     timeout: Duration,
-    /// How many times the decoder may be restarted (after a crash, hang or protocol error,
-    /// and while finding which case a crash belongs to)
+    /// How many times the decoder (or browser) may be restarted (after a crash, hang or
+    /// protocol error, and while finding which case a crash belongs to)
     #[arg(long, default_value_t = 64, value_name = "N")]
     max_restarts: u32,
-    /// Fields every answer must send (comma-separated); by default a field never sent is
-    /// only reported as not checked
-    #[arg(long, value_delimiter = ',', value_name = "FIELDS", value_parser = field_parser())]
-    require_fields: Vec<FieldName>,
     /// Known failures: a TOML list of [[xfail]] entries, each with case (an id pattern, `*`
     /// and `?` allowed), field (or "*") and reason. Listed failures do not fail the gate; a
     /// listed case that passes does
@@ -68,11 +85,6 @@ pub struct CheckArgs {
     /// Write today's failures to FILE as a starting --xfail baseline
     #[arg(long, value_name = "FILE", conflicts_with = "shard")]
     write_xfail: Option<PathBuf>,
-    #[command(flatten)]
-    output: OutputArgs,
-    /// The decoder's command and arguments, after `--`; run without a shell
-    #[arg(last = true, required = true, value_name = "DECODER")]
-    decoder: Vec<String>,
 }
 
 #[derive(Args)]
@@ -110,6 +122,7 @@ pub struct VectorsArgs {
 }
 
 #[derive(Args)]
+#[command(group = clap::ArgGroup::new("source").required(true).args(["table", "script", "page"]))]
 pub struct CheckTableArgs {
     #[command(flatten)]
     profile: ProfileArg,
@@ -117,8 +130,11 @@ pub struct CheckTableArgs {
     #[arg(long, value_enum, default_value_t = TableFormat::Text)]
     format: TableFormat,
     /// The dump: a JSON object of names to values (`-` for stdin)
-    #[arg(value_name = "FILE")]
-    table: PathBuf,
+    #[arg(value_name = "FILE", conflicts_with_all = ["script", "page"])]
+    table: Option<PathBuf>,
+    /// Or read `amp.errorCode` from the build itself, in headless Chromium
+    #[command(flatten)]
+    build: BuildArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -133,7 +149,7 @@ fn field_parser() -> impl TypedValueParser<Value = FieldName> {
 }
 
 /// A positive number of seconds, e.g. `5` or `0.25`.
-fn seconds(s: &str) -> Result<Duration, String> {
+pub fn seconds(s: &str) -> Result<Duration, String> {
     let bad =
         || format!("{s:?} is not a number of seconds: give a positive number such as 5 or 0.5");
     let value: f64 = s.parse().map_err(|_| bad())?;
@@ -155,32 +171,57 @@ fn shard(s: &str) -> Result<(u32, u32), String> {
 }
 
 pub fn run_check(args: CheckArgs) -> Outcome {
-    // Every path is checked before the run, so a bad one costs nothing.
-    let output = args.output.destination()?;
-    let baseline_to = args
+    let whole = args.corpus.corpus();
+    let mut pipe = gate::Pipe::new(args.decoder);
+    gate_run(
+        &mut pipe,
+        whole,
+        None,
+        &args.run,
+        args.require_fields,
+        &args.output,
+    )
+}
+
+/// Runs a gate through `transport` over `whole` (or `only` those codes of it), as `run`
+/// says, and emits its report. Every path is checked before the run, so a bad one costs
+/// nothing.
+pub fn gate_run<T: gate::transport::Transport>(
+    transport: &mut T,
+    whole: Corpus,
+    only: Option<&[u32]>,
+    run: &RunArgs,
+    require: Vec<FieldName>,
+    output: &OutputArgs,
+) -> Outcome {
+    let destination = output.destination()?;
+    let baseline_to = run
         .write_xfail
         .as_deref()
         .map(|path| Destination::check(path).map_err(CliError::usage))
         .transpose()?;
-    let whole = args.corpus.corpus();
     // Patterns are checked against the whole corpus, so a shard never calls one stale.
-    let xfail = match &args.xfail {
+    let xfail = match &run.xfail {
         Some(path) => Xfail::load(path, &whole).map_err(CliError::usage)?,
         None => Xfail::default(),
     };
-    let corpus = match args.shard {
-        Some((k, n)) => whole.shard(k, n).map_err(CliError::usage)?,
+    let corpus = match only {
+        Some(codes) => whole.only(codes),
         None => whole,
     };
+    let corpus = match run.shard {
+        Some((k, n)) => corpus.shard(k, n).map_err(CliError::usage)?,
+        None => corpus,
+    };
     let options = gate::Options {
-        idle_timeout: args.idle_timeout,
-        total_timeout: args.timeout,
-        max_restarts: args.max_restarts,
-        require: args.require_fields,
+        idle_timeout: run.idle_timeout,
+        total_timeout: run.timeout,
+        max_restarts: run.max_restarts,
+        require,
         xfail,
     };
     let mut progress = Progress::new(corpus.cases.len());
-    let (report, failures) = gate::run_recording(&args.decoder, &corpus, &options, &mut |done| {
+    let (report, failures) = gate::run_transport(transport, &corpus, &options, &mut |done| {
         progress.update(done)
     });
     progress.finish();
@@ -192,10 +233,10 @@ pub fn run_check(args: CheckArgs) -> Outcome {
         );
         destination
             .write(baseline.as_bytes())
-            .map_err(|e| written(e, "the baseline", args.write_xfail.as_deref()))?;
+            .map_err(|e| written(e, "the baseline", run.write_xfail.as_deref()))?;
         eprintln!("amperr: wrote {} failures as a baseline", failures.len());
     }
-    emit(&report, &args.output, output.as_ref(), report.exit_code())
+    emit(&report, output, destination.as_ref(), report.exit_code())
 }
 
 pub fn run_report(args: ReportArgs) -> Outcome {
@@ -216,9 +257,16 @@ pub fn run_vectors(args: VectorsArgs) -> Outcome {
 }
 
 pub fn run_check_table(args: CheckTableArgs) -> Outcome {
-    let text = read_input(&args.table)?;
-    let report = check_table(&text, args.profile.profile)
-        .map_err(|e| CliError::usage(format!("{}: {e}", args.table.display())))?;
+    let profile = args.profile.profile;
+    let (text, source) = match &args.table {
+        Some(path) => (read_input(path)?, path.display().to_string()),
+        None => (
+            read_table(&args.build, profile)?,
+            "the build's amp.errorCode".to_string(),
+        ),
+    };
+    let report =
+        check_table(&text, profile).map_err(|e| CliError::usage(format!("{source}: {e}")))?;
     let rendered = match args.format {
         TableFormat::Text => report.text(),
         TableFormat::Json => report.json().map_err(io::Error::other)?,

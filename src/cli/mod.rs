@@ -6,7 +6,7 @@
 //! | 0 | success; conformant |
 //! | 1 | not conformant; a `scan --fail-on` kind occurred |
 //! | 2 | bad usage or bad input, with the reason on stderr |
-//! | 3 | the decoder could not be started, or never answered a case |
+//! | 3 | the decoder, browser or player could not be started, or never answered a case |
 //! | 128 + n | amperr was stopped by signal n (130 SIGINT, 143 SIGTERM, 129 SIGHUP) |
 
 use std::io::{self, Write};
@@ -16,6 +16,7 @@ use amperr::escape::{Lines, untrusted};
 
 pub mod gate;
 pub mod oracle;
+pub mod player;
 pub mod scan;
 
 /// How a command failed to do its work.
@@ -27,6 +28,9 @@ pub enum CliError {
     /// Reading or writing failed: exit 2, with the reason.
     #[error(transparent)]
     Io(#[from] io::Error),
+    /// What was to be judged could not be started (a browser, a player): exit 3.
+    #[error(transparent)]
+    NotStarted(#[from] amperr::gate::transport::StartError),
 }
 
 impl CliError {
@@ -49,7 +53,10 @@ pub fn exit(outcome: Outcome) -> ExitCode {
         Err(CliError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("amperr: {}", untrusted(&e.to_string(), Lines::Escape));
-            ExitCode::from(2)
+            ExitCode::from(match e {
+                CliError::NotStarted(_) => 3,
+                _ => 2,
+            })
         }
     }
 }

@@ -23,7 +23,7 @@
 
 use std::ops::Range;
 
-use crate::gate::report::Failure;
+use crate::gate::report::{Failure, Peer};
 
 /// How much of the answered cases a control run cycles through.
 const GOOD_KEPT: usize = 4096;
@@ -166,10 +166,12 @@ pub struct Search {
     probed: Vec<String>,
     /// Failures of longer runs that no case has been found to explain yet.
     unexplained: Vec<Fault>,
+    /// How findings name what runs.
+    peer: Peer,
 }
 
 impl Search {
-    pub fn new(total: usize, max_restarts: u32) -> Search {
+    pub fn new(total: usize, max_restarts: u32, peer: Peer) -> Search {
         let state = if total == 0 {
             State::Done
         } else {
@@ -186,6 +188,7 @@ impl Search {
             last_blame: None,
             probed: Vec::new(),
             unexplained: Vec::new(),
+            peer,
         }
     }
 
@@ -253,8 +256,8 @@ impl Search {
         }
         for fault in self.unexplained.drain(..) {
             decisions.push(Decision::Note(format!(
-                "the decoder {} in a run of several cases; the search for the case at fault was cut short",
-                fault.verb
+                "{} {} in a run of several cases; the search for the case at fault was cut short",
+                self.peer.name, fault.verb
             )));
         }
         if let Some(resume) = self.resume() {
@@ -428,8 +431,8 @@ impl Search {
             RunEnd::Completed => {
                 self.note_answered(&Cases::Range(case..case + 1), 1);
                 let note = format!(
-                    "a run ended early (the decoder {}); the case in flight passed alone in a fresh process, so the gate looked further for the case at fault",
-                    cause.fault.verb
+                    "a run ended early ({} {}); the case in flight passed alone in {}, so the gate looked further for the case at fault",
+                    self.peer.name, cause.fault.verb, self.peer.fresh
                 );
                 let resume = case + 1;
                 if self.control_passed {
@@ -458,8 +461,8 @@ impl Search {
             // A bad line names its request; that request alone is answered well: the
             // decoder's state, or an earlier case, put it wrong.
             let problem = format!(
-                "{}; given that case alone, in a fresh process, the decoder answers it correctly",
-                cause.fault.detail
+                "{}; given that case alone, in {}, {} answers it correctly",
+                cause.fault.detail, self.peer.fresh, self.peer.name
             );
             return (vec![Decision::Problem(problem)], self.pipeline_from(resume));
         }
@@ -477,7 +480,8 @@ impl Search {
         match end {
             RunEnd::Failed { answered, fault } if answered == cause.answered => {
                 let problem = format!(
-                    "the decoder {} after {} in a run, whatever the case: a run of other cases failed the same way at the same place ({})",
+                    "{} {} after {} in a run, whatever the case: a run of other cases failed the same way at the same place ({})",
+                    self.peer.name,
                     cause.fault.verb,
                     crate::render::plural(answered, "answer"),
                     fault.detail
@@ -506,8 +510,8 @@ impl Search {
                     false => ", and it never answered any case",
                 };
                 let problem = format!(
-                    "the decoder {} whatever the case: it did on two cases far apart, each alone in a fresh process{never} ({})",
-                    fault.verb, fault.detail
+                    "{} {} whatever the case: it did on two cases far apart, each alone in {}{never} ({})",
+                    self.peer.name, fault.verb, self.peer.fresh, fault.detail
                 );
                 self.whatever_the_case(case, problem)
             }
@@ -518,10 +522,10 @@ impl Search {
     /// The decoder fails whatever the case (`problem` says how): the cases from `from` on
     /// are not run, and the search is over.
     fn whatever_the_case(&mut self, from: usize, problem: String) -> (Vec<Decision>, State) {
-        let reason = "the decoder fails whatever the case";
+        let reason = format!("{} fails whatever the case", self.peer.name);
         let decisions = vec![
             Decision::Problem(problem),
-            self.not_run(from, "fails whatever the case", reason),
+            self.not_run(from, "fails whatever the case", &reason),
         ];
         // That explains every failure on the way.
         self.unexplained.clear();
@@ -579,8 +583,8 @@ impl Search {
             .drain(..)
             .map(|fault| {
                 Decision::Problem(format!(
-                    "the decoder {} in a run of several cases, and no single case makes it fail",
-                    fault.verb
+                    "{} {} in a run of several cases, and no single case makes it fail",
+                    self.peer.name, fault.verb
                 ))
             })
             .collect()

@@ -27,6 +27,8 @@ pub enum Origin {
     Documented,
     Boundary,
     Random,
+    /// Named by the person running the gate (`check-player --code`), not generated.
+    Given,
 }
 
 impl Origin {
@@ -35,6 +37,7 @@ impl Origin {
             Origin::Documented => "documented",
             Origin::Boundary => "boundary",
             Origin::Random => "random",
+            Origin::Given => "given",
         }
     }
 }
@@ -83,6 +86,7 @@ impl Expected {
                 code,
             } => {
                 let said = match message {
+                    Some("") => overlay.code_line(code),
                     Some(message) => format!("{message} {}", overlay.code_line(code)),
                     None => format!("(the message) {}", overlay.code_line(code)),
                 };
@@ -194,6 +198,24 @@ impl Corpus {
         }
     }
 
+    /// Only the cases of `codes`, in that order, each once: a code the corpus has keeps
+    /// its case (and id); any other is a `given` case. Reproduces one failure of a run.
+    pub fn only(mut self, codes: &[u32]) -> Corpus {
+        let mut seen = HashSet::new();
+        let cases = std::mem::take(&mut self.cases);
+        self.cases = codes
+            .iter()
+            .filter(|&&code| seen.insert(code))
+            .map(|&code| {
+                let generated = cases.iter().find(|case| case.code.0 == code);
+                generated
+                    .copied()
+                    .unwrap_or(Case::new(Origin::Given, Code(code)))
+            })
+            .collect();
+        self
+    }
+
     /// Shard `k` of `n` (1-based): every n-th case from the k-th. The `n` shards together
     /// hold every case exactly once, each spread over the whole corpus.
     pub fn shard(mut self, k: u32, n: u32) -> Result<Corpus, ShardError> {
@@ -299,6 +321,21 @@ impl SplitMix64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_keeps_generated_cases_and_adds_given_ones() {
+        let corpus = Corpus::generate(Profile::AMP_2_3_0, 0, 0);
+        let only = corpus.only(&[0x2020_0194, 0xDEAD_BEEF, 0x2020_0194, 0x0000_0000]);
+        let ids: Vec<String> = only.cases.iter().map(Case::id).collect();
+        assert_eq!(
+            ids,
+            [
+                "documented/0x20200194",
+                "given/0xDEADBEEF",
+                "boundary/0x00000000"
+            ]
+        );
+    }
 
     #[test]
     fn ids_are_unique_and_codes_appear_once() {

@@ -9,7 +9,7 @@ use crate::catalog::Profile;
 use crate::gate::blame::{Fault, RunEnd};
 use crate::gate::corpus::Corpus;
 use crate::gate::pipe::{Pipe, PipeSession};
-use crate::gate::report::{Failure, Report, Tally};
+use crate::gate::report::{Failure, Gate, Report, Tally};
 use crate::gate::runner::{check_answer, crashed, idle_fault, line_text, record_response};
 use crate::gate::transport::{Next, Session, Transport};
 use crate::gate::xfail::Xfail;
@@ -96,15 +96,15 @@ fn answer(
     };
     match session.next(idle) {
         Next::Line(number, line) => {
-            let checked = line_text(number, line).and_then(|text| {
-                let fields = crate::gate::FieldName::V1;
-                let response = check_answer(corpus, fields, number, &text, 0, None)?;
+            let gate = Gate::CHECK;
+            let checked = line_text(gate.peer, number, line).and_then(|text| {
+                let response = check_answer(corpus, gate, number, &text, 0, None)?;
                 record_response(tally, corpus, 0, response);
                 Ok(())
             });
             checked.err()
         }
         Next::Quiet => Some(idle_fault(idle)),
-        Next::Ended => failed(crashed(session, 0)),
+        Next::Ended => failed(crashed(session, 0, Gate::CHECK.peer)),
     }
 }

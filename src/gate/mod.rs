@@ -23,7 +23,8 @@
 //!   amperr (process groups, cookies, the parent-death signal, reaping; [`terminate_all`]
 //!   for a signal handler);
 //! - [`transport`]: how requests reach a peer and answers come back, with [`Pipe`] (a
-//!   process over protocol v1) as its implementation;
+//!   process over protocol v1) and, with the `player` feature, `player::Player` (a player
+//!   build in headless Chromium, judged by its error overlay) as its implementations;
 //! - `blame`: the pure search that decides which case a failure belongs to, if any;
 //! - `runner`: the session logic that drives runs through a transport ([`run_transport`]),
 //!   judges each answer and applies the search's decisions; [`LiveDecoder`] asks one code
@@ -36,6 +37,8 @@ pub mod field;
 pub(crate) mod judge;
 pub(crate) mod live;
 pub(crate) mod pipe;
+#[cfg(feature = "player")]
+pub mod player;
 pub(crate) mod process;
 pub mod protocol;
 pub mod report;

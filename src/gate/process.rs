@@ -9,7 +9,8 @@
 //!   subreaper, so orphans of a wrapper come back to it), within a bounded time.
 //! - Every running child is registered, so that [`terminate_all`] can end them all when
 //!   amperr itself is told to stop (SIGINT, SIGTERM, SIGHUP: the command line installs the
-//!   handlers and exits 128 + the signal).
+//!   handlers and exits 128 + the signal); so is every [`ScratchDir`] they use, removed
+//!   once they are dead.
 //!
 //! Linux only for the parent-death signal, the subreaper and the cookie scan (`/proc`).
 //! This is the crate's one module with `unsafe` code: the parent-death signal must be set
@@ -38,6 +39,7 @@ const REAP_GRACE: Duration = Duration::from_secs(2);
 static LIVE: Mutex<Live> = Mutex::new(Live {
     terminating: false,
     children: Vec::new(),
+    scratch: Vec::new(),
 });
 
 struct Live {
@@ -45,6 +47,36 @@ struct Live {
     terminating: bool,
     /// (process group, cookie) of each running child.
     children: Vec<(Pid, String)>,
+    /// The scratch directories in use.
+    scratch: Vec<std::path::PathBuf>,
+}
+
+/// A temporary directory for a child's files (a browser's profile, the page it loads),
+/// removed when dropped, and by [`terminate_all`] (after the children are dead) when
+/// amperr is stopped by a signal and drops nothing.
+pub struct ScratchDir {
+    dir: tempfile::TempDir,
+}
+
+impl ScratchDir {
+    /// A new directory, named `prefix` and a random suffix, in the temporary directory.
+    pub fn new(prefix: &str) -> io::Result<ScratchDir> {
+        let dir = tempfile::Builder::new().prefix(prefix).tempdir()?;
+        let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+        live.scratch.push(dir.path().to_path_buf());
+        Ok(ScratchDir { dir })
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+        live.scratch.retain(|path| path != self.dir.path());
+    }
 }
 
 /// A program started by [`spawn`], with the pipes it was given.
@@ -77,6 +109,15 @@ pub struct Child {
 
 /// Starts `argv` (no shell) in a process group of its own, marked and registered.
 pub fn spawn(argv: &[String], pipes: Pipes) -> io::Result<Spawned> {
+    spawn_with_env(argv, pipes, &[])
+}
+
+/// [`spawn`], with these environment variables set too.
+pub fn spawn_with_env(
+    argv: &[String],
+    pipes: Pipes,
+    env: &[(&str, &std::ffi::OsStr)],
+) -> io::Result<Spawned> {
     static COUNT: AtomicU64 = AtomicU64::new(0);
     let (program, args) = argv
         .split_first()
@@ -88,7 +129,8 @@ pub fn spawn(argv: &[String], pipes: Pipes) -> io::Result<Spawned> {
         COUNT.fetch_add(1, Ordering::Relaxed)
     );
     let mut command = Command::new(program);
-    command.args(args).env(COOKIE_ENV, &cookie).process_group(0);
+    command.args(args).envs(env.iter().copied());
+    command.env(COOKIE_ENV, &cookie).process_group(0);
     let piped = |yes: bool| if yes { Stdio::piped() } else { Stdio::null() };
     let (stdin, stdin_probe) = if pipes.stdin {
         let (reader, writer) = io::pipe()?;
@@ -220,13 +262,19 @@ impl Drop for Child {
 /// Kills and reaps every registered child, and lets no new one start: for amperr's own
 /// signal handlers, before it exits.
 pub fn terminate_all() {
-    let children = {
+    let (children, scratch) = {
         let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
         live.terminating = true;
-        std::mem::take(&mut live.children)
+        (
+            std::mem::take(&mut live.children),
+            std::mem::take(&mut live.scratch),
+        )
     };
     for (pgid, cookie) in children {
         kill_and_reap(pgid, &cookie, None, &mut None);
+    }
+    for dir in scratch {
+        let _ = std::fs::remove_dir_all(dir);
     }
 }
 

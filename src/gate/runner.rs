@@ -17,7 +17,7 @@ use crate::gate::field::FieldName;
 use crate::gate::judge::judge;
 use crate::gate::pipe::Pipe;
 use crate::gate::protocol::{ProtocolError, Response, parse_answer, parse_response};
-use crate::gate::report::{Failure, Report, Tally};
+use crate::gate::report::{Failure, Gate, Peer, Report, Tally};
 use crate::gate::transport::{Next, Session, Transport};
 use crate::gate::xfail::{Scope, Xfail};
 use crate::lines::Line;
@@ -87,10 +87,10 @@ pub fn run_transport<T: Transport>(
     let mut runner = Runner {
         corpus,
         options,
-        fields: gate.fields,
+        gate,
         deadline: started + options.total_timeout,
         tally: Tally::of(gate, corpus, &options.require, &options.xfail),
-        search: Search::new(corpus.cases.len(), options.max_restarts),
+        search: Search::new(corpus.cases.len(), options.max_restarts, gate.peer),
         failed_diagnostics: None,
         last_diagnostics: String::new(),
     };
@@ -126,8 +126,8 @@ pub fn run_transport<T: Transport>(
 struct Runner<'a> {
     corpus: &'a Corpus,
     options: &'a Options,
-    /// The checked fields of an answer.
-    fields: &'static [FieldName],
+    /// Which gate runs: the fields of an answer, how findings name the peer.
+    gate: Gate,
     deadline: Instant,
     tally: Tally<'a>,
     search: Search,
@@ -163,7 +163,7 @@ impl Runner<'_> {
                     }
                     let decisions = self
                         .search
-                        .could_not_start("the decoder could not be started");
+                        .could_not_start(&format!("{} could not be started", self.gate.peer.name));
                     return self.apply(decisions);
                 }
             };
@@ -244,9 +244,9 @@ impl Runner<'_> {
                             fault: idle_fault(idle),
                         };
                     }
-                    return crashed(session, position);
+                    return crashed(session, position, self.gate.peer);
                 }
-                Next::Ended => return crashed(session, position),
+                Next::Ended => return crashed(session, position, self.gate.peer),
             };
             quiet = Duration::ZERO;
             let index = plan.cases.get(position);
@@ -257,12 +257,12 @@ impl Runner<'_> {
                 answered: position,
                 fault,
             };
-            let text = match line_text(number, line) {
+            let text = match line_text(self.gate.peer, number, line) {
                 Ok(text) => text,
                 Err(fault) => return failed(fault),
             };
             let response =
-                match check_answer(self.corpus, self.fields, number, &text, index, previous) {
+                match check_answer(self.corpus, self.gate, number, &text, index, previous) {
                     Ok(response) => response,
                     Err(fault) => return failed(fault),
                 };
@@ -277,15 +277,17 @@ impl Runner<'_> {
         }
         let finish = session.finish();
         if let Err(exit) = &finish.exit {
-            self.tally
-                .problem(format!("the decoder {exit} after answering every case"));
+            self.tally.problem(format!(
+                "{} {exit} after answering every case",
+                self.gate.peer.name
+            ));
         }
         if finish.extra_lines > 0 {
             if alone {
                 let code = self.corpus.cases[plan.cases.get(0)].code.0;
                 let again = match &finish.first_extra {
                     Some(Line::Text(text)) => {
-                        parse_answer(text, self.fields).is_ok_and(|r| r.code() == code)
+                        parse_answer(text, self.gate.fields).is_ok_and(|r| r.code() == code)
                     }
                     _ => false,
                 };
@@ -295,17 +297,18 @@ impl Runner<'_> {
                 };
                 return RunEnd::Failed {
                     answered: 0,
-                    fault: protocol_fault(2, &error),
+                    fault: protocol_fault(self.gate.peer, 2, &error),
                 };
             }
             self.tally.problem(format!(
-                "the decoder wrote {} after the answer to its last request",
+                "{} wrote {} after the answer to its last request",
+                self.gate.peer.name,
                 crate::render::plural(finish.extra_lines, "line")
             ));
         }
         if let Some(text) = pending {
             let index = plan.cases.get(0);
-            if let Ok(response) = parse_answer(&text, self.fields) {
+            if let Ok(response) = parse_answer(&text, self.gate.fields) {
                 record_response(&mut self.tally, self.corpus, index, response);
             }
             progress(index + 1);
@@ -325,11 +328,11 @@ pub(crate) fn idle_fault(idle: Duration) -> Fault {
 }
 
 /// The text of an answer line, or the protocol error it is (line `number`).
-pub(crate) fn line_text(number: usize, line: Line) -> Result<String, Fault> {
+pub(crate) fn line_text(peer: Peer, number: usize, line: Line) -> Result<String, Fault> {
     match line {
         Line::Text(text) => Ok(text),
-        Line::TooLong => Err(protocol_fault(number, &ProtocolError::TooLong)),
-        Line::NotUtf8 => Err(protocol_fault(number, &ProtocolError::NotUtf8)),
+        Line::TooLong => Err(protocol_fault(peer, number, &ProtocolError::TooLong)),
+        Line::NotUtf8 => Err(protocol_fault(peer, number, &ProtocolError::NotUtf8)),
     }
 }
 
@@ -337,14 +340,15 @@ pub(crate) fn line_text(number: usize, line: Line) -> Result<String, Fault> {
 /// before it was `previous`): it must be a protocol v1 response to that very code.
 pub(crate) fn check_answer<'t>(
     corpus: &Corpus,
-    fields: &'static [FieldName],
+    gate: Gate,
     number: usize,
     text: &'t str,
     index: usize,
     previous: Option<u32>,
 ) -> Result<Response<'t>, Fault> {
     let code = corpus.cases[index].code.0;
-    let response = parse_answer(text, fields).map_err(|e| protocol_fault(number, &e))?;
+    let response =
+        parse_answer(text, gate.fields).map_err(|e| protocol_fault(gate.peer, number, &e))?;
     let got = response.code();
     if got == code {
         return Ok(response);
@@ -360,7 +364,7 @@ pub(crate) fn check_answer<'t>(
             got,
         }
     };
-    Err(protocol_fault(number, &error))
+    Err(protocol_fault(gate.peer, number, &error))
 }
 
 /// Judges and records an answer line to case `index`: the gate's own work per answer,
@@ -389,12 +393,13 @@ pub(crate) fn record_response(
     }
 }
 
-pub(crate) fn crashed<S: Session>(session: &mut S, position: usize) -> RunEnd {
+pub(crate) fn crashed<S: Session>(session: &mut S, position: usize, peer: Peer) -> RunEnd {
     let ended = session.ended();
     let fault = if ended.clean {
-        let mut fault = protocol_fault(position + 1, &ProtocolError::Unanswered);
+        let mut fault = protocol_fault(peer, position + 1, &ProtocolError::Unanswered);
         fault.detail = format!(
-            "the decoder {} with {} answered in its run: it ended its output without answering request {}",
+            "{} {} with {} answered in its run: it ended its output without answering request {}",
+            peer.name,
             ended.what,
             crate::render::plural(position, "request"),
             position + 1
@@ -405,7 +410,8 @@ pub(crate) fn crashed<S: Session>(session: &mut S, position: usize) -> RunEnd {
             kind: Failure::Crash,
             key: ended.what.clone(),
             detail: format!(
-                "the decoder {} after {} in its run",
+                "{} {} after {} in its run",
+                peer.name,
                 ended.what,
                 crate::render::plural(position, "answer")
             ),
@@ -418,11 +424,11 @@ pub(crate) fn crashed<S: Session>(session: &mut S, position: usize) -> RunEnd {
     }
 }
 
-fn protocol_fault(line: usize, error: &ProtocolError) -> Fault {
+fn protocol_fault(peer: Peer, line: usize, error: &ProtocolError) -> Fault {
     Fault {
         kind: Failure::ProtocolError,
         key: error.key().to_string(),
-        detail: format!("line {line} of the decoder's stdout in its run: {error}"),
+        detail: format!("line {line} of {} in its run: {error}", peer.output),
         verb: error.verb().to_string(),
     }
 }

@@ -64,13 +64,14 @@ pub fn chromium() -> Option<PathBuf> {
 }
 
 /// Every subcommand of `amperr`.
-pub const COMMANDS: [&str; 8] = [
+pub const COMMANDS: [&str; 9] = [
     "decode",
     "spec",
     "compose",
     "check",
     "report",
     "vectors",
+    "check-player",
     "check-table",
     "scan",
 ];

@@ -23,7 +23,7 @@ fn drive(
     max_restarts: u32,
     decoder: impl Fn(&Cases) -> RunEnd,
 ) -> (Vec<Plan>, Vec<Decision>) {
-    let mut search = Search::new(total, max_restarts);
+    let mut search = Search::new(total, max_restarts, Peer::DECODER);
     let (mut plans, mut decisions) = (Vec::new(), Vec::new());
     loop {
         match search.next_run() {
@@ -264,7 +264,7 @@ fn a_failure_no_case_explains_is_the_decoders_own() {
 
 #[test]
 fn the_total_timeout_blames_nothing() {
-    let mut search = Search::new(100, 64);
+    let mut search = Search::new(100, 64, Peer::DECODER);
     let plan = search.next_run().unwrap().unwrap();
     assert_eq!(plan.cases, Cases::Range(0..100));
     let decisions = search.ended(RunEnd::Deadline { answered: 30 });

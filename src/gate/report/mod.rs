@@ -234,24 +234,58 @@ impl Cell {
     }
 }
 
-/// Which gate a report is of: its command and the fields its answers have.
+/// Which gate a report is of: its command, what it runs and the fields its answers have.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Gate {
     /// `check` or `check-player`.
     pub command: &'static str,
+    pub peer: Peer,
     pub fields: &'static [FieldName],
+}
+
+/// What a gate runs, as its findings name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Peer {
+    /// `the decoder`, `the player`.
+    pub name: &'static str,
+    /// Where a case is tried alone: `a fresh process`, `a fresh browser`.
+    pub fresh: &'static str,
+    /// Where its answer lines come from.
+    pub output: &'static str,
+}
+
+impl Peer {
+    pub const DECODER: Peer = Peer {
+        name: "the decoder",
+        fresh: "a fresh process",
+        output: "the decoder's stdout",
+    };
+    pub const PLAYER: Peer = Peer {
+        name: "the player",
+        fresh: "a fresh browser",
+        output: "the page's answers",
+    };
 }
 
 impl Gate {
     /// `amperr check`: a decoder over protocol v1.
     pub const CHECK: Gate = Gate {
         command: "check",
+        peer: Peer::DECODER,
         fields: FieldName::V1,
     };
-    /// `amperr check-player`: a player build, by what its error overlay shows.
+    /// `amperr check-player --a11y`: a player build, by what its error overlay shows and
+    /// what a screen reader gets of it.
     pub const PLAYER: Gate = Gate {
         command: "check-player",
+        peer: Peer::PLAYER,
         fields: FieldName::PLAYER,
+    };
+    /// `amperr check-player`: a player build, by what its error overlay shows.
+    pub const PLAYER_VISIBLE: Gate = Gate {
+        command: "check-player",
+        peer: Peer::PLAYER,
+        fields: &[FieldName::Message, FieldName::CodeLine],
     };
 }
 

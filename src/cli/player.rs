@@ -1,0 +1,162 @@
+//! `check-player`: the gate for a player build, in headless Chromium.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use amperr::gate::Corpus;
+use amperr::gate::player::{PageSource, Player, PlayerConfig, find_browser};
+use amperr::gate::transport::StartError;
+use clap::Args;
+
+use super::gate::{CorpusArgs, OutputArgs, RunArgs, gate_run, seconds};
+use super::{CliError, Outcome};
+
+#[derive(Args)]
+#[command(group = clap::ArgGroup::new("build").required(true).args(["script", "page"]))]
+pub struct CheckPlayerArgs {
+    #[command(flatten)]
+    corpus: CorpusArgs,
+    #[command(flatten)]
+    build: BuildArgs,
+    /// Also judge what a screen reader gets: the overlay's accessible description must say
+    /// the message and the code line, and nothing else
+    #[arg(long)]
+    a11y: bool,
+    /// Only these codes (0x hex or decimal; repeatable), e.g. to reproduce one failure
+    #[arg(long = "code", value_name = "CODE", value_parser = code)]
+    codes: Vec<u32>,
+    #[command(flatten)]
+    run: RunArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// Where the build is, and the browser to load it in.
+#[derive(Args)]
+pub struct BuildArgs {
+    /// A local script of the build: the player runtime, then any plugins (repeatable, in
+    /// load order). amperr writes the page and creates the player, as AMP pages do
+    #[arg(long, value_name = "FILE")]
+    script: Vec<PathBuf>,
+    /// A local stylesheet for the page amperr writes (repeatable)
+    #[arg(long, value_name = "FILE", requires = "script")]
+    css: Vec<PathBuf>,
+    /// The team's own page instead: it creates its player and defines the hook
+    /// window.amperrPlayer (see the README, "Gating a player build")
+    #[arg(long, value_name = "FILE.html", conflicts_with_all = ["script", "css"])]
+    page: Option<PathBuf>,
+    /// The Chromium to run (default: chromium on PATH; amperr never downloads one)
+    #[arg(long, value_name = "PATH")]
+    browser: Option<PathBuf>,
+    /// Seconds the page may take to load and say its player is ready
+    #[arg(long, default_value = "30", value_name = "SECONDS", value_parser = seconds)]
+    ready_timeout: Duration,
+}
+
+impl BuildArgs {
+    /// The build's page, checked now: a script that cannot be read is bad usage.
+    fn source(&self) -> Result<PageSource, CliError> {
+        let readable = |path: &PathBuf| {
+            std::fs::metadata(path)
+                .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))
+                .and_then(|meta| match meta.is_file() {
+                    true => Ok(()),
+                    false => Err(CliError::usage(format!(
+                        "{} is not a file: give the build's scripts, styles or page",
+                        path.display()
+                    ))),
+                })
+        };
+        match &self.page {
+            Some(page) => {
+                readable(page)?;
+                Ok(PageSource::Page(page.clone()))
+            }
+            None => {
+                self.script.iter().chain(&self.css).try_for_each(readable)?;
+                Ok(PageSource::Scripts {
+                    scripts: self.script.clone(),
+                    css: self.css.clone(),
+                })
+            }
+        }
+    }
+
+    /// The browser: `--browser`, or Chromium on PATH.
+    fn browser(&self) -> Result<PathBuf, CliError> {
+        match &self.browser {
+            Some(path) => Ok(path.clone()),
+            None => find_browser().ok_or_else(|| {
+                CliError::NotStarted(StartError {
+                    what: "the browser".to_string(),
+                    reason: "there is no chromium on PATH: install it (Debian: apt-get \
+                             install chromium) or give --browser PATH; amperr never \
+                             downloads a browser"
+                        .to_string(),
+                })
+            }),
+        }
+    }
+
+    /// The arguments that name this build, for `reproduce:` lines.
+    fn argv(&self) -> Vec<String> {
+        let mut argv = Vec::new();
+        let mut push = |flag: &str, path: &Path| {
+            argv.extend([flag.to_string(), path.display().to_string()]);
+        };
+        self.script.iter().for_each(|p| push("--script", p));
+        self.css.iter().for_each(|p| push("--css", p));
+        self.page.iter().for_each(|p| push("--page", p));
+        self.browser.iter().for_each(|p| push("--browser", p));
+        argv
+    }
+
+    fn config(&self, profile: amperr::Profile, accessible: bool) -> Result<PlayerConfig, CliError> {
+        let mut command = ["amperr", "check-player", "--profile", profile.id()]
+            .map(String::from)
+            .to_vec();
+        command.extend(self.argv());
+        if accessible {
+            command.push("--a11y".to_string());
+        }
+        Ok(PlayerConfig {
+            page: self.source()?,
+            browser: self.browser()?,
+            accessible,
+            ready_timeout: self.ready_timeout,
+            profile,
+            command,
+        })
+    }
+}
+
+/// `0x` hex or decimal.
+fn code(s: &str) -> Result<u32, String> {
+    let parsed = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        Some(hex) => u32::from_str_radix(hex, 16),
+        None => s.parse(),
+    };
+    parsed.map_err(|_| format!("{s:?} is not a code: give 0x hex or decimal, e.g. 0x20200194"))
+}
+
+pub fn run_check_player(args: CheckPlayerArgs) -> Outcome {
+    let profile = args.corpus.profile();
+    let config = args.build.config(profile, args.a11y)?;
+    let whole: Corpus = args.corpus.corpus();
+    let mut player = Player::new(config).map_err(CliError::usage)?;
+    let only = (!args.codes.is_empty()).then_some(args.codes.as_slice());
+    gate_run(
+        &mut player,
+        whole,
+        only,
+        &args.run,
+        Vec::new(),
+        &args.output,
+    )
+}
+
+/// `check-table --script`: the table of a build, read in the browser.
+pub fn read_table(build: &BuildArgs, profile: amperr::Profile) -> Result<String, CliError> {
+    let config = build.config(profile, false)?;
+    Ok(amperr::gate::player::read_table(&config)?)
+}

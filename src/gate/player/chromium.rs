@@ -1,0 +1,328 @@
+//! One headless Chromium, started, watched and ended by amperr.
+//!
+//! The browser is untrusted like a decoder: it is started from argv through the gate's
+//! process layer (its own process group, the session cookie, the parent-death signal), so
+//! it and every process it forks are killed and reaped when the session ends, on a
+//! timeout, and when amperr is signalled. It runs headless, in a fresh temporary profile
+//! removed at the end, in English, and with no network: every request outside the page's
+//! own local files is refused (Fetch interception) and noted. amperr talks to it over the
+//! Chrome DevTools Protocol with the `headless_chrome` crate, connected to the browser it
+//! started itself (never one it downloads).
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use headless_chrome::browser::tab::RequestPausedDecision;
+use headless_chrome::protocol::cdp::Fetch::events::RequestPausedEvent;
+use headless_chrome::protocol::cdp::Fetch::{FailRequest, RequestPattern};
+use headless_chrome::protocol::cdp::Network::ErrorReason;
+use headless_chrome::protocol::cdp::Runtime;
+use headless_chrome::protocol::cdp::types::Event;
+use headless_chrome::{Browser, Tab};
+
+use crate::gate::process::{self, Child, Pipes, ScratchDir};
+use crate::gate::transport::StartError;
+
+/// How long the browser may take to say where its DevTools listen.
+const LAUNCH_TIMEOUT: Duration = Duration::from_secs(30);
+/// How much of what the page reports (exceptions, refused requests, dialogs) is kept.
+const KEPT: usize = 32;
+
+/// What the page did that a report should mention.
+#[derive(Debug, Default)]
+pub struct Events {
+    /// URLs the page asked for and was refused.
+    pub blocked: Vec<String>,
+    /// Dialogs the page opened (before amperr's driver took `alert` and kin over).
+    pub dialogs: Vec<String>,
+    /// Exceptions the page threw.
+    pub exceptions: Vec<String>,
+}
+
+impl Events {
+    fn keep(list: &mut Vec<String>, item: String) {
+        if list.len() < KEPT && !list.contains(&item) {
+            list.push(item);
+        }
+    }
+}
+
+/// A running browser with one tab. Dropping it kills and reaps the browser and removes its
+/// profile.
+pub struct Chromium {
+    // Dropped in this order: the connection, then the processes, then the profile.
+    tab: Arc<Tab>,
+    _browser: Browser,
+    _child: Child,
+    _profile: ScratchDir,
+    pub events: Arc<Mutex<Events>>,
+}
+
+impl Chromium {
+    /// Starts `executable` headless, with a tab whose requests are refused unless they
+    /// are for a file under one of `allowed` (or `data:`, `blob:`, `about:`).
+    pub fn start(executable: &Path, allowed: Vec<PathBuf>) -> Result<Chromium, StartError> {
+        let fail = |reason: String| StartError {
+            what: format!("the browser {:?}", executable.display().to_string()),
+            reason,
+        };
+        let profile = ScratchDir::new("amperr-chromium-")
+            .map_err(|e| fail(format!("no temporary profile: {e}")))?;
+        // Chromium's own temporary files go in the scratch directory too, so that they
+        // are removed with it even when the browser is killed.
+        let temporary = profile.path().join("tmp");
+        std::fs::create_dir(&temporary)
+            .map_err(|e| fail(format!("no temporary directory: {e}")))?;
+        let argv = arguments(executable, &profile.path().join("profile"));
+        let pipes = Pipes {
+            stderr: true,
+            ..Pipes::default()
+        };
+        let env = [("TMPDIR", temporary.as_os_str())];
+        let mut spawned =
+            process::spawn_with_env(&argv, pipes, &env).map_err(|e| fail(e.to_string()))?;
+        let stderr = spawned
+            .stderr
+            .take()
+            .ok_or_else(|| fail("no stderr".to_string()))?;
+        let url = devtools_url(stderr).map_err(fail)?;
+        let browser = Browser::connect_with_timeout(url, Duration::from_secs(3600))
+            .map_err(|e| fail(format!("cannot connect to its DevTools: {e}")))?;
+        let tab = browser
+            .new_tab()
+            .map_err(|e| fail(format!("cannot open a tab: {e}")))?;
+        let events = Arc::new(Mutex::new(Events::default()));
+        watch(&tab, &events, allowed).map_err(|e| fail(e.to_string()))?;
+        Ok(Chromium {
+            tab,
+            _browser: browser,
+            _child: spawned.child,
+            _profile: profile,
+            events,
+        })
+    }
+
+    pub fn tab(&self) -> &Arc<Tab> {
+        &self.tab
+    }
+}
+
+fn arguments(executable: &Path, profile: &Path) -> Vec<String> {
+    let mut argv = vec![executable.display().to_string()];
+    argv.extend(
+        [
+            "--headless",
+            "--disable-gpu",
+            "--no-first-run",
+            "--no-default-browser-check",
+            // Chromium's own traffic: none, as on a machine with no network.
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--disable-default-apps",
+            "--mute-audio",
+            "--lang=en-US",
+            "--remote-debugging-port=0",
+        ]
+        .map(String::from),
+    );
+    // Chromium refuses to run as root with its sandbox on.
+    if nix::unistd::Uid::effective().is_root() {
+        argv.push("--no-sandbox".to_string());
+    }
+    argv.push(format!("--user-data-dir={}", profile.display()));
+    argv.push("about:blank".to_string());
+    argv
+}
+
+/// Reads the browser's stderr until it says where its DevTools listen, then keeps draining
+/// it (a full pipe would stop the browser).
+fn devtools_url(stderr: impl Read + Send + 'static) -> Result<String, String> {
+    let (found, url) = mpsc::channel();
+    thread::spawn(move || {
+        let mut lines = BufReader::new(stderr);
+        let mut line = Vec::new();
+        let mut said = false;
+        loop {
+            line.clear();
+            // Bounded: a line longer than this is not the one sought.
+            match lines.by_ref().take(4096).read_until(b'\n', &mut line) {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            let text = String::from_utf8_lossy(&line);
+            if let (false, Some(at)) = (said, text.find("ws://")) {
+                said = true;
+                let _ = found.send(text[at..].trim_end().to_string());
+            }
+        }
+    });
+    match url.recv_timeout(LAUNCH_TIMEOUT) {
+        Ok(url) => Ok(url),
+        Err(RecvTimeoutError::Timeout) => Err(format!(
+            "it did not say where its DevTools listen within {LAUNCH_TIMEOUT:?}"
+        )),
+        Err(RecvTimeoutError::Disconnected) => {
+            Err("it exited before its DevTools listened (is it Chromium?)".to_string())
+        }
+    }
+}
+
+/// Refuses every request outside `allowed`, and records refusals, dialogs and exceptions.
+fn watch(tab: &Arc<Tab>, events: &Arc<Mutex<Events>>, allowed: Vec<PathBuf>) -> Result<(), String> {
+    let pattern = RequestPattern {
+        url_pattern: Some("*".to_string()),
+        resource_Type: None,
+        request_stage: None,
+    };
+    tab.enable_fetch(Some(&[pattern]), None).map_err(said)?;
+    let refused = Arc::clone(events);
+    tab.enable_request_interception(Arc::new(move |_, _, paused: RequestPausedEvent| {
+        let url = paused.params.request.url;
+        if is_local(&url, &allowed) {
+            return RequestPausedDecision::Continue(None);
+        }
+        if let Ok(mut events) = refused.lock() {
+            Events::keep(&mut events.blocked, url);
+        }
+        RequestPausedDecision::Fail(FailRequest {
+            request_id: paused.params.request_id,
+            error_reason: ErrorReason::BlockedByClient,
+        })
+    }))
+    .map_err(said)?;
+    tab.enable_runtime().map_err(said)?;
+    let seen = Arc::clone(events);
+    tab.add_event_listener(Arc::new(move |event: &Event| {
+        let Ok(mut events) = seen.lock() else { return };
+        match event {
+            Event::PageJavascriptDialogOpening(dialog) => {
+                let text = format!("{:?}({:?})", dialog.params.Type, dialog.params.message);
+                Events::keep(&mut events.dialogs, text);
+            }
+            Event::RuntimeExceptionThrown(thrown) => {
+                Events::keep(
+                    &mut events.exceptions,
+                    exception_text(&thrown.params.exception_details),
+                );
+            }
+            _ => {}
+        }
+    }))
+    .map_err(said)?;
+    Ok(())
+}
+
+fn exception_text(details: &Runtime::ExceptionDetails) -> String {
+    let description = details
+        .exception
+        .as_ref()
+        .and_then(|e| e.description.clone())
+        .unwrap_or_else(|| details.text.clone());
+    let first = description.lines().next().unwrap_or_default().to_string();
+    match &details.url {
+        Some(url) => format!("{first} ({url}:{})", details.line_number + 1),
+        None => first,
+    }
+}
+
+/// Whether a URL is the page's own: a file under an allowed directory, or data the page
+/// made itself.
+fn is_local(url: &str, allowed: &[PathBuf]) -> bool {
+    if ["data:", "blob:", "about:"]
+        .iter()
+        .any(|s| url.starts_with(s))
+    {
+        return true;
+    }
+    let Some(path) = url.strip_prefix("file://") else {
+        return false;
+    };
+    let path = percent_decoded(path.split(['?', '#']).next().unwrap_or(path));
+    let path = Path::new(&path);
+    // `..` could climb out of an allowed directory.
+    !path
+        .components()
+        .any(|c| c == std::path::Component::ParentDir)
+        && allowed.iter().any(|dir| path.starts_with(dir))
+}
+
+/// A URL path with its `%XX` escapes decoded (as bytes, then lossily as UTF-8).
+fn percent_decoded(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).and_then(|b| hex(*b)),
+            bytes.get(i + 2).and_then(|b| hex(*b)),
+        ) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The Chromium on PATH: `chromium` (Debian's), else `chromium-browser`,
+/// `google-chrome-stable` or `google-chrome`.
+pub fn find_browser() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    let names = [
+        "chromium",
+        "chromium-browser",
+        "google-chrome-stable",
+        "google-chrome",
+    ];
+    names.iter().find_map(|name| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|file| is_executable(file))
+    })
+}
+
+fn is_executable(file: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(file).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// An error of `headless_chrome` (an `anyhow::Error`), as text.
+pub(super) fn said(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_pages_own_files_are_local() {
+        let allowed = vec![PathBuf::from("/build/player")];
+        assert!(is_local("file:///build/player/amp.js", &allowed));
+        assert!(is_local(
+            "file:///build/player/skins/a%20b.css?x=1",
+            &allowed
+        ));
+        assert!(is_local("data:text/plain,hi", &allowed));
+        assert!(!is_local("file:///build/player/../../etc/passwd", &allowed));
+        assert!(!is_local("file:///build/other/amp.js", &allowed));
+        assert!(!is_local(
+            "https://amp.azure.net/libs/amp/2.3.0/azuremediaplayer.min.js",
+            &allowed
+        ));
+        assert!(!is_local("ws://127.0.0.1:9222/", &allowed));
+    }
+}

@@ -1,0 +1,198 @@
+//! The page the browser loads, and the scripts amperr runs in it.
+//!
+//! With `--script` (and `--css`) amperr writes the page: the styles, the scripts in the
+//! order given (the player build, then any plugins), a `<video>` as AMP pages have it, and
+//! the built-in hook (`hook.js`). With `--page` the team's own page is loaded as it is, and
+//! defines the hook itself. Either way the page's own files, and nothing else, may load.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::gate::process::ScratchDir;
+
+/// Where the player build comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PageSource {
+    /// Local scripts (the build, then plugins) and styles, on a page amperr writes.
+    Scripts {
+        scripts: Vec<PathBuf>,
+        css: Vec<PathBuf>,
+    },
+    /// The team's own page, which defines `window.amperrPlayer`.
+    Page(PathBuf),
+}
+
+/// A page ready to load.
+pub struct Page {
+    pub url: String,
+    /// Directories whose files the page may load.
+    pub allowed: Vec<PathBuf>,
+    /// The directory of a written page, removed when the page is dropped.
+    _dir: Option<ScratchDir>,
+}
+
+/// The built-in hook for AMP-compatible builds.
+const HOOK: &str = include_str!("hook.js");
+/// amperr's driver, put into a ready page (`driver`).
+const DRIVER: &str = include_str!("driver.js");
+/// The build's `amp.errorCode`, as `JSON.stringify` gives it, or `null`.
+pub const TABLE: &str = "JSON.stringify(window.amperrPlayer && window.amperrPlayer.table \
+    ? window.amperrPlayer.table() : (window.amp && window.amp.errorCode) || null)";
+
+impl Page {
+    /// The page for `source`: written to a temporary directory for scripts, the file
+    /// itself for a page.
+    pub fn write(source: &PageSource) -> Result<Page, String> {
+        match source {
+            PageSource::Page(path) => {
+                let path = absolute(path)?;
+                let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                Ok(Page {
+                    url: file_url(&path),
+                    allowed: vec![dir],
+                    _dir: None,
+                })
+            }
+            PageSource::Scripts { scripts, css } => {
+                let scripts: Vec<PathBuf> = scripts
+                    .iter()
+                    .map(|p| absolute(p))
+                    .collect::<Result<_, _>>()?;
+                let css: Vec<PathBuf> =
+                    css.iter().map(|p| absolute(p)).collect::<Result<_, _>>()?;
+                let dir = ScratchDir::new("amperr-page-")
+                    .map_err(|e| format!("cannot write the page: {e}"))?;
+                let page = dir.path().join("index.html");
+                std::fs::write(&page, html(&scripts, &css))
+                    .map_err(|e| format!("cannot write the page: {e}"))?;
+                let mut allowed = vec![dir.path().to_path_buf()];
+                for file in scripts.iter().chain(&css) {
+                    if let Some(parent) = file.parent() {
+                        allowed.push(parent.to_path_buf());
+                    }
+                }
+                Ok(Page {
+                    url: file_url(&page),
+                    allowed,
+                    _dir: Some(dir),
+                })
+            }
+        }
+    }
+}
+
+fn absolute(path: &Path) -> Result<PathBuf, String> {
+    std::fs::canonicalize(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// A `file://` URL, its path percent-encoded where a URL needs it.
+fn file_url(path: &Path) -> String {
+    let mut url = String::from("file://");
+    for byte in path.display().to_string().bytes() {
+        match byte {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                url.push(byte as char)
+            }
+            other => {
+                let _ = write!(url, "%{other:02X}");
+            }
+        }
+    }
+    url
+}
+
+/// Text for an HTML attribute.
+fn attribute(text: &str) -> String {
+    crate::gate::report::summary::html_escape(text).into_owned()
+}
+
+fn html(scripts: &[PathBuf], css: &[PathBuf]) -> String {
+    let mut page = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>amperr check-player</title>\n",
+    );
+    for style in css {
+        let _ = writeln!(
+            page,
+            "<link rel=\"stylesheet\" href=\"{}\">",
+            attribute(&file_url(style))
+        );
+    }
+    for script in scripts {
+        let _ = writeln!(
+            page,
+            "<script src=\"{}\"></script>",
+            attribute(&file_url(script))
+        );
+    }
+    page.push_str(
+        "</head><body>\n<video id=\"amperr-video\" class=\"azuremediaplayer amp-default-skin\" \
+         width=\"640\" height=\"360\"></video>\n<script>\n",
+    );
+    page.push_str(HOOK);
+    page.push_str("</script>\n</body></html>\n");
+    page
+}
+
+/// Waits (at most `limit`) for the page to load and its hook to say the player is ready:
+/// `"ready"`, or why not.
+pub fn ready_script(limit: Duration) -> String {
+    format!(
+        r#"(function () {{
+  var limit = new Promise(function (resolve) {{
+    setTimeout(function () {{ resolve("the player was not ready after {seconds} s"); }}, {ms});
+  }});
+  var loaded = new Promise(function (resolve) {{
+    if (document.readyState === "complete") resolve();
+    else window.addEventListener("load", function () {{ resolve(); }}, {{ once: true }});
+  }});
+  var ready = loaded.then(function () {{
+    var hook = window.amperrPlayer;
+    if (!hook) return "the page defines no window.amperrPlayer hook";
+    return Promise.resolve(hook.ready).then(
+      function () {{ return "ready"; }},
+      function (e) {{ return "window.amperrPlayer.ready failed: " + (e && e.message ? e.message : e); }});
+  }});
+  return Promise.race([ready, limit]);
+}})()"#,
+        seconds = limit.as_secs_f64(),
+        ms = limit.as_millis()
+    )
+}
+
+/// The driver, sending its answers through the binding `send`.
+pub fn driver(send: &str) -> String {
+    DRIVER.replace("__AMPERR_SEND__", send)
+}
+
+/// Runs the driver over `codes`, if the page is still the one loaded.
+pub fn batch(url: &str, codes: &[u32], accessible: bool) -> String {
+    let codes: Vec<String> = codes.iter().map(u32::to_string).collect();
+    let url = serde_json::Value::from(url);
+    format!(
+        "(location.href === {url} && typeof window.__amperrRun === 'function' \
+         ? window.__amperrRun([{}], {accessible}) \
+         : Promise.reject(new Error('the page had navigated away to ' + location.href)))",
+        codes.join(",")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_and_attributes_are_escaped() {
+        assert_eq!(
+            file_url(Path::new("/a b/\"x\".js")),
+            "file:///a%20b/%22x%22.js"
+        );
+        let page = html(
+            &[PathBuf::from("/p/amp.js")],
+            &[PathBuf::from("/p/amp.css")],
+        );
+        assert!(page.contains("<script src=\"file:///p/amp.js\"></script>"));
+        assert!(page.contains("<link rel=\"stylesheet\" href=\"file:///p/amp.css\">"));
+        assert!(page.contains("window.amperrPlayer"));
+    }
+}

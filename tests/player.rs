@@ -1,0 +1,740 @@
+//! `amperr check-player` and `check-table --script` on the fixture player builds of
+//! `tests/fixtures/players/` in headless Chromium: each build has one known defect (or
+//! none), and each test asserts the exact verdict, counted independently from the corpus.
+//! Without `chromium` on PATH these tests say SKIPPED and pass, except under `CI=true`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use amperr::gate::Corpus;
+use amperr::{Code, Profile};
+use serde_json::Value;
+
+mod common;
+
+const PLAYERS: &str = "tests/fixtures/players";
+const BUILD: &str = "tests/fixtures/players/amp-fixture.js";
+
+fn variant(name: &str) -> String {
+    format!("{PLAYERS}/variants/{name}.js")
+}
+
+/// `amperr check-player --browser CHROMIUM ARGS --format json`: exit status, report, stderr.
+fn check_player(chromium: &Path, args: &[&str]) -> (i32, Value, String) {
+    let output = amperr_with_browser(chromium, "check-player", args, &["--format", "json"]);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let report = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("not a JSON report ({e}); stderr:\n{stderr}"));
+    (output.status.code().unwrap_or(-1), report, stderr)
+}
+
+/// Runs `amperr COMMAND --browser CHROMIUM ARGS MORE` with a temporary directory of its
+/// own, and checks that nothing is left in it: no page, no profile, no browser's file.
+fn amperr_with_browser(chromium: &Path, command: &str, args: &[&str], more: &[&str]) -> Output {
+    let scratch = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_amperr"))
+        .arg(command)
+        .args(["--browser", &chromium.display().to_string()])
+        .args(args)
+        .args(more)
+        .env("TMPDIR", scratch.path())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let left: Vec<_> = std::fs::read_dir(scratch.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        left.is_empty(),
+        "amperr {command} {args:?} left {left:?} behind"
+    );
+    output
+}
+
+fn count(report: &Value, outcome: &str) -> u64 {
+    report["counts"][outcome].as_u64().unwrap()
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .unwrap_or(&Vec::new())
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The fields the failure groups are about, each once.
+fn failed_fields(report: &Value) -> Vec<String> {
+    let mut fields: Vec<String> = report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|g| g["failure"]["field"].as_str().map(String::from))
+        .collect();
+    fields.sort();
+    fields.dedup();
+    fields
+}
+
+/// How many cases of the default corpus (or one shard of it) have `property`.
+fn cases(profile: Profile, shard: Option<(u32, u32)>, property: impl Fn(Code) -> bool) -> u64 {
+    let corpus = Corpus::generate(profile, 0, 0);
+    let corpus = match shard {
+        Some((k, n)) => corpus.shard(k, n).unwrap(),
+        None => corpus,
+    };
+    corpus.cases.iter().filter(|c| property(c.code)).count() as u64
+}
+
+fn all(profile: Profile) -> u64 {
+    cases(profile, None, |_| true)
+}
+
+const AMP: Profile = Profile::AMP_2_3_0;
+
+#[test]
+fn the_fixture_build_is_conformant_under_amp_2_3_0() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let (status, report, _) =
+        check_player(&chromium, &["--profile", "amp-2.3.0", "--script", BUILD]);
+    assert_eq!(status, 0, "{report:#}");
+    assert_eq!(report["kind"], "check-player");
+    assert_eq!(count(&report, "pass"), all(AMP));
+    // Category 0 shows the error's own message, which the code does not determine.
+    let category_0 = cases(AMP, None, |c| c.category() == 0);
+    assert_eq!(count(&report, "implementation_defined"), category_0);
+    assert_eq!(strings(&report["run_problems"]), Vec::<String>::new());
+    assert_eq!(strings(&report["notes"]), Vec::<String>::new());
+    assert_eq!(
+        report["fields"].as_array().unwrap().len(),
+        2,
+        "message and code_line"
+    );
+}
+
+#[test]
+fn the_published_page_texts_fail_under_2_3_0_and_pass_under_doc() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let published = variant("published-page");
+    let args = ["--script", BUILD, "--script", &published];
+    let (status, report, _) = check_player(
+        &chromium,
+        &[&["--profile", "amp-2.3.0"], &args[..]].concat(),
+    );
+    assert_eq!(status, 1);
+    // Every text of categories 1..6 differs from 2.3.0's; 255's is the same.
+    let differing = cases(AMP, None, |c| (1..=6).contains(&c.category()));
+    assert_eq!(count(&report, "mismatch"), differing);
+    assert_eq!(failed_fields(&report), ["message"]);
+    // The page's table against the runtime's: 17 names missing, networkErrErr unknown.
+    let problems = strings(&report["run_problems"]);
+    let missing = problems.iter().filter(|p| p.contains(": missing ")).count();
+    assert_eq!(missing, 17, "{problems:#?}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("unknown networkErrErr = 0x0200259"))
+    );
+    assert_eq!(problems.len(), 18, "{problems:#?}");
+
+    let (status, report, _) = check_player(&chromium, &[&["--profile", "doc"], &args[..]].concat());
+    assert_eq!(status, 0, "{report:#}");
+    assert_eq!(count(&report, "pass"), all(Profile::DOC));
+    assert_eq!(strings(&report["run_problems"]), Vec::<String>::new());
+}
+
+#[test]
+fn a_padded_or_upper_case_code_line_fails_exactly_where_it_differs() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let padded = variant("code-line-padded");
+    let (status, report, _) = check_player(
+        &chromium,
+        &[
+            "--profile",
+            "amp-2.3.0",
+            "--script",
+            BUILD,
+            "--script",
+            &padded,
+        ],
+    );
+    assert_eq!(status, 1);
+    // Only codes of fewer than 8 hex digits change when padded: area 0.
+    assert_eq!(
+        count(&report, "mismatch"),
+        cases(AMP, None, |c| c.area() == 0)
+    );
+    assert_eq!(failed_fields(&report), ["code_line"]);
+
+    let upper = variant("code-line-upper");
+    let (status, report, _) = check_player(
+        &chromium,
+        &[
+            "--profile",
+            "amp-2.3.0",
+            "--script",
+            BUILD,
+            "--script",
+            &upper,
+        ],
+    );
+    assert_eq!(status, 1);
+    let has_letters = |c: Code| {
+        format!("{:x}", c.0)
+            .bytes()
+            .any(|b| b.is_ascii_alphabetic())
+    };
+    assert_eq!(count(&report, "mismatch"), cases(AMP, None, has_letters));
+    assert_eq!(failed_fields(&report), ["code_line"]);
+}
+
+#[test]
+fn the_reproduce_line_of_a_failure_reproduces_it_alone() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let padded = variant("code-line-padded");
+    let args = [
+        "--profile",
+        "amp-2.3.0",
+        "--script",
+        BUILD,
+        "--script",
+        &padded,
+        "--shard",
+        "1/20",
+    ];
+    let (_, report, _) = check_player(&chromium, &args);
+    let example = &report["groups"][0]["example"];
+    let reproduce = example["reproduce"].as_str().unwrap();
+    let argv: Vec<&str> = reproduce.split_whitespace().collect();
+    assert_eq!(argv[..2], ["amperr", "check-player"], "{reproduce}");
+    // The line names the browser it was given, and everything else the run needs.
+    let output = Command::new(env!("CARGO_BIN_EXE_amperr"))
+        .args(&argv[1..])
+        .args(["--format", "json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let status = output.status.code();
+    let again: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(status, Some(1));
+    assert_eq!(again["cases"], 1);
+    assert_eq!(again["groups"][0]["example"]["id"], example["id"]);
+    assert_eq!(again["groups"][0]["example"]["got"], example["got"]);
+}
+
+#[test]
+fn a_table_with_the_published_name_network_err_err_fails_on_the_table_alone() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let table = variant("table-networkErrErr");
+    let args = [
+        "--profile",
+        "amp-2.3.0",
+        "--script",
+        BUILD,
+        "--script",
+        &table,
+        "--shard",
+        "1/8",
+    ];
+    let (status, report, _) = check_player(&chromium, &args);
+    assert_eq!(status, 1);
+    assert_eq!(count(&report, "mismatch"), 0);
+    assert_eq!(
+        strings(&report["run_problems"]),
+        [
+            "the build's amp.errorCode: missing networkErrError = 0x0200259 (in the profile, not in the table)",
+            "the build's amp.errorCode: unknown networkErrErr = 0x0200259 (in the table, not in the profile)",
+        ]
+    );
+}
+
+#[test]
+fn an_overlay_that_keeps_the_first_errors_text_fails_every_later_case() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let no_refresh = variant("no-refresh");
+    let args = [
+        "--profile",
+        "amp-2.3.0",
+        "--script",
+        BUILD,
+        "--script",
+        &no_refresh,
+        "--shard",
+        "1/8",
+    ];
+    let (status, report, _) = check_player(&chromium, &args);
+    assert_eq!(status, 1);
+    let total = cases(AMP, Some((1, 8)), |_| true);
+    // Only the first case shows its own text: every later one shows the first's.
+    assert_eq!(count(&report, "pass"), 1);
+    assert_eq!(count(&report, "mismatch"), total - 1);
+    assert_eq!(failed_fields(&report), ["code_line", "message"]);
+}
+
+#[test]
+fn a_player_that_throws_on_category_7_refuses_exactly_those_cases() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let throws = variant("throws-on-category-7");
+    let (status, report, _) = check_player(
+        &chromium,
+        &[
+            "--profile",
+            "amp-2.3.0",
+            "--script",
+            BUILD,
+            "--script",
+            &throws,
+        ],
+    );
+    assert_eq!(status, 1);
+    assert_eq!(
+        count(&report, "refused"),
+        cases(AMP, None, |c| c.category() == 7)
+    );
+    assert_eq!(count(&report, "mismatch"), 0);
+    for group in report["groups"].as_array().unwrap() {
+        let detail = group["example"]["detail"].as_str().unwrap();
+        assert_eq!(
+            detail,
+            "refused: the player threw: fixture: no text for category 7"
+        );
+    }
+}
+
+#[test]
+fn a_page_that_opens_a_dialog_refuses_those_cases_and_goes_on() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let alerts = variant("alerts-on-category-5");
+    let args = [
+        "--profile",
+        "amp-2.3.0",
+        "--script",
+        BUILD,
+        "--script",
+        &alerts,
+        "--shard",
+        "2/8",
+    ];
+    let (status, report, _) = check_player(&chromium, &args);
+    assert_eq!(status, 1);
+    assert_eq!(
+        count(&report, "refused"),
+        cases(AMP, Some((2, 8)), |c| c.category() == 5)
+    );
+    assert_eq!(count(&report, "mismatch"), 0);
+    let detail = report["groups"][0]["example"]["detail"].as_str().unwrap();
+    assert!(
+        detail.contains(
+            r#"the page opened a dialog: alert("Playback failed: please contact support")"#
+        ),
+        "{detail}"
+    );
+}
+
+/// Codes around `culprit`, with it in the middle.
+fn around(culprit: &str) -> Vec<String> {
+    let culprit = common::hex(culprit);
+    let codes = [0x0010_0000, 0x2020_0194, culprit, 0x2040_0003, 0x0FF0_0000];
+    codes
+        .iter()
+        .flat_map(|c| ["--code".to_string(), format!("{c:#010x}")])
+        .collect()
+}
+
+#[test]
+fn a_player_that_loops_inside_error_times_out_on_that_code_alone() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let loops = variant("loops-on-0x20500006");
+    let codes = around("0x20500006");
+    let mut args = vec![
+        "--profile",
+        "amp-2.3.0",
+        "--script",
+        BUILD,
+        "--script",
+        &loops,
+        "--idle-timeout",
+        "1",
+    ];
+    args.extend(codes.iter().map(String::as_str));
+    let (status, report, _) = check_player(&chromium, &args);
+    assert_eq!(status, 1, "{report:#}");
+    assert_eq!(count(&report, "timeout"), 1);
+    assert_eq!(
+        count(&report, "pass"),
+        4,
+        "the browser is restarted on the other cases"
+    );
+    assert_eq!(
+        report["groups"][0]["example"]["id"],
+        "documented/0x20500006"
+    );
+    assert!(report["restarts"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn a_player_that_navigates_away_crashes_on_that_code_alone() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let navigates = variant("navigates-on-0x10600001");
+    let codes = around("0x10600001");
+    let mut args = vec![
+        "--profile",
+        "amp-2.3.0",
+        "--script",
+        BUILD,
+        "--script",
+        &navigates,
+    ];
+    args.extend(codes.iter().map(String::as_str));
+    let (status, report, _) = check_player(&chromium, &args);
+    assert_eq!(status, 1, "{report:#}");
+    assert_eq!(count(&report, "crash"), 1);
+    assert_eq!(count(&report, "pass"), 4);
+    let example = &report["groups"][0]["example"];
+    assert_eq!(example["id"], "documented/0x10600001");
+    let detail = example["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("the player left its page (it navigated away)"),
+        "{detail}"
+    );
+}
+
+#[test]
+fn requests_to_the_network_are_refused_and_named() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let phones = variant("phones-home");
+    let mut args = vec![
+        "--profile",
+        "amp-2.3.0",
+        "--script",
+        BUILD,
+        "--script",
+        &phones,
+    ];
+    let codes = around("0x20200194");
+    args.extend(codes.iter().map(String::as_str));
+    let (status, report, _) = check_player(&chromium, &args);
+    assert_eq!(status, 0, "{report:#}");
+    let notes = strings(&report["notes"]);
+    for url in [
+        "https://amp.azure.net/libs/amp/2.3.0/skins/amp-default/azuremediaplayer.min.css",
+        "http://beacon.example.com/loaded.gif",
+    ] {
+        let said = format!("the page asked for {url}: refused (no network)");
+        assert!(notes.contains(&said), "{notes:#?}");
+    }
+}
+
+#[test]
+fn the_2_3_0_screen_reader_description_fails_a11y_and_the_report_says_why() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let (status, report, _) = check_player(
+        &chromium,
+        &["--profile", "amp-2.3.0", "--script", BUILD, "--a11y"],
+    );
+    assert_eq!(status, 1);
+    // Category 0's message is the error's own: the description passes with any.
+    let category_0 = cases(AMP, None, |c| c.category() == 0);
+    assert_eq!(count(&report, "mismatch"), all(AMP) - category_0);
+    assert_eq!(failed_fields(&report), ["accessible_description"]);
+    let example = &report["groups"][0]["example"];
+    assert_eq!(
+        example["got"],
+        r#""Video playback aborted.,[object HTMLBRElement],(0x100000)""#
+    );
+    let notes = strings(&report["notes"]);
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains(r#""[object HTMLBRElement]""#) && n.contains("screen readers")),
+        "{notes:#?}"
+    );
+}
+
+#[test]
+fn a_description_with_the_message_and_the_code_passes_a11y() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let accessible = variant("accessible");
+    let args = [
+        "--profile",
+        "amp-2.3.0",
+        "--script",
+        BUILD,
+        "--script",
+        &accessible,
+        "--a11y",
+        "--shard",
+        "3/8",
+    ];
+    let (status, report, _) = check_player(&chromium, &args);
+    assert_eq!(status, 0, "{report:#}");
+    assert_eq!(report["fields"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn a_teams_own_page_with_its_hook_is_gated() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let page = format!("{PLAYERS}/custom-page.html");
+    let (status, report, _) = check_player(
+        &chromium,
+        &[
+            "--profile",
+            "amp-2.3.0",
+            "--page",
+            &page,
+            "--a11y",
+            "--shard",
+            "4/8",
+        ],
+    );
+    assert_eq!(status, 0, "{report:#}");
+    assert_eq!(count(&report, "pass"), cases(AMP, Some((4, 8)), |_| true));
+    assert_eq!(strings(&report["run_problems"]), Vec::<String>::new());
+}
+
+#[test]
+fn a_build_that_cannot_start_exits_3_and_says_why() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let quick = ["--ready-timeout", "2", "--code", "0x20200194"];
+    for (name, why) in [
+        ("never-ready", "the player was not ready after 2 s"),
+        ("fails-to-load", "fixture: this build failed to load"),
+        ("loops-while-loading", "did not answer within"),
+    ] {
+        let build = variant(name);
+        let mut args = vec![
+            "--profile",
+            "amp-2.3.0",
+            "--script",
+            BUILD,
+            "--script",
+            &build,
+        ];
+        args.extend(quick);
+        let (status, report, _) = check_player(&chromium, &args);
+        assert_eq!(status, 3, "{name}: {report:#}");
+        assert_eq!(report["conclusion"], "not_started", "{name}");
+        let problems = strings(&report["run_problems"]);
+        assert!(
+            problems.iter().any(|p| p.contains(why)),
+            "{name}: {problems:#?}"
+        );
+    }
+}
+
+#[test]
+fn check_table_reads_the_table_from_the_build() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let output = amperr_with_browser(
+        &chromium,
+        "check-table",
+        &["--profile", "amp-2.3.0", "--script", BUILD],
+        &[],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        shown.starts_with("amperr check-table: CONFORMANT (profile amp-2.3.0: 50 names"),
+        "{shown}"
+    );
+
+    let table = variant("table-networkErrErr");
+    let args = [
+        "--profile",
+        "amp-2.3.0",
+        "--script",
+        BUILD,
+        "--script",
+        &table,
+    ];
+    let output = amperr_with_browser(&chromium, "check-table", &args, &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["missing"][0]["name"], "networkErrError");
+    assert_eq!(report["unknown"][0]["name"], "networkErrErr");
+}
+
+#[test]
+fn no_browser_is_exit_3_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-chromium");
+    let output = amperr_with_browser(&missing, "check-player", &["--script", BUILD], &[]);
+    assert_eq!(output.status.code(), Some(3));
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(shown.contains("could not start the browser"), "{shown}");
+
+    // None on PATH: amperr says how to get one, and never downloads one.
+    let output = Command::new(env!("CARGO_BIN_EXE_amperr"))
+        .args(["check-player", "--script", BUILD])
+        .env("PATH", dir.path())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("no chromium on PATH") && said.contains("--browser"),
+        "{said}"
+    );
+}
+
+#[test]
+fn scripts_that_are_not_files_are_refused_before_any_browser_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("build.js");
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
+    let link = dir.path().join("dangling.js");
+    std::os::unix::fs::symlink(dir.path().join("nowhere"), &link).unwrap();
+    let never = dir.path().join("never-run");
+    for script in [
+        fifo.as_path(),
+        link.as_path(),
+        dir.path(),
+        Path::new("no/such/build.js"),
+    ] {
+        let script = script.display().to_string();
+        let output = amperr_with_browser(&never, "check-player", &["--script", &script], &[]);
+        assert_eq!(output.status.code(), Some(2), "{script}");
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(said.contains(&script), "{said}");
+    }
+}
+
+/// A browser wrapper that writes its pid (its process group's) to `pid_file`, then becomes
+/// Chromium.
+fn recording_browser(dir: &Path, chromium: &Path, pid_file: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let wrapper = dir.join("chromium-wrapper");
+    let script = format!(
+        "#!/bin/sh\necho $$ > '{}'\nexec '{}' \"$@\"\n",
+        pid_file.display(),
+        chromium.display()
+    );
+    std::fs::write(&wrapper, script).unwrap();
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    wrapper
+}
+
+/// The processes of process group `pgid` still running.
+fn group_members(pgid: u32) -> Vec<u32> {
+    let mut members = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        let fields: Vec<&str> = stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        if fields.first() != Some(&"Z") && fields.get(2) == Some(&pgid.to_string().as_str()) {
+            members.push(pid);
+        }
+    }
+    members
+}
+
+#[test]
+fn a_signalled_check_player_leaves_no_browser_and_no_files() {
+    use nix::sys::signal::{Signal, kill};
+    use nix::unistd::Pid;
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    for (signal, status) in [(Signal::SIGTERM, 143), (Signal::SIGINT, 130)] {
+        let dir = tempfile::tempdir().unwrap();
+        let scratch = dir.path().join("tmp");
+        std::fs::create_dir(&scratch).unwrap();
+        let pid_file = dir.path().join("browser.pid");
+        let browser = recording_browser(dir.path(), &chromium, &pid_file);
+        let mut gate = Command::new(env!("CARGO_BIN_EXE_amperr"))
+            .args(["check-player", "--script", BUILD, "--browser"])
+            .arg(&browser)
+            .env("TMPDIR", &scratch)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until the browser runs and the page is being driven.
+        let started = Instant::now();
+        let pgid = loop {
+            if let Some(pid) = std::fs::read_to_string(&pid_file)
+                .ok()
+                .and_then(|p| p.trim().parse().ok())
+            {
+                if group_members(pid).len() > 2 {
+                    break pid;
+                }
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "the browser never started"
+            );
+            thread::sleep(Duration::from_millis(50));
+        };
+        thread::sleep(Duration::from_secs(2));
+        kill(Pid::from_raw(gate.id() as i32), signal).unwrap();
+        let exit = gate.wait().unwrap();
+        assert_eq!(exit.code(), Some(status), "{signal}");
+        assert_eq!(
+            group_members(pgid),
+            Vec::<u32>::new(),
+            "browser processes survived {signal}"
+        );
+        let left: Vec<_> = std::fs::read_dir(&scratch)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(
+            left.is_empty(),
+            "{signal} left {left:?} in the temporary directory"
+        );
+    }
+}
