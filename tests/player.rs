@@ -738,3 +738,52 @@ fn a_signalled_check_player_leaves_no_browser_and_no_files() {
         );
     }
 }
+
+#[test]
+fn a_player_report_converts_and_names_the_player_not_a_decoder() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("player.json");
+    let saved_arg = saved.display().to_string();
+    let throws = variant("throws-on-category-7");
+    let args = [
+        "--profile",
+        "amp-2.3.0",
+        "--script",
+        BUILD,
+        "--script",
+        &throws,
+        "--shard",
+        "5/40",
+    ];
+    let output = amperr_with_browser(
+        &chromium,
+        "check-player",
+        &args,
+        &["--format", "json", "--output", &saved_arg],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.starts_with("amperr check-player: NOT CONFORMANT\n  player    amperr check-player"),
+        "{text}"
+    );
+    assert!(!text.contains("decoder"), "{text}");
+
+    let junit = common::amperr(&["report", &saved_arg, "--format", "junit"], b"");
+    assert_eq!(junit.status.code(), Some(0));
+    let xml = String::from_utf8(junit.stdout).unwrap();
+    let document = roxmltree::Document::parse(&xml).unwrap();
+    let failing = document
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase") && n.children().any(|c| c.has_tag_name("failure")))
+        .count();
+    assert!(failing >= 1, "{xml}");
+    assert!(
+        xml.contains("the player threw: fixture: no text for category 7"),
+        "{xml}"
+    );
+    assert!(!xml.contains("decoder"), "{xml}");
+}

@@ -10,12 +10,13 @@
   var stringify = JSON.stringify.bind(JSON);
   delete window["__AMPERR_SEND__"];
   var SETTLE = 100; // virtual milliseconds; 2.3.0 fills its overlay 50 ms after error()
-  var KEPT = 4096; // characters of one text sent back: far more than any message
+  var KEPT = 2048; // characters of one text sent back: far more than any message
+  var DIALOGS = 4; // dialogs named per code
   var dialogs = [];
   // A dialog would block the page: record what it said, and refuse the code.
   ["alert", "confirm", "prompt"].forEach(function (kind) {
     window[kind] = function (text) {
-      dialogs.push(kind + "(" + stringify(cut(String(text))) + ")");
+      if (dialogs.length < DIALOGS) dialogs.push(kind + "(" + stringify(cut(String(text))) + ")");
       return kind === "confirm" ? false : null;
     };
   });

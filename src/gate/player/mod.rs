@@ -1,7 +1,7 @@
 //! The player transport: a player build in headless Chromium, judged by what its error
 //! overlay shows the viewer (`amperr check-player`).
 //!
-//! Each run is a fresh browser ([`chromium`]) on a page that loads the build: one amperr
+//! Each run is a fresh browser (`chromium`) on a page that loads the build: one amperr
 //! writes from the given scripts and styles with its built-in hook for AMP-compatible
 //! builds, or the team's own page, which defines the hook itself (`docs/PLAYER.md`). Once
 //! the hook says the player is ready, amperr puts its driver into the page, runs the page's
@@ -9,7 +9,9 @@
 //! cost minutes), and sends the codes in batches; for each, the driver clears the error,
 //! raises the code through the player's own error path, and reads the overlay as a person
 //! would: its visible text (the message line, then the code line) and, with `--a11y`, what
-//! a screen reader gets. Each answer is a line the gate's runner judges like a decoder's.
+//! a screen reader gets. Each answer comes back at once, through a binding only the driver
+//! holds, as a line the gate's runner judges like a decoder's: a page stuck on one code
+//! has sent the answers before it.
 //!
 //! The page is untrusted like a decoder: a page that throws while loading or never
 //! becomes ready cannot be started (exit 3); one that loops forever is a hang, one that

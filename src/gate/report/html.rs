@@ -222,7 +222,8 @@ fn write_details(out: &mut String, s: &Summary) -> std::fmt::Result {
     if let Some(stderr) = &s.stderr {
         writeln!(
             out,
-            "<h2>Decoder stderr</h2>\n<pre>{}</pre>",
+            "<h2>{}</h2>\n<pre>{}</pre>",
+            s.stderr_title,
             escape(stderr)
         )?;
     }

@@ -43,7 +43,7 @@ impl Report {
         for problem in &s.problems {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             status.set_message(problem.clone());
-            let mut case = TestCase::new("the decoder's run", status);
+            let mut case = TestCase::new(s.run.clone(), status);
             case.set_classname("amperr.run");
             suite.add_test_case(case);
         }

@@ -32,8 +32,12 @@ pub struct Summary {
     pub silent: Vec<[String; 3]>,
     /// Per xfail entry: case, field, reason, expected failures, unexpected passes.
     pub xfail: Vec<[String; 5]>,
-    /// The decoder's stderr (lines kept), if any.
+    /// The decoder's stderr, or what the page threw (lines kept), if any.
     pub stderr: Option<String>,
+    /// What `stderr` is: `Decoder stderr`, `Page errors`.
+    pub stderr_title: &'static str,
+    /// What a run problem is a test of in JUnit: `the decoder's run`.
+    pub run: String,
 }
 
 /// One failing group in words.
@@ -154,6 +158,11 @@ impl Report {
                     ]
                 })
                 .collect(),
+            stderr_title: match self.subject() {
+                "player" => "Page errors",
+                _ => "Decoder stderr",
+            },
+            run: format!("the {}'s run", self.subject()),
             stderr: (!self.stderr.is_empty())
                 .then(|| untrusted(self.stderr.trim_end(), Lines::Keep).into_owned()),
         }

@@ -54,7 +54,7 @@ fn write_text(out: &mut String, s: &Summary) -> std::fmt::Result {
         }
     }
     if let (Some(stderr), false) = (&s.stderr, s.conclusion == Conclusion::Conformant) {
-        writeln!(out, "\nDecoder stderr:\n{stderr}")?;
+        writeln!(out, "\n{}:\n{stderr}", s.stderr_title)?;
     }
     Ok(())
 }

@@ -1,0 +1,64 @@
+//! `check-player`'s speed: the default corpus through the fixture build in headless
+//! Chromium, browser start included, against its floor: one code through a fresh browser
+//! (start Chromium, load the page, read the table, raise one code), which every run pays.
+//!
+//! `cargo bench --bench player` (needs `chromium` on PATH; says SKIPPED without it).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use amperr::Profile;
+use amperr::gate::player::{PageSource, Player, PlayerConfig, find_browser};
+use amperr::gate::{Corpus, Options, run_transport};
+use criterion::{Criterion, Throughput};
+
+fn config(browser: PathBuf) -> PlayerConfig {
+    let build =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/players/amp-fixture.js");
+    PlayerConfig {
+        page: PageSource::Scripts {
+            scripts: vec![build],
+            css: Vec::new(),
+        },
+        browser,
+        accessible: false,
+        ready_timeout: Duration::from_secs(30),
+        profile: Profile::AMP_2_3_0,
+        command: vec!["amperr".to_string(), "check-player".to_string()],
+    }
+}
+
+fn gate(browser: &Path, corpus: &Corpus) {
+    let mut player =
+        Player::new(config(browser.to_path_buf())).expect("the fixture page is written");
+    let (report, _) = run_transport(&mut player, corpus, &Options::default(), &mut |_| {});
+    assert_eq!(report.counts.pass, corpus.cases.len(), "{}", report.text());
+}
+
+fn player(c: &mut Criterion) {
+    let Some(browser) = find_browser() else {
+        eprintln!("SKIPPED: no chromium on PATH (apt-get install chromium)");
+        return;
+    };
+    let corpus = Corpus::generate(Profile::AMP_2_3_0, 0, 0);
+    let one = corpus.clone().only(&[0x2020_0194]);
+    let mut group = c.benchmark_group("player");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+    group.bench_function("floor_one_code_in_a_fresh_browser", |b| {
+        b.iter(|| gate(&browser, &one))
+    });
+    group.throughput(Throughput::Elements(corpus.cases.len() as u64));
+    group.measurement_time(Duration::from_secs(90));
+    group.bench_function("default_corpus_through_the_fixture_build", |b| {
+        b.iter(|| gate(&browser, &corpus))
+    });
+    group.finish();
+}
+
+fn main() {
+    let mut criterion = Criterion::default().configure_from_args();
+    player(&mut criterion);
+    criterion.final_summary();
+}
