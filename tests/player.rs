@@ -55,6 +55,17 @@ fn amperr_with_browser(chromium: &Path, command: &str, args: &[&str], more: &[&s
     output
 }
 
+/// `check-player --profile amp-2.3.0 --script BUILD [--script variants/PLUGIN.js] EXTRA...`.
+fn fixture(chromium: &Path, plugin: Option<&str>, extra: &[&str]) -> (i32, Value, String) {
+    let plugin = plugin.map(variant);
+    let mut args = vec!["--profile", "amp-2.3.0", "--script", BUILD];
+    if let Some(plugin) = &plugin {
+        args.extend(["--script", plugin]);
+    }
+    args.extend_from_slice(extra);
+    check_player(chromium, &args)
+}
+
 fn count(report: &Value, outcome: &str) -> u64 {
     report["counts"][outcome].as_u64().unwrap()
 }
@@ -102,8 +113,7 @@ fn the_fixture_build_is_conformant_under_amp_2_3_0() {
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let (status, report, _) =
-        check_player(&chromium, &["--profile", "amp-2.3.0", "--script", BUILD]);
+    let (status, report, _) = fixture(&chromium, None, &[]);
     assert_eq!(status, 0, "{report:#}");
     assert_eq!(report["kind"], "check-player");
     assert_eq!(count(&report, "pass"), all(AMP));
@@ -157,18 +167,7 @@ fn a_padded_or_upper_case_code_line_fails_exactly_where_it_differs() {
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let padded = variant("code-line-padded");
-    let (status, report, _) = check_player(
-        &chromium,
-        &[
-            "--profile",
-            "amp-2.3.0",
-            "--script",
-            BUILD,
-            "--script",
-            &padded,
-        ],
-    );
+    let (status, report, _) = fixture(&chromium, Some("code-line-padded"), &[]);
     assert_eq!(status, 1);
     // Only codes of fewer than 8 hex digits change when padded: area 0.
     assert_eq!(
@@ -177,18 +176,7 @@ fn a_padded_or_upper_case_code_line_fails_exactly_where_it_differs() {
     );
     assert_eq!(failed_fields(&report), ["code_line"]);
 
-    let upper = variant("code-line-upper");
-    let (status, report, _) = check_player(
-        &chromium,
-        &[
-            "--profile",
-            "amp-2.3.0",
-            "--script",
-            BUILD,
-            "--script",
-            &upper,
-        ],
-    );
+    let (status, report, _) = fixture(&chromium, Some("code-line-upper"), &[]);
     assert_eq!(status, 1);
     let has_letters = |c: Code| {
         format!("{:x}", c.0)
@@ -204,18 +192,7 @@ fn the_reproduce_line_of_a_failure_reproduces_it_alone() {
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let padded = variant("code-line-padded");
-    let args = [
-        "--profile",
-        "amp-2.3.0",
-        "--script",
-        BUILD,
-        "--script",
-        &padded,
-        "--shard",
-        "1/20",
-    ];
-    let (_, report, _) = check_player(&chromium, &args);
+    let (_, report, _) = fixture(&chromium, Some("code-line-padded"), &["--shard", "1/20"]);
     let example = &report["groups"][0]["example"];
     let reproduce = example["reproduce"].as_str().unwrap();
     let argv: Vec<&str> = reproduce.split_whitespace().collect();
@@ -240,18 +217,7 @@ fn a_table_with_the_published_name_network_err_err_fails_on_the_table_alone() {
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let table = variant("table-networkErrErr");
-    let args = [
-        "--profile",
-        "amp-2.3.0",
-        "--script",
-        BUILD,
-        "--script",
-        &table,
-        "--shard",
-        "1/8",
-    ];
-    let (status, report, _) = check_player(&chromium, &args);
+    let (status, report, _) = fixture(&chromium, Some("table-networkErrErr"), &["--shard", "1/8"]);
     assert_eq!(status, 1);
     assert_eq!(count(&report, "mismatch"), 0);
     assert_eq!(
@@ -268,18 +234,7 @@ fn an_overlay_that_keeps_the_first_errors_text_fails_every_later_case() {
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let no_refresh = variant("no-refresh");
-    let args = [
-        "--profile",
-        "amp-2.3.0",
-        "--script",
-        BUILD,
-        "--script",
-        &no_refresh,
-        "--shard",
-        "1/8",
-    ];
-    let (status, report, _) = check_player(&chromium, &args);
+    let (status, report, _) = fixture(&chromium, Some("no-refresh"), &["--shard", "1/8"]);
     assert_eq!(status, 1);
     let total = cases(AMP, Some((1, 8)), |_| true);
     // Only the first case shows its own text: every later one shows the first's.
@@ -293,18 +248,7 @@ fn a_player_that_throws_on_category_7_refuses_exactly_those_cases() {
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let throws = variant("throws-on-category-7");
-    let (status, report, _) = check_player(
-        &chromium,
-        &[
-            "--profile",
-            "amp-2.3.0",
-            "--script",
-            BUILD,
-            "--script",
-            &throws,
-        ],
-    );
+    let (status, report, _) = fixture(&chromium, Some("throws-on-category-7"), &[]);
     assert_eq!(status, 1);
     assert_eq!(
         count(&report, "refused"),
@@ -325,18 +269,7 @@ fn a_page_that_opens_a_dialog_refuses_those_cases_and_goes_on() {
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let alerts = variant("alerts-on-category-5");
-    let args = [
-        "--profile",
-        "amp-2.3.0",
-        "--script",
-        BUILD,
-        "--script",
-        &alerts,
-        "--shard",
-        "2/8",
-    ];
-    let (status, report, _) = check_player(&chromium, &args);
+    let (status, report, _) = fixture(&chromium, Some("alerts-on-category-5"), &["--shard", "2/8"]);
     assert_eq!(status, 1);
     assert_eq!(
         count(&report, "refused"),
@@ -352,14 +285,16 @@ fn a_page_that_opens_a_dialog_refuses_those_cases_and_goes_on() {
     );
 }
 
-/// Codes around `culprit`, with it in the middle.
-fn around(culprit: &str) -> Vec<String> {
-    let culprit = common::hex(culprit);
-    let codes = [0x0010_0000, 0x2020_0194, culprit, 0x2040_0003, 0x0FF0_0000];
-    codes
-        .iter()
-        .flat_map(|c| ["--code".to_string(), format!("{c:#010x}")])
-        .collect()
+/// `--code` arguments for five codes, `culprit` in the middle.
+fn around(culprit: &'static str) -> Vec<&'static str> {
+    let codes = [
+        "0x00100000",
+        "0x20200194",
+        culprit,
+        "0x20400003",
+        "0x0FF00000",
+    ];
+    codes.iter().flat_map(|&code| ["--code", code]).collect()
 }
 
 #[test]
@@ -367,20 +302,9 @@ fn a_player_that_loops_inside_error_times_out_on_that_code_alone() {
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let loops = variant("loops-on-0x20500006");
-    let codes = around("0x20500006");
-    let mut args = vec![
-        "--profile",
-        "amp-2.3.0",
-        "--script",
-        BUILD,
-        "--script",
-        &loops,
-        "--idle-timeout",
-        "1",
-    ];
-    args.extend(codes.iter().map(String::as_str));
-    let (status, report, _) = check_player(&chromium, &args);
+    let mut args = around("0x20500006");
+    args.extend(["--idle-timeout", "3"]);
+    let (status, report, _) = fixture(&chromium, Some("loops-on-0x20500006"), &args);
     assert_eq!(status, 1, "{report:#}");
     assert_eq!(count(&report, "timeout"), 1);
     assert_eq!(
@@ -400,18 +324,8 @@ fn a_player_that_navigates_away_crashes_on_that_code_alone() {
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let navigates = variant("navigates-on-0x10600001");
-    let codes = around("0x10600001");
-    let mut args = vec![
-        "--profile",
-        "amp-2.3.0",
-        "--script",
-        BUILD,
-        "--script",
-        &navigates,
-    ];
-    args.extend(codes.iter().map(String::as_str));
-    let (status, report, _) = check_player(&chromium, &args);
+    let args = around("0x10600001");
+    let (status, report, _) = fixture(&chromium, Some("navigates-on-0x10600001"), &args);
     assert_eq!(status, 1, "{report:#}");
     assert_eq!(count(&report, "crash"), 1);
     assert_eq!(count(&report, "pass"), 4);
@@ -429,18 +343,8 @@ fn requests_to_the_network_are_refused_and_named() {
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let phones = variant("phones-home");
-    let mut args = vec![
-        "--profile",
-        "amp-2.3.0",
-        "--script",
-        BUILD,
-        "--script",
-        &phones,
-    ];
-    let codes = around("0x20200194");
-    args.extend(codes.iter().map(String::as_str));
-    let (status, report, _) = check_player(&chromium, &args);
+    let args = around("0x20200194");
+    let (status, report, _) = fixture(&chromium, Some("phones-home"), &args);
     assert_eq!(status, 0, "{report:#}");
     let notes = strings(&report["notes"]);
     for url in [
@@ -457,10 +361,7 @@ fn the_2_3_0_screen_reader_description_fails_a11y_and_the_report_says_why() {
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let (status, report, _) = check_player(
-        &chromium,
-        &["--profile", "amp-2.3.0", "--script", BUILD, "--a11y"],
-    );
+    let (status, report, _) = fixture(&chromium, None, &["--a11y"]);
     assert_eq!(status, 1);
     // Category 0's message is the error's own: the description passes with any.
     let category_0 = cases(AMP, None, |c| c.category() == 0);
@@ -485,19 +386,7 @@ fn a_description_with_the_message_and_the_code_passes_a11y() {
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let accessible = variant("accessible");
-    let args = [
-        "--profile",
-        "amp-2.3.0",
-        "--script",
-        BUILD,
-        "--script",
-        &accessible,
-        "--a11y",
-        "--shard",
-        "3/8",
-    ];
-    let (status, report, _) = check_player(&chromium, &args);
+    let (status, report, _) = fixture(&chromium, Some("accessible"), &["--a11y", "--shard", "3/8"]);
     assert_eq!(status, 0, "{report:#}");
     assert_eq!(report["fields"].as_array().unwrap().len(), 3);
 }
@@ -536,17 +425,7 @@ fn a_build_that_cannot_start_exits_3_and_says_why() {
         ("fails-to-load", "fixture: this build failed to load"),
         ("loops-while-loading", "did not answer within"),
     ] {
-        let build = variant(name);
-        let mut args = vec![
-            "--profile",
-            "amp-2.3.0",
-            "--script",
-            BUILD,
-            "--script",
-            &build,
-        ];
-        args.extend(quick);
-        let (status, report, _) = check_player(&chromium, &args);
+        let (status, report, _) = fixture(&chromium, Some(name), &quick);
         assert_eq!(status, 3, "{name}: {report:#}");
         assert_eq!(report["conclusion"], "not_started", "{name}");
         let problems = strings(&report["run_problems"]);
