@@ -666,3 +666,20 @@ fn a_player_report_converts_and_names_the_player_not_a_decoder() {
     );
     assert!(!xml.contains("decoder"), "{xml}");
 }
+
+#[test]
+fn a_dialog_while_loading_is_dismissed_and_named() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let (status, report, _) = fixture(
+        &chromium,
+        Some("alerts-while-loading"),
+        &around("0x20200194"),
+    );
+    assert_eq!(status, 0, "{report:#}");
+    assert_eq!(
+        strings(&report["notes"]),
+        [r#"the page opened a dialog, alert("Welcome to Contoso video"): amperr dismissed it"#]
+    );
+}

@@ -334,7 +334,7 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 /// else the case id itself.
 pub fn baseline(corpus: &Corpus, failures: &BTreeSet<(usize, Scope)>, reason: &str) -> String {
     let mut out = String::from(
-        "# Expected failures for `amperr check --xfail`, written by --write-xfail.\n\
+        "# Expected failures for `amperr check --xfail` (and check-player), written by --write-xfail.\n\
          # Each entry: case (id pattern; * any run, ? one character), field (or \"*\"), reason.\n",
     );
     let ids: Vec<String> = corpus.cases.iter().map(|c| c.id()).collect();

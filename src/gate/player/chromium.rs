@@ -37,7 +37,8 @@ const KEPT: usize = 32;
 pub struct Events {
     /// URLs the page asked for and was refused.
     pub blocked: Vec<String>,
-    /// Dialogs the page opened (before amperr's driver took `alert` and kin over).
+    /// Dialogs the page opened (before amperr's driver took `alert` and kin over), each
+    /// dismissed.
     pub dialogs: Vec<String>,
     /// Exceptions the page threw.
     pub exceptions: Vec<String>,
@@ -198,12 +199,20 @@ fn watch(tab: &Arc<Tab>, events: &Arc<Mutex<Events>>, allowed: Vec<PathBuf>) -> 
     .map_err(said)?;
     tab.enable_runtime().map_err(said)?;
     let seen = Arc::clone(events);
+    // Weak: the tab holds this listener.
+    let this_tab = Arc::downgrade(tab);
     tab.add_event_listener(Arc::new(move |event: &Event| {
         let Ok(mut events) = seen.lock() else { return };
         match event {
+            // A dialog blocks the page until it is closed: close it, and say so.
             Event::PageJavascriptDialogOpening(dialog) => {
-                let text = format!("{:?}({:?})", dialog.params.Type, dialog.params.message);
+                let kind = format!("{:?}", dialog.params.Type).to_lowercase();
+                let text = format!("{kind}({:?})", dialog.params.message);
                 Events::keep(&mut events.dialogs, text);
+                drop(events);
+                if let Some(tab) = this_tab.upgrade() {
+                    let _ = tab.get_dialog().dismiss();
+                }
             }
             Event::RuntimeExceptionThrown(thrown) => {
                 Events::keep(

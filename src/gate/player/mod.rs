@@ -113,7 +113,7 @@ impl Player {
                 let dialogs = events
                     .dialogs
                     .iter()
-                    .map(|d| format!("it opened a dialog {d}"));
+                    .map(|d| format!("it opened a dialog, {d}"));
                 let why: Vec<String> = thrown.chain(dialogs).collect();
                 if !why.is_empty() {
                     reason.push_str(&format!(" ({})", why.join("; ")));
@@ -366,7 +366,7 @@ impl Session for PlayerSession {
         let dialogs = events
             .dialogs
             .iter()
-            .map(|d| format!("the page opened a dialog {d}"));
+            .map(|d| format!("the page opened a dialog, {d}: amperr dismissed it"));
         let object = self.object_text.iter().map(|(object, code)| {
             format!(
                 "the overlay gives the viewer the text {object:?} (first for {code:#010x}): a DOM \
