@@ -308,6 +308,63 @@ fn is_executable(file: &Path) -> bool {
     std::fs::metadata(file).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
+/// Evaluates `expression` in the page, awaiting a promise; its value as text, or why not,
+/// in words that follow "the player" or "the page": `threw TypeError: ...`.
+pub(super) fn evaluate(tab: &Tab, expression: &str) -> Result<String, String> {
+    let evaluated = tab
+        .call_method(Runtime::Evaluate {
+            expression: expression.to_string(),
+            return_by_value: Some(true),
+            generate_preview: None,
+            silent: None,
+            await_promise: Some(true),
+            include_command_line_api: None,
+            user_gesture: None,
+            object_group: None,
+            context_id: None,
+            throw_on_side_effect: None,
+            timeout: None,
+            disable_breaks: None,
+            repl_mode: None,
+            allow_unsafe_eval_blocked_by_csp: None,
+            unique_context_id: None,
+            serialization_options: None,
+        })
+        .map_err(|e| match said(e) {
+            // Chromium's words when the page the call ran in went away.
+            e if e.contains("navigated or closed") => {
+                "left its page (it navigated away)".to_string()
+            }
+            e => format!("lost its browser ({e})"),
+        })?;
+    if let Some(thrown) = evaluated.exception_details {
+        let what = thrown
+            .exception
+            .and_then(|e| e.description)
+            .unwrap_or(thrown.text);
+        let first = what.lines().next().unwrap_or_default();
+        return Err(format!("threw {first}"));
+    }
+    match evaluated.result.value {
+        Some(serde_json::Value::String(text)) => Ok(text),
+        Some(other) => Ok(other.to_string()),
+        None => Ok(String::new()),
+    }
+}
+
+/// Runs `work` on a thread of its own and waits for it at most `limit`: a page stuck in a
+/// loop must not hold the gate.
+pub(super) fn with_timeout<T: Send + 'static>(
+    limit: Duration,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
+    let (done, result) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = done.send(work());
+    });
+    result.recv_timeout(limit).ok()
+}
+
 /// An error of `headless_chrome` (an `anyhow::Error`), as text.
 pub(super) fn said(e: impl std::fmt::Display) -> String {
     e.to_string()
