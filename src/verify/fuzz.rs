@@ -12,8 +12,8 @@ use crate::catalog::Profile;
 use crate::code::Code;
 use crate::decode::decode as decode_code;
 use crate::gate::judge::judge;
-use crate::gate::protocol::{Response, parse_response};
-use crate::gate::report::{Conclusion, Report};
+use crate::gate::protocol::{Response, parse_answer};
+use crate::gate::report::{Conclusion, Gate, Report, Tally};
 use crate::gate::xfail::{Xfail, glob_match};
 use crate::gate::{Corpus, LiveDecoder};
 use crate::lines::{BoundedLines, Line};
@@ -82,27 +82,36 @@ pub fn parse(data: &[u8]) {
     }
 }
 
-/// Arbitrary bytes as decoder output: the protocol reader never panics, every rejection is
-/// a protocol error with a message, and an answer is judged and reported without panic.
+/// Arbitrary bytes as answer lines, from a decoder (`check`) or a page (`check-player`):
+/// the protocol reader never panics, every rejection is a protocol error with a message,
+/// and an answer is judged under every profile and reported without panic.
 pub fn response(data: &[u8]) {
     for line in String::from_utf8_lossy(data).split('\n') {
-        match parse_response(line) {
-            Err(e) => assert!(!e.to_string().is_empty()),
-            Ok(response) => {
-                let corpus = Corpus::one(Profile::DOC, response.code());
-                if let Response::Answer { fields, .. } = &response {
-                    let expected = corpus.cases[0].expect(corpus.profile);
-                    let verdicts = judge(&expected, fields);
-                    let mut tally = crate::gate::report::Tally::new(&corpus, &[], &NO_XFAIL);
-                    tally.answer(0, &verdicts);
-                    let reproduce = |code: u32| format!("echo {code} | decoder");
-                    let report =
-                        tally.finish(&["decoder".to_string()], &reproduce, 0.0, String::new());
-                    assert_shows_nothing_raw(&report.text());
+        for gate in [Gate::CHECK, Gate::PLAYER] {
+            match parse_answer(line, gate.fields) {
+                Err(e) => assert!(!e.to_string().is_empty()),
+                Ok(response) => {
+                    for profile in Profile::ALL {
+                        judge_and_report(gate, profile, &response);
+                    }
                 }
             }
         }
     }
+}
+
+fn judge_and_report(gate: Gate, profile: Profile, response: &Response<'_>) {
+    let Response::Answer { fields, .. } = response else {
+        return;
+    };
+    let corpus = Corpus::one(profile, response.code());
+    let expected = corpus.cases[0].expect(corpus.profile);
+    let verdicts = judge(&expected, fields);
+    let mut tally = Tally::of(gate, &corpus, &[], &NO_XFAIL);
+    tally.answer(0, &verdicts);
+    let reproduce = |code: u32| format!("echo {code} | decoder");
+    let report = tally.finish(&["decoder".to_string()], &reproduce, 0.0, String::new());
+    assert_shows_nothing_raw(&report.text());
 }
 
 static NO_XFAIL: Xfail = Xfail {
