@@ -577,7 +577,7 @@ fn a_signalled_check_player_leaves_no_browser_and_no_files() {
             .arg(&browser)
             .env("TMPDIR", &scratch)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
@@ -600,8 +600,13 @@ fn a_signalled_check_player_leaves_no_browser_and_no_files() {
         };
         thread::sleep(Duration::from_secs(2));
         kill(Pid::from_raw(gate.id() as i32), signal).unwrap();
-        let exit = gate.wait().unwrap();
-        assert_eq!(exit.code(), Some(status), "{signal}");
+        let output = gate.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(status), "{signal}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            "",
+            "{signal}: a report"
+        );
         assert_eq!(
             group_members(pgid),
             Vec::<u32>::new(),
@@ -616,6 +621,47 @@ fn a_signalled_check_player_leaves_no_browser_and_no_files() {
             "{signal} left {left:?} in the temporary directory"
         );
     }
+}
+
+#[test]
+fn a_signal_while_the_browser_restarts_prints_no_report() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    // A browser whose second start (after the hang on 0x20500006) interrupts amperr: the
+    // signal lands while amperr waits for a browser it is killing itself.
+    let dir = tempfile::tempdir().unwrap();
+    let count = dir.path().join("starts");
+    let browser = dir.path().join("chromium-wrapper");
+    let script = format!(
+        "#!/bin/sh\necho x >> '{count}'\n\
+         [ \"$(wc -l < '{count}')\" -eq 2 ] && kill -INT $PPID\nexec '{chromium}' \"$@\"\n",
+        count = count.display(),
+        chromium = chromium.display()
+    );
+    std::fs::write(&browser, script).unwrap();
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_amperr"))
+        .args(["check-player", "--profile", "amp-2.3.0", "--script", BUILD])
+        .args([
+            "--script",
+            &variant("loops-on-0x20500006"),
+            "--idle-timeout",
+            "1",
+        ])
+        .args(["--code", "0x20500006", "--code", "0x00100000", "--browser"])
+        .arg(&browser)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(130));
+    assert_eq!(std::fs::read_to_string(&count).unwrap().lines().count(), 2);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "",
+        "a report was printed"
+    );
 }
 
 #[test]

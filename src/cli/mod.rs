@@ -64,6 +64,11 @@ pub fn exit(outcome: Outcome) -> ExitCode {
 /// Prints a rendered report and exits with `status`: a reader that went away
 /// (`amperr ... | head`) does not turn a verdict into success.
 pub fn print_with_status(rendered: &str, status: u8) -> Outcome {
+    // A signal being handled ended the run (its browser or decoder killed under it): no
+    // report of that run; wait for the handler to exit.
+    if let Err(std::sync::TryLockError::WouldBlock) = STOPPING.try_lock() {
+        drop(STOPPING.lock());
+    }
     let mut out = io::stdout().lock();
     match out
         .write_all(rendered.as_bytes())

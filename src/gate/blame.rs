@@ -448,8 +448,9 @@ impl Search {
 
     /// `case` failed alone in a fresh process: blamed, unless a probe is due.
     fn failed_alone(&mut self, case: usize, fault: Fault) -> (Vec<Decision>, State) {
-        if self.should_probe(&fault.key) {
-            let probe = self.distant_from(case);
+        let probe = self.distant_from(case);
+        // With no other case to try, the one that fails alone is at fault.
+        if probe != case && self.should_probe(&fault.key) {
             return (Vec::new(), State::Probe { case, probe, fault });
         }
         self.blame(case, fault)

@@ -278,3 +278,12 @@ fn the_total_timeout_blames_nothing() {
     );
     assert!(search.is_done());
 }
+
+#[test]
+fn a_corpus_of_one_case_that_fails_alone_blames_it() {
+    // No other case to probe: the one case that fails alone is the one at fault.
+    let (plans, decisions) = drive(1, 64, fails_on(&[0], crash()));
+    assert_eq!(blamed(&decisions), [0]);
+    assert_eq!(problems(&decisions), Vec::<&str>::new());
+    assert!(plans.len() <= 2, "{plans:?}");
+}
