@@ -31,19 +31,29 @@ fn check_player(chromium: &Path, args: &[&str]) -> (i32, Value, String) {
 }
 
 /// Runs `amperr COMMAND --browser CHROMIUM ARGS MORE` with a temporary directory of its
-/// own, and checks that nothing is left in it: no page, no profile, no browser's file.
+/// own, and checks that nothing is left in it (no page, no profile, no browser's file) nor
+/// written in a HOME of its own.
 fn amperr_with_browser(chromium: &Path, command: &str, args: &[&str], more: &[&str]) -> Output {
-    let scratch = tempfile::tempdir().unwrap();
+    let (scratch, home) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let output = Command::new(env!("CARGO_BIN_EXE_amperr"))
         .arg(command)
         .args(["--browser", &chromium.display().to_string()])
         .args(args)
         .args(more)
         .env("TMPDIR", scratch.path())
+        .env("HOME", home.path())
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(Stdio::null())
         .output()
         .unwrap();
+    let written: Vec<_> = std::fs::read_dir(home.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        written.is_empty(),
+        "amperr {command} {args:?} let the browser write {written:?} in HOME"
+    );
     let left: Vec<_> = std::fs::read_dir(scratch.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
@@ -354,6 +364,78 @@ fn requests_to_the_network_are_refused_and_named() {
         let said = format!("the page asked for {url}: refused (no network)");
         assert!(notes.contains(&said), "{notes:#?}");
     }
+}
+
+#[test]
+fn a_link_out_of_the_builds_directory_is_refused_like_any_other_file() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (scripts, outside) = (dir.path().join("build"), dir.path().join("outside"));
+    std::fs::create_dir(&scripts).unwrap();
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::write(outside.join("secret.js"), "window.leaked = true;\n").unwrap();
+    std::os::unix::fs::symlink(outside.join("secret.js"), scripts.join("linked.js")).unwrap();
+    std::os::unix::fs::symlink(&outside, scripts.join("linked-dir")).unwrap();
+    let linked = format!("file://{}/linked.js", scripts.display());
+    let in_dir = format!("file://{}/linked-dir/secret.js", scripts.display());
+    let plugin = scripts.join("plugin.js");
+    std::fs::write(
+        &plugin,
+        format!("document.write('<script src=\"{linked}\"></script><script src=\"{in_dir}\"></script>');\n"),
+    )
+    .unwrap();
+    let plugin = plugin.display().to_string();
+    let args = [
+        "--profile",
+        "amp-2.3.0",
+        "--script",
+        BUILD,
+        "--script",
+        &plugin,
+    ];
+    let (status, report, _) = check_player(&chromium, &[&args[..], &around("0x20200194")].concat());
+    assert_eq!(status, 0, "{report:#}");
+    let notes = strings(&report["notes"]);
+    for url in [&linked, &in_dir] {
+        let said = format!("the page asked for {url}: refused (not one of the page's own files)");
+        assert!(notes.contains(&said), "{notes:#?}");
+    }
+}
+
+#[test]
+fn refused_requests_past_those_named_are_counted() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = dir.path().join("decoys.js");
+    std::fs::write(
+        &plugin,
+        "for (var i = 0; i < 40; i++) new Image().src = 'http://cdn.example.com/decoy-' + i + '.png';\n",
+    )
+    .unwrap();
+    let plugin = plugin.display().to_string();
+    let args = [
+        "--profile",
+        "amp-2.3.0",
+        "--script",
+        BUILD,
+        "--script",
+        &plugin,
+    ];
+    let (status, report, _) = check_player(&chromium, &[&args[..], &around("0x20200194")].concat());
+    assert_eq!(status, 0, "{report:#}");
+    let notes = strings(&report["notes"]);
+    let named = notes.iter().filter(|n| n.contains("decoy-")).count();
+    assert_eq!(named, 32, "{notes:#?}");
+    assert!(
+        notes.contains(
+            &"the page asked for 8 more URLs, refused (the first 32 are named)".to_string()
+        ),
+        "{notes:#?}"
+    );
 }
 
 #[test]

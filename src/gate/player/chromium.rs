@@ -30,24 +30,35 @@ use crate::gate::transport::StartError;
 /// How long the browser may take to say where its DevTools listen.
 const LAUNCH_TIMEOUT: Duration = Duration::from_secs(30);
 /// How much of what the page reports (exceptions, refused requests, dialogs) is kept.
-const KEPT: usize = 32;
+pub const KEPT: usize = 32;
 
 /// What the page did that a report should mention.
 #[derive(Debug, Default)]
 pub struct Events {
-    /// URLs the page asked for and was refused.
-    pub blocked: Vec<String>,
+    /// Requests refused: the URL and why.
+    pub blocked: Kept,
     /// Dialogs the page opened (before amperr's driver took `alert` and kin over), each
     /// dismissed.
-    pub dialogs: Vec<String>,
+    pub dialogs: Kept,
     /// Exceptions the page threw.
-    pub exceptions: Vec<String>,
+    pub exceptions: Kept,
 }
 
-impl Events {
-    fn keep(list: &mut Vec<String>, item: String) {
-        if list.len() < KEPT && !list.contains(&item) {
-            list.push(item);
+/// The first [`KEPT`] distinct items of a kind, and how many more there were: a page
+/// cannot hide one behind many.
+#[derive(Debug, Default)]
+pub struct Kept {
+    pub items: Vec<String>,
+    pub more: usize,
+}
+
+impl Kept {
+    fn keep(&mut self, item: String) {
+        if self.items.contains(&item) {
+        } else if self.items.len() < KEPT {
+            self.items.push(item);
+        } else {
+            self.more += 1;
         }
     }
 }
@@ -79,11 +90,24 @@ impl Chromium {
         std::fs::create_dir(&temporary)
             .map_err(|e| fail(format!("no temporary directory: {e}")))?;
         let argv = arguments(executable, &profile.path().join("profile"));
+        // Its home too: what it keeps there (crash reports, caches) is removed with it.
+        let home = profile.path().join("home");
+        std::fs::create_dir(&home).map_err(|e| fail(format!("no home directory: {e}")))?;
+        let allowed = allowed
+            .into_iter()
+            .map(|dir| std::fs::canonicalize(&dir).unwrap_or(dir))
+            .collect();
         let pipes = Pipes {
             stderr: true,
             ..Pipes::default()
         };
-        let env = [("TMPDIR", temporary.as_os_str())];
+        let (config, cache) = (home.join(".config"), home.join(".cache"));
+        let env = [
+            ("TMPDIR", temporary.as_os_str()),
+            ("HOME", home.as_os_str()),
+            ("XDG_CONFIG_HOME", config.as_os_str()),
+            ("XDG_CACHE_HOME", cache.as_os_str()),
+        ];
         let mut spawned =
             process::spawn_with_env(&argv, pipes, &env).map_err(|e| fail(e.to_string()))?;
         let stderr = spawned
@@ -126,6 +150,9 @@ fn arguments(executable: &Path, profile: &Path) -> Vec<String> {
             "--disable-sync",
             "--disable-extensions",
             "--disable-default-apps",
+            // No crash handler: a process of its own that would outlive the browser.
+            "--disable-crash-reporter",
+            "--disable-breakpad",
             "--mute-audio",
             "--lang=en-US",
             "--remote-debugging-port=0",
@@ -185,11 +212,12 @@ fn watch(tab: &Arc<Tab>, events: &Arc<Mutex<Events>>, allowed: Vec<PathBuf>) -> 
     let refused = Arc::clone(events);
     tab.enable_request_interception(Arc::new(move |_, _, paused: RequestPausedEvent| {
         let url = paused.params.request.url;
-        if is_local(&url, &allowed) {
-            return RequestPausedDecision::Continue(None);
-        }
+        let why = match refusal(&url, &allowed) {
+            None => return RequestPausedDecision::Continue(None),
+            Some(why) => why,
+        };
         if let Ok(mut events) = refused.lock() {
-            Events::keep(&mut events.blocked, url);
+            events.blocked.keep(format!("{url}: refused ({why})"));
         }
         RequestPausedDecision::Fail(FailRequest {
             request_id: paused.params.request_id,
@@ -208,17 +236,14 @@ fn watch(tab: &Arc<Tab>, events: &Arc<Mutex<Events>>, allowed: Vec<PathBuf>) -> 
             Event::PageJavascriptDialogOpening(dialog) => {
                 let kind = format!("{:?}", dialog.params.Type).to_lowercase();
                 let text = format!("{kind}({:?})", dialog.params.message);
-                Events::keep(&mut events.dialogs, text);
+                events.dialogs.keep(text);
                 drop(events);
                 if let Some(tab) = this_tab.upgrade() {
                     let _ = tab.get_dialog().dismiss();
                 }
             }
             Event::RuntimeExceptionThrown(thrown) => {
-                Events::keep(
-                    &mut events.exceptions,
-                    exception_text(&thrown.params.exception_details),
-                );
+                (events.exceptions).keep(exception_text(&thrown.params.exception_details));
             }
             _ => {}
         }
@@ -240,25 +265,30 @@ fn exception_text(details: &Runtime::ExceptionDetails) -> String {
     }
 }
 
-/// Whether a URL is the page's own: a file under an allowed directory, or data the page
-/// made itself.
-fn is_local(url: &str, allowed: &[PathBuf]) -> bool {
+/// Why a URL is refused, or `None` for the page's own: a file under an allowed directory
+/// (wherever its links lead), or data the page made itself.
+fn refusal(url: &str, allowed: &[PathBuf]) -> Option<&'static str> {
     if ["data:", "blob:", "about:"]
         .iter()
         .any(|s| url.starts_with(s))
     {
-        return true;
+        return None;
     }
     let Some(path) = url.strip_prefix("file://") else {
-        return false;
+        return Some("no network");
     };
-    let path = percent_decoded(path.split(['?', '#']).next().unwrap_or(path));
-    let path = Path::new(&path);
-    // `..` could climb out of an allowed directory.
-    !path
+    let path = PathBuf::from(percent_decoded(
+        path.split(['?', '#']).next().unwrap_or(path),
+    ));
+    // `..` could climb out of an allowed directory, and a link lead out of it.
+    let climbs = path
         .components()
-        .any(|c| c == std::path::Component::ParentDir)
-        && allowed.iter().any(|dir| path.starts_with(dir))
+        .any(|c| c == std::path::Component::ParentDir);
+    let path = std::fs::canonicalize(&path).unwrap_or(path);
+    match !climbs && allowed.iter().any(|dir| path.starts_with(dir)) {
+        true => None,
+        false => Some("not one of the page's own files"),
+    }
 }
 
 /// A URL path with its `%XX` escapes decoded (as bytes, then lossily as UTF-8).

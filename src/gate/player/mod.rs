@@ -104,9 +104,14 @@ impl Player {
         if outcome != "ready" {
             let mut reason = outcome;
             if let Ok(events) = chromium.events.lock() {
-                let thrown = events.exceptions.iter().map(|x| format!("it threw {x}"));
+                let thrown = events
+                    .exceptions
+                    .items
+                    .iter()
+                    .map(|x| format!("it threw {x}"));
                 let dialogs = events
                     .dialogs
+                    .items
                     .iter()
                     .map(|d| format!("it opened a dialog, {d}"));
                 let why: Vec<String> = thrown.chain(dialogs).collect();

@@ -15,11 +15,12 @@ use std::time::Duration;
 use headless_chrome::Tab;
 use headless_chrome::protocol::cdp::Emulation;
 
-use super::chromium::{Chromium, evaluate, said};
+use super::chromium::{Chromium, KEPT, evaluate, said};
 use super::page;
 use crate::gate::protocol::MAX_LINE;
 use crate::gate::transport::{Ended, Finish, Next, Session};
 use crate::lines::Line;
+use crate::render::plural;
 
 /// How many codes go into the page in one call. Answers stream back one by one whatever
 /// the batch, so it only trades calls against memory: a call costs up to 100 ms of
@@ -178,25 +179,38 @@ impl Session for PlayerSession {
         let Ok(events) = self.chromium.events.lock() else {
             return String::new();
         };
-        let thrown = events
-            .exceptions
-            .iter()
-            .map(|e| format!("the page threw {e}"));
-        thrown.collect::<Vec<_>>().join("\n")
+        let thrown = events.exceptions.items.iter();
+        let mut lines: Vec<String> = thrown.map(|e| format!("the page threw {e}")).collect();
+        if events.exceptions.more > 0 {
+            let more = plural(events.exceptions.more, "more exception");
+            lines.push(format!(
+                "the page threw {more} (the first {KEPT} are named)"
+            ));
+        }
+        lines.join("\n")
     }
 
     fn notes(&mut self) -> Vec<String> {
         let Ok(events) = self.chromium.events.lock() else {
             return Vec::new();
         };
-        let refused = events
-            .blocked
-            .iter()
-            .map(|url| format!("the page asked for {url}: refused (no network)"));
-        let dialogs = events
-            .dialogs
-            .iter()
-            .map(|d| format!("the page opened a dialog, {d}: amperr dismissed it"));
+        let mut notes: Vec<String> = (events.blocked.items.iter())
+            .map(|refused| format!("the page asked for {refused}"))
+            .collect();
+        if events.blocked.more > 0 {
+            let more = plural(events.blocked.more, "more URL");
+            notes.push(format!(
+                "the page asked for {more}, refused (the first {KEPT} are named)"
+            ));
+        }
+        notes.extend(
+            (events.dialogs.items.iter())
+                .map(|d| format!("the page opened a dialog, {d}: amperr dismissed it")),
+        );
+        if events.dialogs.more > 0 {
+            let more = plural(events.dialogs.more, "more dialog");
+            notes.push(format!("the page opened {more}: amperr dismissed each"));
+        }
         let object = self.object_text.iter().map(|(object, code)| {
             format!(
                 "the overlay gives the viewer the text {object:?} (first for {code:#010x}): a DOM \
@@ -204,7 +218,8 @@ impl Session for PlayerSession {
                  screen-reader description; screen readers say it aloud"
             )
         });
-        refused.chain(dialogs).chain(object).collect()
+        notes.extend(object);
+        notes
     }
 }
 
