@@ -654,7 +654,7 @@ fn a_signalled_check_player_leaves_no_browser_and_no_files() {
         std::fs::create_dir(&scratch).unwrap();
         let pid_file = dir.path().join("browser.pid");
         let browser = recording_browser(dir.path(), &chromium, &pid_file);
-        let mut gate = Command::new(env!("CARGO_BIN_EXE_amperr"))
+        let gate = Command::new(env!("CARGO_BIN_EXE_amperr"))
             .args(["check-player", "--script", BUILD, "--browser"])
             .arg(&browser)
             .env("TMPDIR", &scratch)
