@@ -407,18 +407,19 @@ mod tests {
     #[test]
     fn only_the_pages_own_files_are_local() {
         let allowed = vec![PathBuf::from("/build/player")];
-        assert!(is_local("file:///build/player/amp.js", &allowed));
-        assert!(is_local(
-            "file:///build/player/skins/a%20b.css?x=1",
-            &allowed
-        ));
-        assert!(is_local("data:text/plain,hi", &allowed));
-        assert!(!is_local("file:///build/player/../../etc/passwd", &allowed));
-        assert!(!is_local("file:///build/other/amp.js", &allowed));
-        assert!(!is_local(
-            "https://amp.azure.net/libs/amp/2.3.0/azuremediaplayer.min.js",
-            &allowed
-        ));
-        assert!(!is_local("ws://127.0.0.1:9222/", &allowed));
+        let is_local = |url: &str| refusal(url, &allowed).is_none();
+        assert!(is_local("file:///build/player/amp.js"));
+        assert!(is_local("file:///build/player/skins/a%20b.css?x=1"));
+        assert!(is_local("data:text/plain,hi"));
+        let elsewhere = Some("not one of the page's own files");
+        assert_eq!(
+            refusal("file:///build/player/../../etc/passwd", &allowed),
+            elsewhere
+        );
+        assert_eq!(refusal("file:///build/other/amp.js", &allowed), elsewhere);
+        let network = Some("no network");
+        let cdn = "https://amp.azure.net/libs/amp/2.3.0/azuremediaplayer.min.js";
+        assert_eq!(refusal(cdn, &allowed), network);
+        assert_eq!(refusal("ws://127.0.0.1:9222/", &allowed), network);
     }
 }
