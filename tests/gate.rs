@@ -625,3 +625,21 @@ fn a_decoder_that_crashes_after_a_fixed_count_fails_whatever_the_case() {
         "{problem}"
     );
 }
+
+#[test]
+fn a_crash_on_the_only_case_is_blamed_on_it_not_a_broken_decoder() {
+    // A corpus of one case (as a reproduce line runs): the case that crashes alone is at
+    // fault, and the verdict is the same as in the run it came from.
+    let argv = ["sh".to_string(), "-c".to_string(), "exit 7".to_string()];
+    let corpus = Corpus::one(Profile::DOC, 0x2020_0194);
+    let report = gate::run(&argv, &corpus, &fast(), &mut |_| {});
+    assert_eq!(
+        report.conclusion,
+        Conclusion::NotConformant,
+        "{}",
+        report.text()
+    );
+    assert_eq!(report.exit_code(), 1);
+    assert_eq!(only_group(&report).failure, Failure::Crash);
+    assert_eq!(report.run_problems, Vec::<String>::new());
+}

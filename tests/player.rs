@@ -334,18 +334,29 @@ fn a_player_that_navigates_away_crashes_on_that_code_alone() {
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let args = around("0x10600001");
-    let (status, report, _) = fixture(&chromium, Some("navigates-on-0x10600001"), &args);
-    assert_eq!(status, 1, "{report:#}");
-    assert_eq!(count(&report, "crash"), 1);
-    assert_eq!(count(&report, "pass"), 4);
-    let example = &report["groups"][0]["example"];
-    assert_eq!(example["id"], "documented/0x10600001");
-    let detail = example["detail"].as_str().unwrap();
-    assert!(
-        detail.contains("the player left its page (it navigated away)"),
-        "{detail}"
-    );
+    for (plugin, to) in [
+        ("navigates-on-0x10600001", "about:blank#get-flash"),
+        ("reloads-on-0x10600001", "index.html"),
+    ] {
+        let args = around("0x10600001");
+        let (status, report, _) = fixture(&chromium, Some(plugin), &args);
+        assert_eq!(status, 1, "{plugin}: {report:#}");
+        assert_eq!(count(&report, "crash"), 1, "{plugin}: {report:#}");
+        assert_eq!(count(&report, "pass"), 4, "{plugin}");
+        let example = &report["groups"][0]["example"];
+        assert_eq!(example["id"], "documented/0x10600001");
+        let detail = example["detail"].as_str().unwrap();
+        let said = "the player left its page (it navigated away to ";
+        assert!(
+            detail.contains(said) && detail.contains(to),
+            "{plugin}: {detail}"
+        );
+        // Its reproduce line, the code alone, fails the same way.
+        let (status, alone, _) = fixture(&chromium, Some(plugin), &["--code", "0x10600001"]);
+        assert_eq!(status, 1, "{plugin} alone: {alone:#}");
+        assert_eq!(count(&alone, "crash"), 1, "{plugin} alone: {alone:#}");
+        assert_eq!(strings(&alone["run_problems"]), Vec::<String>::new());
+    }
 }
 
 #[test]
@@ -516,6 +527,165 @@ fn a_build_that_cannot_start_exits_3_and_says_why() {
             "{name}: {problems:#?}"
         );
     }
+}
+
+#[test]
+fn built_ins_a_build_replaces_do_not_change_what_amperr_reads() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let quirks = variant("replaces-built-ins");
+    let shard = ["--shard", "1/8"];
+    let (status, report, _) = fixture(&chromium, Some("replaces-built-ins"), &shard);
+    assert_eq!(status, 0, "{report:#}");
+    assert_eq!(count(&report, "pass"), cases(AMP, Some((1, 8)), |_| true));
+    // A JSON.stringify that "fixes" padded code lines does not hide them.
+    let padded = variant("code-line-padded");
+    let args = ["--script", &padded, "--script", &quirks, "--shard", "1/8"];
+    let (status, report, _) = fixture(&chromium, None, &args);
+    assert_eq!(status, 1, "{report:#}");
+    let area_0 = cases(AMP, Some((1, 8)), |c| c.area() == 0);
+    assert_eq!(count(&report, "mismatch"), area_0);
+}
+
+#[test]
+fn a_table_that_cannot_be_read_fails_the_gate() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let one = ["--code", "0x20200194"];
+    for (plugin, problem) in [
+        (
+            "table-throws",
+            "the build's amp.errorCode could not be read: no value for brokenName",
+        ),
+        (
+            "table-missing",
+            "the build has no amp.errorCode (window.amp.errorCode)",
+        ),
+    ] {
+        let (status, report, _) = fixture(&chromium, Some(plugin), &one);
+        assert_eq!(status, 1, "{plugin}: {report:#}");
+        assert_eq!(count(&report, "pass"), 1, "{plugin}");
+        assert_eq!(strings(&report["run_problems"]), [problem], "{plugin}");
+    }
+    // A getter that never returns: the player cannot be started, in bounded time.
+    let started = Instant::now();
+    let (status, report, _) = fixture(&chromium, Some("table-loops"), &one);
+    assert_eq!(status, 3, "{report:#}");
+    let problems = strings(&report["run_problems"]);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("did not answer within 10s while amperr read its amp.errorCode")),
+        "{problems:#?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(60));
+}
+
+#[test]
+fn a_tables_findings_are_bounded() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let one = ["--code", "0x20200194"];
+    let (status, report, _) = fixture(&chromium, Some("table-bloated"), &one);
+    assert_eq!(status, 1, "{report:#}");
+    let problems = strings(&report["run_problems"]);
+    assert_eq!(problems.len(), 33, "{problems:#?}");
+    assert_eq!(
+        problems[32],
+        "the build's amp.errorCode: 8 more findings (the first 32 are named; \
+         `amperr check-table --script ...` lists them all)"
+    );
+    // A table too large to be one: not read at all.
+    let dir = tempfile::tempdir().unwrap();
+    let huge = dir.path().join("huge-table.js");
+    std::fs::write(
+        &huge,
+        "for (var i = 0; i < 100000; i++) amp.errorCode['aVeryLongMadeUpName' + i] = i;\n",
+    )
+    .unwrap();
+    let huge = huge.display().to_string();
+    let (status, report, _) = fixture(
+        &chromium,
+        None,
+        &["--script", &huge, "--code", "0x20200194"],
+    );
+    assert_eq!(status, 1, "{report:#}");
+    assert_eq!(
+        strings(&report["run_problems"]),
+        ["the build's amp.errorCode could not be read: it is over 1048576 characters as JSON"]
+    );
+}
+
+/// A copy of `custom-page.html`, changed by `edit`, beside the scripts it loads.
+fn custom_page(edit: impl Fn(String) -> String) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("variants")).unwrap();
+    for file in ["amp-fixture.js", "variants/accessible.js"] {
+        std::fs::copy(format!("{PLAYERS}/{file}"), dir.path().join(file)).unwrap();
+    }
+    let html = std::fs::read_to_string(format!("{PLAYERS}/custom-page.html")).unwrap();
+    let page = dir.path().join("page.html");
+    std::fs::write(&page, edit(html)).unwrap();
+    let page = page.display().to_string();
+    (dir, page)
+}
+
+#[test]
+fn a_hook_is_held_to_what_docs_player_md_says() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let codes = ["--code", "0x00100000", "--code", "0x20200194"];
+    let gate = |page: &str| {
+        let args = [
+            "--profile",
+            "amp-2.3.0",
+            "--page",
+            page,
+            "--ready-timeout",
+            "5",
+        ];
+        check_player(&chromium, &[&args[..], &codes[..]].concat())
+    };
+    // A hook defined once the page has loaded is waited for.
+    let (_dir, page) = custom_page(|html| {
+        html.replace(
+            "window.amperrPlayer = {",
+            "window.addEventListener(\"load\", function () { window.amperrPlayer = hook; });\n    var hook = {",
+        )
+    });
+    let (status, report, _) = gate(&page);
+    assert_eq!(status, 0, "late hook: {report:#}");
+    // A shown() that answers with a promise is refused, and the report says what it must be.
+    let (_dir, page) =
+        custom_page(|html| html.replace("shown: function () {", "shown: async function () {"));
+    let (status, report, _) = gate(&page);
+    assert_eq!(status, 1, "{report:#}");
+    assert_eq!(count(&report, "refused"), 2);
+    assert_eq!(
+        report["groups"][0]["example"]["detail"],
+        "refused: the hook's shown() gave a promise: it must give { text: a string, \
+         description: a string or null } at once"
+    );
+    // A ready that rejects with a Symbol: the page's words, not amperr's TypeError.
+    let (_dir, page) = custom_page(|html| {
+        html.replace(
+            "ready: ready,",
+            "ready: Promise.reject(Symbol(\"no media\")),",
+        )
+    });
+    let (status, report, _) = gate(&page);
+    assert_eq!(status, 3, "{report:#}");
+    let problems = strings(&report["run_problems"]);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("window.amperrPlayer.ready failed: Symbol(no media)")),
+        "{problems:#?}"
+    );
 }
 
 #[test]

@@ -34,10 +34,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use headless_chrome::Tab;
+use headless_chrome::protocol::cdp::Page;
 
 use crate::catalog::Profile;
 use crate::gate::report::{Gate, command_line};
 use crate::gate::transport::{Findings, StartError, Transport};
+use crate::render::plural;
 pub use chromium::find_browser;
 use chromium::{Chromium, evaluate, said, with_timeout};
 pub use page::PageSource;
@@ -89,9 +91,21 @@ impl Player {
         let tab = Arc::clone(chromium.tab());
         let url = self.page.url.clone();
         let ready_timeout = self.config.ready_timeout;
+        let (driver, ready) = (
+            self.page.calls.driver_script(),
+            self.page.calls.ready(ready_timeout),
+        );
         let ready = with_timeout(ready_timeout + Duration::from_secs(5), move || {
+            // Before any script of the page: the driver keeps the built-ins unreplaced.
+            tab.call_method(Page::AddScriptToEvaluateOnNewDocument {
+                source: driver,
+                world_name: None,
+                include_command_line_api: None,
+                run_immediately: None,
+            })
+            .map_err(said)?;
             tab.navigate_to(&url).map_err(said)?;
-            evaluate(&tab, &page::ready_script(ready_timeout))
+            evaluate(&tab, &ready)
         });
         let outcome = match ready {
             Some(Ok(outcome)) => outcome,
@@ -131,48 +145,107 @@ impl Player {
         }
     }
 
-    /// Reads the build's `amp.errorCode` and checks it against the profile, once.
-    fn read_table(&mut self, tab: &Arc<Tab>) {
+    /// Reads the build's `amp.errorCode` and checks it against the profile, once. A page
+    /// stuck while amperr reads it cannot be started.
+    fn read_table(&mut self, tab: &Arc<Tab>) -> Result<(), StartError> {
         if std::mem::replace(&mut self.table_read, true) {
-            return;
+            return Ok(());
         }
-        let tab = Arc::clone(tab);
-        let read = with_timeout(Duration::from_secs(10), move || evaluate(&tab, page::TABLE));
-        let json = match read {
-            Some(Ok(json)) => json,
-            _ => {
-                let note = "the build's amp.errorCode could not be read".to_string();
-                self.findings.notes.push(note);
-                return;
+        let table = match read(tab, &self.page.calls).map_err(|e| self.failed(e))? {
+            Table::Json(json) => json,
+            // A page of the team's own may gate a player with no such table.
+            Table::None if matches!(self.config.page, PageSource::Page(_)) => {
+                let note = "the page has no amp.errorCode: the table was not checked";
+                self.findings.notes.push(note.to_string());
+                return Ok(());
+            }
+            Table::None => {
+                let problem = "the build has no amp.errorCode (window.amp.errorCode)";
+                self.findings.problems.push(problem.to_string());
+                return Ok(());
+            }
+            Table::Unreadable(why) => {
+                let problem = format!("the build's amp.errorCode could not be read: {why}");
+                self.findings.problems.push(problem);
+                return Ok(());
             }
         };
-        if json == "null" {
-            let note = "the page has no amp.errorCode: the table was not checked".to_string();
-            self.findings.notes.push(note);
-            return;
+        let findings = match crate::table::check_table(&table, self.config.profile) {
+            Ok(report) => report.findings(),
+            Err(e) => vec![("unreadable", e.to_string())],
+        };
+        let (named, more) = findings.split_at(findings.len().min(TABLE_PROBLEMS));
+        let problems = named
+            .iter()
+            .map(|(kind, finding)| format!("the build's amp.errorCode: {kind} {finding}"));
+        self.findings.problems.extend(problems);
+        if !more.is_empty() {
+            self.findings.problems.push(format!(
+                "the build's amp.errorCode: {} (the first {TABLE_PROBLEMS} are named; \
+                 `amperr check-table --script ...` lists them all)",
+                plural(more.len(), "more finding")
+            ));
         }
-        match crate::table::check_table(&json, self.config.profile) {
-            Ok(report) => self.findings.problems.extend(
-                (report.findings().into_iter())
-                    .map(|(kind, finding)| format!("the build's amp.errorCode: {kind} {finding}")),
-            ),
-            Err(e) => self
-                .findings
-                .problems
-                .push(format!("the build's amp.errorCode: {e}")),
-        }
+        Ok(())
     }
 }
+
+/// How many of the table's findings a report names.
+const TABLE_PROBLEMS: usize = 32;
+
+/// A build's error-code table as the page gives it.
+enum Table {
+    Json(String),
+    None,
+    Unreadable(String),
+}
+
+/// Reads the table through the driver, within [`TABLE_TIMEOUT`]; `Err` if the page did
+/// not answer (stuck in a loop in a getter, say).
+fn read(tab: &Arc<Tab>, calls: &page::Calls) -> Result<Table, String> {
+    let (tab, call) = (Arc::clone(tab), calls.table());
+    let envelope = match with_timeout(TABLE_TIMEOUT, move || evaluate(&tab, &call)) {
+        Some(Ok(envelope)) => envelope,
+        Some(Err(e)) => return Ok(Table::Unreadable(format!("the page {e}"))),
+        None => {
+            return Err(format!(
+                "the page did not answer within {TABLE_TIMEOUT:?} while amperr read its \
+                 amp.errorCode: stuck in a loop?"
+            ));
+        }
+    };
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        table: Option<String>,
+        #[serde(default)]
+        none: bool,
+        error: Option<String>,
+    }
+    let envelope: Envelope = serde_json::from_str(&envelope)
+        .map_err(|e| format!("amperr's driver gave no table ({e})"))?;
+    Ok(match envelope {
+        Envelope {
+            table: Some(json), ..
+        } => Table::Json(json),
+        Envelope {
+            error: Some(why), ..
+        } => Table::Unreadable(why),
+        Envelope { none: true, .. } => Table::None,
+        _ => Table::Unreadable("amperr's driver said nothing of it".to_string()),
+    })
+}
+
+/// How long reading the build's table may take.
+const TABLE_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Transport for Player {
     type Session = PlayerSession;
 
     fn start(&mut self, codes: Vec<u32>) -> Result<PlayerSession, StartError> {
         let chromium = self.open()?;
-        let tab = Arc::clone(chromium.tab());
-        self.read_table(&tab);
-        let url = self.page.url.clone();
-        PlayerSession::start(chromium, url, self.config.accessible, codes)
+        self.read_table(chromium.tab())?;
+        let calls = self.page.calls.clone();
+        PlayerSession::start(chromium, calls, self.config.accessible, codes)
             .map_err(|e| self.failed(format!("amperr's driver could not start: {e}")))
     }
 
@@ -206,12 +279,11 @@ pub fn read_table(config: &PlayerConfig) -> Result<String, StartError> {
         reason,
     })?;
     let chromium = player.open()?;
-    let tab = Arc::clone(chromium.tab());
-    let read = with_timeout(Duration::from_secs(10), move || evaluate(&tab, page::TABLE));
-    match read {
-        Some(Ok(json)) if json != "null" => Ok(json),
-        Some(Ok(_)) => Err(player.failed("the page has no amp.errorCode".to_string())),
-        Some(Err(e)) => Err(player.failed(e)),
-        None => Err(player.failed("amp.errorCode could not be read in 10 s".to_string())),
+    match read(chromium.tab(), &player.page.calls).map_err(|e| player.failed(e))? {
+        Table::Json(json) => Ok(json),
+        Table::None => Err(player.failed("the page has no amp.errorCode".to_string())),
+        Table::Unreadable(why) => {
+            Err(player.failed(format!("amp.errorCode could not be read: {why}")))
+        }
     }
 }

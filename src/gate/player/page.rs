@@ -26,6 +26,8 @@ pub enum PageSource {
 /// A page ready to load.
 pub struct Page {
     pub url: String,
+    /// What amperr evaluates in it.
+    pub calls: Calls,
     /// Directories whose files the page may load.
     pub allowed: Vec<PathBuf>,
     /// The directory of a written page, removed when the page is dropped.
@@ -34,11 +36,8 @@ pub struct Page {
 
 /// The built-in hook for AMP-compatible builds.
 const HOOK: &str = include_str!("hook.js");
-/// amperr's driver, put into a ready page (`driver`).
+/// amperr's driver, added to every document before the page's own scripts.
 const DRIVER: &str = include_str!("driver.js");
-/// The build's `amp.errorCode`, as `JSON.stringify` gives it, or `null`.
-pub const TABLE: &str = "JSON.stringify(window.amperrPlayer && window.amperrPlayer.table \
-    ? window.amperrPlayer.table() : (window.amp && window.amp.errorCode) || null)";
 
 impl Page {
     /// The page for `source`: written to a temporary directory for scripts, the file
@@ -48,8 +47,10 @@ impl Page {
             PageSource::Page(path) => {
                 let path = absolute(path)?;
                 let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                let url = file_url(&path);
                 Ok(Page {
-                    url: file_url(&path),
+                    calls: Calls::new(&url),
+                    url,
                     allowed: vec![dir],
                     _dir: None,
                 })
@@ -72,8 +73,10 @@ impl Page {
                         allowed.push(parent.to_path_buf());
                     }
                 }
+                let url = file_url(&page);
                 Ok(Page {
-                    url: file_url(&page),
+                    calls: Calls::new(&url),
+                    url,
                     allowed,
                     _dir: Some(dir),
                 })
@@ -134,47 +137,68 @@ fn html(scripts: &[PathBuf], css: &[PathBuf]) -> String {
     page
 }
 
-/// Waits (at most `limit`) for the page to load and its hook to say the player is ready:
-/// `"ready"`, or why not.
-pub fn ready_script(limit: Duration) -> String {
-    format!(
-        r#"(function () {{
-  var limit = new Promise(function (resolve) {{
-    setTimeout(function () {{ resolve("the player was not ready after {seconds} s"); }}, {ms});
-  }});
-  var loaded = new Promise(function (resolve) {{
-    if (document.readyState === "complete") resolve();
-    else window.addEventListener("load", function () {{ resolve(); }}, {{ once: true }});
-  }});
-  var ready = loaded.then(function () {{
-    var hook = window.amperrPlayer;
-    if (!hook) return "the page defines no window.amperrPlayer hook";
-    return Promise.resolve(hook.ready).then(
-      function () {{ return "ready"; }},
-      function (e) {{ return "window.amperrPlayer.ready failed: " + (e && e.message ? e.message : e); }});
-  }});
-  return Promise.race([ready, limit]);
-}})()"#,
-        seconds = limit.as_secs_f64(),
-        ms = limit.as_millis()
-    )
+/// A name no page script can know in advance.
+pub fn one_off_name() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u32(std::process::id());
+    format!("__amperr_{:016x}", hasher.finish())
 }
 
-/// The driver, sending its answers through the binding `send`.
-pub fn driver(send: &str) -> String {
-    DRIVER.replace("__AMPERR_SEND__", send)
+/// The expressions amperr evaluates in the page: each a call of its driver, the property
+/// of `window` with a one-off name that the driver's script defines.
+#[derive(Clone, Debug)]
+pub struct Calls {
+    /// The page's URL: a batch runs only while the page is still the one loaded.
+    url: String,
+    driver: String,
 }
 
-/// Runs the driver over `codes`, if the page is still the one loaded.
-pub fn batch(url: &str, codes: &[u32], accessible: bool) -> String {
-    let codes: Vec<String> = codes.iter().map(u32::to_string).collect();
-    let url = serde_json::Value::from(url);
-    format!(
-        "(location.href === {url} && typeof window.__amperrRun === 'function' \
-         ? window.__amperrRun([{}], {accessible}) \
-         : Promise.reject(new Error('the page had navigated away to ' + location.href)))",
-        codes.join(",")
-    )
+impl Calls {
+    fn new(url: &str) -> Calls {
+        Calls {
+            url: url.to_string(),
+            driver: one_off_name(),
+        }
+    }
+
+    /// The driver's script, to add to every document before the page's own.
+    pub fn driver_script(&self) -> String {
+        DRIVER.replace("__AMPERR_RUN__", &self.driver)
+    }
+
+    /// Waits (at most `limit`) for the page to load and its hook to say the player is
+    /// ready: `"ready"`, or why not.
+    pub fn ready(&self, limit: Duration) -> String {
+        format!("window.{}.ready({})", self.driver, limit.as_millis())
+    }
+
+    /// The build's table, in an envelope: `{"table": "<JSON>"}`, `{"none": true}` or
+    /// `{"error": "..."}`.
+    pub fn table(&self) -> String {
+        format!("window.{}.table()", self.driver)
+    }
+
+    /// Hands the driver the binding `send` it answers through: `"ok"`, or why not.
+    pub fn init(&self, send: &str) -> String {
+        format!(
+            "window.{}.init({})",
+            self.driver,
+            serde_json::Value::from(send)
+        )
+    }
+
+    /// Runs the driver over `codes`: `""` when done, or why the page stopped answering.
+    pub fn batch(&self, codes: &[u32], accessible: bool) -> String {
+        let codes: Vec<String> = codes.iter().map(u32::to_string).collect();
+        let url = serde_json::Value::from(self.url.as_str());
+        format!(
+            "(location.href === {url} ? window.{}.run([{}], {accessible}) \
+             : 'left its page (it navigated away to ' + location.href + ')')",
+            self.driver,
+            codes.join(",")
+        )
+    }
 }
 
 #[cfg(test)]

@@ -15,8 +15,8 @@ use std::time::Duration;
 use headless_chrome::Tab;
 use headless_chrome::protocol::cdp::Emulation;
 
-use super::chromium::{Chromium, KEPT, evaluate, said};
-use super::page;
+use super::chromium::{Chromium, KEPT, evaluate, said, with_timeout};
+use super::page::{self, Calls};
 use crate::gate::protocol::MAX_LINE;
 use crate::gate::transport::{Ended, Finish, Next, Session};
 use crate::lines::Line;
@@ -26,14 +26,8 @@ use crate::render::plural;
 /// the batch, so it only trades calls against memory: a call costs up to 100 ms of
 /// `headless_chrome`'s own polling, a code about 0.3 ms of the page's work.
 const BATCH: usize = 2048;
-
-/// A name no page script can know in advance, for the binding the driver answers through.
-fn one_off_name() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u32(std::process::id());
-    format!("__amperr_{:016x}", hasher.finish())
-}
+/// How long handing the driver its binding may take.
+const START_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// One browser driving the page through its codes.
 pub struct PlayerSession {
@@ -62,10 +56,11 @@ struct DriverState {
 }
 
 impl PlayerSession {
-    /// Puts the driver into the ready page of `chromium` and starts sending it `codes`.
+    /// Hands the driver in the ready page of `chromium` its binding and starts sending it
+    /// `codes`.
     pub(super) fn start(
         chromium: Chromium,
-        url: String,
+        calls: Calls,
         accessible: bool,
         codes: Vec<u32>,
     ) -> Result<PlayerSession, String> {
@@ -73,30 +68,45 @@ impl PlayerSession {
         let (sender, lines) = mpsc::channel();
         let received = Arc::new(AtomicUsize::new(0));
         let counted = Arc::clone(&received);
-        let binding = one_off_name();
-        tab.expose_function(
-            &binding,
-            Arc::new(move |payload: serde_json::Value| {
-                counted.fetch_add(1, Ordering::Relaxed);
-                let _ = sender.send(match payload {
-                    serde_json::Value::String(text) => text,
-                    other => other.to_string(),
-                });
-            }),
-        )
-        .map_err(said)?;
-        evaluate(&tab, &page::driver(&binding))?;
-        // 2.3.0 fills its overlay 50 ms after error(): on virtual time, waits are free.
-        tab.call_method(Emulation::SetVirtualTimePolicy {
-            policy: Emulation::VirtualTimePolicy::Advance,
-            budget: None,
-            max_virtual_time_task_starvation_count: None,
-            initial_virtual_time: None,
-        })
-        .map_err(said)?;
+        let binding = page::one_off_name();
+        let (setup, init) = (Arc::clone(&tab), calls.init(&binding));
+        // A page busy in a loop of its own must not hold the gate here either.
+        let started = with_timeout(START_TIMEOUT, move || -> Result<(), String> {
+            setup
+                .expose_function(
+                    &binding,
+                    Arc::new(move |payload: serde_json::Value| {
+                        counted.fetch_add(1, Ordering::Relaxed);
+                        let _ = sender.send(match payload {
+                            serde_json::Value::String(text) => text,
+                            other => other.to_string(),
+                        });
+                    }),
+                )
+                .map_err(said)?;
+            match evaluate(&setup, &init)?.as_str() {
+                "ok" => {}
+                other => return Err(format!("the page's driver said {other:?}")),
+            }
+            // 2.3.0 fills its overlay 50 ms after error(): on virtual time, waits are free.
+            setup
+                .call_method(Emulation::SetVirtualTimePolicy {
+                    policy: Emulation::VirtualTimePolicy::Advance,
+                    budget: None,
+                    max_virtual_time_task_starvation_count: None,
+                    initial_virtual_time: None,
+                })
+                .map_err(said)?;
+            Ok(())
+        });
+        started.unwrap_or_else(|| {
+            Err(format!(
+                "the page did not answer within {START_TIMEOUT:?}: busy in a loop?"
+            ))
+        })?;
         let driver = Driver {
             tab,
-            url,
+            calls,
             accessible,
             state: Arc::new(DriverState::default()),
             received,
@@ -242,7 +252,7 @@ fn code_of(line: &str) -> u32 {
 /// The thread that sends codes into the page, a batch at a time.
 struct Driver {
     tab: Arc<Tab>,
-    url: String,
+    calls: Calls,
     accessible: bool,
     state: Arc<DriverState>,
     /// Answers the page sent (counted by the binding).
@@ -264,8 +274,14 @@ impl Driver {
                 .taken
                 .fetch_add(batch.len() as u64, Ordering::Relaxed);
             sent += batch.len();
-            let run = page::batch(&self.url, batch, self.accessible);
-            if let Err(why) = evaluate(&self.tab, &run) {
+            let run = self.calls.batch(batch, self.accessible);
+            let stopped = match evaluate(&self.tab, &run) {
+                Ok(done) if done.is_empty() => None,
+                // The driver's words: "left its page (...)".
+                Ok(why) => Some(why),
+                Err(why) => Some(why),
+            };
+            if let Some(why) = stopped {
                 // Answers sent before the failure may still be on their way.
                 self.wait_for(sent, Duration::from_millis(200));
                 if let Ok(mut ended) = self.state.ended.lock() {

@@ -327,9 +327,17 @@ impl<'c> Tally<'c> {
             .into_iter()
             .map(|((failure, class, _), g)| build_group(corpus, reproduce, failure, class, g))
             .collect();
+        // A case blamed for a crash, hang or bad line explains the silence: that is a
+        // failure of the case, not a decoder that never answers.
+        let blamed = groups.iter().any(|g| {
+            matches!(
+                g.failure,
+                Failure::Crash | Failure::Timeout | Failure::ProtocolError
+            )
+        });
         let conclusion = if self.not_started {
             Conclusion::NotStarted
-        } else if self.answered == 0 && !corpus.cases.is_empty() {
+        } else if self.answered == 0 && !blamed && !corpus.cases.is_empty() {
             Conclusion::Broken
         } else if groups.is_empty() && self.run_problems.is_empty() {
             Conclusion::Conformant
