@@ -107,6 +107,21 @@ impl Destination {
         Ok(destination)
     }
 
+    /// Whether writing here would replace the file at `other` (an input, or another
+    /// output): the same file, or the same new path. What is written through replaces
+    /// nothing.
+    pub fn replaces(&self, other: &Path) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        let Destination::Replace(path) = self else {
+            return false;
+        };
+        match (fs::metadata(path), fs::metadata(other)) {
+            (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+            (Err(_), Err(_)) => normalized(path) == normalized(other),
+            _ => false,
+        }
+    }
+
     /// Writes `contents` whole.
     pub fn write(&self, contents: &[u8]) -> io::Result<()> {
         match self {
@@ -118,6 +133,12 @@ impl Destination {
             }
         }
     }
+}
+
+/// A path that does not exist yet, its directory resolved.
+fn normalized(path: &Path) -> Option<PathBuf> {
+    let dir = fs::canonicalize(directory_of(path)).ok()?;
+    Some(dir.join(path.file_name()?))
 }
 
 /// A file to be created: its directory must exist and be writable.

@@ -981,3 +981,33 @@ fn a_dialog_while_loading_is_dismissed_and_named() {
         [r#"the page opened a dialog, alert("Welcome to Contoso video"): amperr dismissed it"#]
     );
 }
+
+#[test]
+fn a_report_over_the_build_or_a_baseline_of_some_codes_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let build = dir.path().join("build.js");
+    std::fs::write(&build, "// the build\n").unwrap();
+    let build = build.display().to_string();
+    let run = |args: &[&str]| {
+        let mut all = vec![
+            "check-player",
+            "--browser",
+            "/bin/false",
+            "--script",
+            &build,
+        ];
+        all.extend(args);
+        common::amperr(&all, b"")
+    };
+    let out = run(&["--output", &build]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is also an input of the run"), "{err}");
+    assert_eq!(std::fs::read_to_string(&build).unwrap(), "// the build\n");
+    // A baseline folds failures into patterns over the corpus it ran: not from a few codes.
+    let baseline = dir.path().join("x.toml").display().to_string();
+    let out = run(&["--code", "0x20200194", "--write-xfail", &baseline]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot be used with"), "{err}");
+}

@@ -237,6 +237,54 @@ fn a_bad_output_path_is_refused_before_the_run() {
     }
 }
 
+#[test]
+fn an_output_over_an_input_or_the_other_output_is_refused_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("decoder-ran");
+    let decoder = dir.path().join("decoder.sh");
+    let script = format!("touch {}; cat >/dev/null\n", marker.display());
+    std::fs::write(&decoder, &script).unwrap();
+    let xfail = dir.path().join("known.toml");
+    std::fs::write(&xfail, "").unwrap();
+    let (decoder_path, xfail_path) = (decoder.display().to_string(), xfail.display().to_string());
+    let report = dir.path().join("r.json").display().to_string();
+    // The same file under another name is the same file.
+    let linked = dir.path().join("linked.sh");
+    std::os::unix::fs::symlink(&decoder, &linked).unwrap();
+    let linked = linked.display().to_string();
+    let cases: [(&[&str], &str); 4] = [
+        (&["--output", &decoder_path], "--output"),
+        (&["--output", &linked], "--output"),
+        (
+            &["--xfail", &xfail_path, "--write-xfail", &xfail_path],
+            "--write-xfail",
+        ),
+        (
+            &["--output", &report, "--write-xfail", &report],
+            "--write-xfail",
+        ),
+    ];
+    for (flags, flag) in cases {
+        let mut args = vec!["check"];
+        args.extend(flags);
+        args.extend(["--", "sh", &decoder_path]);
+        let out = amperr(&args, b"");
+        assert_eq!(out.status.code(), Some(2), "{flags:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains(&format!("amperr: {flag} ")),
+            "{flags:?}: {err}"
+        );
+        assert!(
+            err.contains("amperr will not write over it; give another path"),
+            "{err}"
+        );
+        assert!(!marker.exists(), "{flags:?} was checked after the run");
+        assert_eq!(std::fs::read_to_string(&decoder).unwrap(), script);
+        assert_eq!(std::fs::read_to_string(&xfail).unwrap(), "");
+    }
+}
+
 fn saved_report(dir: &Path) -> (PathBuf, serde_json::Value) {
     let path = dir.join("report.json");
     let out = check(&["--format", "json", "--output", &path.display().to_string()]);

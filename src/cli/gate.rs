@@ -172,15 +172,75 @@ fn shard(s: &str) -> Result<(u32, u32), String> {
 
 pub fn run_check(args: CheckArgs) -> Outcome {
     let whole = args.corpus.corpus();
+    // The decoder's own files (its script, say) are inputs no report may replace.
+    let inputs: Vec<PathBuf> = (args.decoder.iter().map(PathBuf::from))
+        .filter(|path| path.is_file())
+        .collect();
     let mut pipe = gate::Pipe::new(args.decoder);
-    gate_run(
-        &mut pipe,
-        whole,
-        None,
-        &args.run,
-        args.require_fields,
-        &args.output,
-    )
+    let paths = Paths {
+        inputs: &inputs,
+        run: &args.run,
+        output: &args.output,
+    };
+    gate_run(&mut pipe, whole, None, paths, args.require_fields)
+}
+
+/// The files a gate reads and writes.
+pub struct Paths<'a> {
+    /// Files the run reads (a decoder's script, a build's scripts), besides `--xfail`.
+    pub inputs: &'a [PathBuf],
+    pub run: &'a RunArgs,
+    pub output: &'a OutputArgs,
+}
+
+impl Paths<'_> {
+    /// The report's and the baseline's destinations, checked: writable, and neither one
+    /// over an input or over the other.
+    fn destinations(&self) -> Result<(Option<Destination>, Option<Destination>), CliError> {
+        let report = self.output.destination()?;
+        let baseline = (self.run.write_xfail.as_deref())
+            .map(|path| Destination::check(path).map_err(CliError::usage))
+            .transpose()?;
+        let inputs = (self
+            .inputs
+            .iter()
+            .map(|p| ("an input of the run", p.as_path())))
+        .chain(
+            self.run
+                .xfail
+                .iter()
+                .map(|p| ("the --xfail file", p.as_path())),
+        );
+        let inputs: Vec<(&str, &Path)> = inputs.collect();
+        let outputs = [
+            ("--output", report.as_ref(), self.output.output.as_deref()),
+            (
+                "--write-xfail",
+                baseline.as_ref(),
+                self.run.write_xfail.as_deref(),
+            ),
+        ];
+        for (flag, destination, path) in outputs {
+            let (Some(destination), Some(path)) = (destination, path) else {
+                continue;
+            };
+            let report_path = self
+                .output
+                .output
+                .as_deref()
+                .filter(|_| flag == "--write-xfail");
+            let clash = (inputs.iter().copied())
+                .chain(report_path.map(|p| ("the --output report", p)))
+                .find(|(_, other)| destination.replaces(other));
+            if let Some((what, _)) = clash {
+                return Err(CliError::usage(format!(
+                    "{flag} {} is also {what}: amperr will not write over it; give another path",
+                    path.display()
+                )));
+            }
+        }
+        Ok((report, baseline))
+    }
 }
 
 /// Runs a gate through `transport` over `whole` (or `only` those codes of it), as `run`
@@ -190,16 +250,11 @@ pub fn gate_run<T: gate::transport::Transport>(
     transport: &mut T,
     whole: Corpus,
     only: Option<&[u32]>,
-    run: &RunArgs,
+    paths: Paths<'_>,
     require: Vec<FieldName>,
-    output: &OutputArgs,
 ) -> Outcome {
-    let destination = output.destination()?;
-    let baseline_to = run
-        .write_xfail
-        .as_deref()
-        .map(|path| Destination::check(path).map_err(CliError::usage))
-        .transpose()?;
+    let (destination, baseline_to) = paths.destinations()?;
+    let (run, output) = (paths.run, paths.output);
     // Patterns are checked against the whole corpus, so a shard never calls one stale.
     let xfail = match &run.xfail {
         Some(path) => Xfail::load(path, &whole).map_err(CliError::usage)?,

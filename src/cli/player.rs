@@ -8,7 +8,7 @@ use amperr::gate::player::{PageSource, Player, PlayerConfig, find_browser};
 use amperr::gate::transport::StartError;
 use clap::Args;
 
-use super::gate::{CorpusArgs, OutputArgs, RunArgs, gate_run, seconds};
+use super::gate::{CorpusArgs, OutputArgs, Paths, RunArgs, gate_run, seconds};
 use super::{CliError, Outcome};
 
 #[derive(Args)]
@@ -23,7 +23,7 @@ pub struct CheckPlayerArgs {
     #[arg(long)]
     a11y: bool,
     /// Only these codes (0x hex or decimal; repeatable), e.g. to reproduce one failure
-    #[arg(long = "code", value_name = "CODE", value_parser = code)]
+    #[arg(long = "code", value_name = "CODE", value_parser = code, conflicts_with = "write_xfail")]
     codes: Vec<u32>,
     #[command(flatten)]
     run: RunArgs,
@@ -145,14 +145,16 @@ pub fn run_check_player(args: CheckPlayerArgs) -> Outcome {
     let whole: Corpus = args.corpus.corpus();
     let mut player = Player::new(config).map_err(CliError::usage)?;
     let only = (!args.codes.is_empty()).then_some(args.codes.as_slice());
-    gate_run(
-        &mut player,
-        whole,
-        only,
-        &args.run,
-        Vec::new(),
-        &args.output,
-    )
+    let build = &args.build;
+    let inputs: Vec<PathBuf> = (build.script.iter().chain(&build.css).chain(&build.page))
+        .cloned()
+        .collect();
+    let paths = Paths {
+        inputs: &inputs,
+        run: &args.run,
+        output: &args.output,
+    };
+    gate_run(&mut player, whole, only, paths, Vec::new())
 }
 
 /// `check-table --script`: the table of a build, read in the browser.
