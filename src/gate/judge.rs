@@ -86,9 +86,24 @@ fn describes(said: &str, message: Option<&str>, code_line: &str) -> bool {
         // Category 0's message is whatever the error said: anything may stand for it.
         None => return true,
     };
-    rest.chars().all(|c| {
-        c.is_whitespace() || matches!(c, ',' | '.' | ';' | ':' | '-' | '\u{2013}' | '\u{2014}')
-    })
+    rest.chars().all(|c| c.is_whitespace() || is_punctuation(c))
+}
+
+/// Punctuation a screen reader passes over (Unicode's punctuation in the scripts a player
+/// page is likely to use), unlike a word, a digit or a symbol such as `$`, `+` or an arrow,
+/// which it says aloud.
+fn is_punctuation(c: char) -> bool {
+    matches!(c,
+        '!'..='#' | '%'..='*' | ','..='/' | ':' | ';' | '?' | '@' | '['..=']' | '_' | '{' | '}'
+        | '\u{a1}' | '\u{a7}' | '\u{ab}' | '\u{b6}' | '\u{b7}' | '\u{bb}' | '\u{bf}'
+        // General Punctuation: dashes, quotes, the ellipsis, primes... (not U+2028..U+202E,
+        // separators and bidi controls, nor U+2044 and U+2052, which are symbols)
+        | '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{2043}' | '\u{2045}'..='\u{2051}'
+        | '\u{2053}'..='\u{205e}'
+        // CJK and fullwidth punctuation
+        | '\u{3001}'..='\u{3003}' | '\u{3008}'..='\u{3011}' | '\u{3014}'..='\u{301f}'
+        | '\u{ff01}'..='\u{ff03}' | '\u{ff05}'..='\u{ff0a}' | '\u{ff0c}'..='\u{ff0f}'
+        | '\u{ff1a}' | '\u{ff1b}' | '\u{ff1f}' | '\u{ff20}')
 }
 
 /// `text` with the first `part` taken out, if it holds it.
@@ -185,6 +200,27 @@ mod tests {
         assert!(!describes("This is a modal window.", message, line));
         assert!(describes("(0x20700001)", Some(""), "(0x20700001)"));
         assert!(describes("whatever it said (0x5)", None, "(0x5)"));
+    }
+
+    #[test]
+    fn any_punctuation_may_stand_between_them_but_no_word_or_symbol() {
+        let (line, message) = ("(0x100000)", Some("Video playback aborted."));
+        for between in [
+            " \u{2014} ",
+            " \u{2026} ",
+            "\u{ab}",
+            "\u{201c}",
+            "\u{3001}",
+            " / ",
+            "!?",
+        ] {
+            let said = format!("Video playback aborted.{between}(0x100000){between}");
+            assert!(describes(&said, message, line), "{said:?}");
+        }
+        for between in [" Error ", " 42 ", " $ ", " + ", " \u{1f600} ", " \u{2192} "] {
+            let said = format!("Video playback aborted.{between}(0x100000)");
+            assert!(!describes(&said, message, line), "{said:?}");
+        }
     }
 
     #[test]
