@@ -257,7 +257,7 @@
       var table = hook && typeof hook.table === "function" ? hook.table() : win.amp ? win.amp.errorCode : undefined;
       if (table === undefined || table === null) {
         envelope.none = true;
-      } else if (typeof table.then === "function") {
+      } else if (table instanceof NativePromise) {
         envelope.error = "it is a promise: table() must return the table itself";
       } else {
         var json = apply(stringify, JSON, [table]);

@@ -172,7 +172,11 @@ impl Player {
         };
         let findings = match crate::table::check_table(&table, self.config.profile) {
             Ok(report) => report.findings(),
-            Err(e) => vec![("unreadable", e.to_string())],
+            Err(e) => {
+                let problem = format!("the build's amp.errorCode could not be read: {e}");
+                self.findings.problems.push(problem);
+                return Ok(());
+            }
         };
         let (named, more) = findings.split_at(findings.len().min(TABLE_PROBLEMS));
         let problems = named
