@@ -776,13 +776,18 @@ fn scripts_that_are_not_files_are_refused_before_any_browser_starts() {
 /// A browser wrapper that writes its pid (its process group's) to `pid_file`, then becomes
 /// Chromium.
 fn recording_browser(dir: &Path, chromium: &Path, pid_file: &Path) -> PathBuf {
+    wrapped_browser(
+        dir,
+        chromium,
+        &format!("echo $$ > '{}'", pid_file.display()),
+    )
+}
+
+/// A browser that runs the shell command `first`, then the real `chromium`.
+fn wrapped_browser(dir: &Path, chromium: &Path, first: &str) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;
     let wrapper = dir.join("chromium-wrapper");
-    let script = format!(
-        "#!/bin/sh\necho $$ > '{}'\nexec '{}' \"$@\"\n",
-        pid_file.display(),
-        chromium.display()
-    );
+    let script = format!("#!/bin/sh\n{first}\nexec '{}' \"$@\"\n", chromium.display());
     std::fs::write(&wrapper, script).unwrap();
     std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
     wrapper
@@ -877,7 +882,6 @@ fn a_signalled_check_player_leaves_no_browser_and_no_files() {
 
 #[test]
 fn a_signal_while_the_browser_restarts_prints_no_report() {
-    use std::os::unix::fs::PermissionsExt;
     let Some(chromium) = common::chromium() else {
         return;
     };
@@ -885,15 +889,11 @@ fn a_signal_while_the_browser_restarts_prints_no_report() {
     // signal lands while amperr waits for a browser it is killing itself.
     let dir = tempfile::tempdir().unwrap();
     let count = dir.path().join("starts");
-    let browser = dir.path().join("chromium-wrapper");
-    let script = format!(
-        "#!/bin/sh\necho x >> '{count}'\n\
-         [ \"$(wc -l < '{count}')\" -eq 2 ] && kill -INT $PPID\nexec '{chromium}' \"$@\"\n",
-        count = count.display(),
-        chromium = chromium.display()
+    let interrupt = format!(
+        "echo x >> '{count}'\n[ \"$(wc -l < '{count}')\" -eq 2 ] && kill -INT $PPID",
+        count = count.display()
     );
-    std::fs::write(&browser, script).unwrap();
-    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let browser = wrapped_browser(dir.path(), &chromium, &interrupt);
     let output = Command::new(env!("CARGO_BIN_EXE_amperr"))
         .args(["check-player", "--profile", "amp-2.3.0", "--script", BUILD])
         .args([
