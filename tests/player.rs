@@ -450,6 +450,38 @@ fn refused_requests_past_those_named_are_counted() {
 }
 
 #[test]
+fn a_websocket_is_refused_and_named_too() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    // A listener on this machine: the page must not reach it.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!(
+        "ws://127.0.0.1:{}/leak",
+        listener.local_addr().unwrap().port()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = dir.path().join("socket.js");
+    std::fs::write(&plugin, format!("new WebSocket({url:?});\n")).unwrap();
+    let plugin = plugin.display().to_string();
+    let args = [
+        "--profile",
+        "amp-2.3.0",
+        "--script",
+        BUILD,
+        "--script",
+        &plugin,
+    ];
+    let (status, report, _) = check_player(&chromium, &[&args[..], &around("0x20200194")].concat());
+    assert_eq!(status, 0, "{report:#}");
+    assert!(listener.accept().is_err(), "the page reached the network");
+    let notes = strings(&report["notes"]);
+    let said = format!("the page asked for {url}: refused (no network)");
+    assert!(notes.contains(&said), "{notes:#?}");
+}
+
+#[test]
 fn the_2_3_0_screen_reader_description_fails_a11y_and_the_report_says_why() {
     let Some(chromium) = common::chromium() else {
         return;
@@ -686,6 +718,136 @@ fn a_hook_is_held_to_what_docs_player_md_says() {
             .any(|p| p.contains("window.amperrPlayer.ready failed: Symbol(no media)")),
         "{problems:#?}"
     );
+}
+
+#[test]
+fn a_plugin_that_finds_the_driver_cannot_answer_for_it() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let (padded, forge) = (variant("code-line-padded"), variant("forges-answers"));
+    let args = ["--script", &padded, "--script", &forge, "--shard", "1/8"];
+    let (status, report, _) = fixture(&chromium, None, &args);
+    assert_eq!(status, 1, "{report:#}");
+    let area_0 = cases(AMP, Some((1, 8)), |c| c.area() == 0);
+    assert_eq!(count(&report, "mismatch"), area_0, "{report:#}");
+    assert_eq!(strings(&report["run_problems"]), Vec::<String>::new());
+}
+
+#[test]
+fn a_dialog_for_a_code_is_refused_however_the_page_hides_it() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let codes = ["--code", "0x00500000", "--code", "0x00100000"];
+    let alerts = variant("alerts-on-category-5");
+    for plugins in [
+        vec![alerts.clone(), variant("alert-fixed")],
+        vec![variant("alert-hidden")],
+    ] {
+        let mut args: Vec<&str> = plugins.iter().flat_map(|p| ["--script", p]).collect();
+        args.extend(codes);
+        let (status, report, _) = fixture(&chromium, None, &args);
+        assert_eq!(status, 1, "{plugins:?}: {report:#}");
+        assert_eq!(count(&report, "refused"), 1, "{plugins:?}: {report:#}");
+        assert_eq!(
+            report["groups"][0]["example"]["id"],
+            "documented/0x00500000"
+        );
+    }
+}
+
+#[test]
+fn an_overlay_the_viewer_cannot_see_reads_as_empty() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let invisible = format!("{PLAYERS}/invisible.css");
+    let args = ["--css", &invisible, "--code", "0x00100000"];
+    let (status, report, _) = fixture(&chromium, None, &args);
+    assert_eq!(status, 1, "{report:#}");
+    // Both fields read as empty: the message and the code line.
+    assert_eq!(count(&report, "mismatch"), 1, "{report:#}");
+    for group in report["groups"].as_array().unwrap() {
+        assert_eq!(group["example"]["got"], "\"\"", "{group:#}");
+    }
+}
+
+#[test]
+fn a_hook_that_throws_in_a_getter_or_moves_in_its_own_history_is_judged_as_documented() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let codes = ["--code", "0x00100000", "--code", "0x20200194"];
+    let gate = |page: &str| {
+        let args = [
+            "--profile",
+            "amp-2.3.0",
+            "--page",
+            page,
+            "--idle-timeout",
+            "3",
+        ];
+        check_player(&chromium, &[&args[..], &codes[..]].concat())
+    };
+    // A text that throws when read: refused at once, not a hang.
+    let (_dir, page) = custom_page(|html| {
+        html.replace(
+            "return {\n          text: content.innerText,",
+            "return {\n          get text() { throw new Error(\"no text\"); },",
+        )
+    });
+    let started = Instant::now();
+    let (status, report, _) = gate(&page);
+    assert_eq!(status, 1, "{report:#}");
+    assert_eq!(count(&report, "refused"), 2, "{report:#}");
+    assert_eq!(
+        report["groups"][0]["example"]["detail"],
+        "refused: the player threw: no text"
+    );
+    assert!(started.elapsed() < Duration::from_secs(20));
+    // A page that moves within its own document (pushState, a hash) has not left it.
+    for step in [
+        "history.pushState({}, \"\", \"#error\");",
+        "location.hash = \"error\";",
+    ] {
+        let (_dir, page) = custom_page(|html| {
+            html.replace(
+                "raise: function (code) {",
+                &format!("raise: function (code) {{ {step}"),
+            )
+        });
+        let (status, report, _) = gate(&page);
+        assert_eq!(status, 0, "{step}: {report:#}");
+    }
+}
+
+#[test]
+fn what_a_page_threw_is_shown_even_when_it_passes() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = dir.path().join("broken-plugin.js");
+    std::fs::write(
+        &plugin,
+        "throw new Error(\"plugin failed while loading\");\n",
+    )
+    .unwrap();
+    let plugin = plugin.display().to_string();
+    let args = [
+        "--profile",
+        "amp-2.3.0",
+        "--script",
+        BUILD,
+        "--script",
+        &plugin,
+    ];
+    let output = amperr_with_browser(&chromium, "check-player", &args, &["--code", "0x00100000"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("\nPage errors:\nthe page threw "), "{text}");
+    assert!(text.contains("plugin failed while loading"), "{text}");
 }
 
 #[test]
@@ -1004,6 +1166,41 @@ fn a_report_over_the_build_or_a_baseline_of_some_codes_is_refused() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("is also an input of the run"), "{err}");
     assert_eq!(std::fs::read_to_string(&build).unwrap(), "// the build\n");
+    // Nor over the browser, nor over a file a page of the team's own may load.
+    let browser = dir.path().join("chromium-wrapper");
+    std::fs::write(&browser, "#!/bin/sh\n").unwrap();
+    let browser = browser.display().to_string();
+    let out = common::amperr(
+        &[
+            "check-player",
+            "--browser",
+            &browser,
+            "--script",
+            &build,
+            "--output",
+            &browser,
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&browser).unwrap(), "#!/bin/sh\n");
+    let (site, page) = custom_page(|html| html);
+    let loaded = site.path().join("amp-fixture.js").display().to_string();
+    let out = common::amperr(
+        &[
+            "check-player",
+            "--browser",
+            &browser,
+            "--page",
+            &page,
+            "--output",
+            &loaded,
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("which the page may load"), "{err}");
     // A baseline folds failures into patterns over the corpus it ran: not from a few codes.
     let baseline = dir.path().join("x.toml").display().to_string();
     let out = run(&["--code", "0x20200194", "--write-xfail", &baseline]);

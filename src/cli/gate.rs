@@ -179,6 +179,7 @@ pub fn run_check(args: CheckArgs) -> Outcome {
     let mut pipe = gate::Pipe::new(args.decoder);
     let paths = Paths {
         inputs: &inputs,
+        input_dirs: &[],
         run: &args.run,
         output: &args.output,
     };
@@ -189,6 +190,9 @@ pub fn run_check(args: CheckArgs) -> Outcome {
 pub struct Paths<'a> {
     /// Files the run reads (a decoder's script, a build's scripts), besides `--xfail`.
     pub inputs: &'a [PathBuf],
+    /// Directories any of whose files the run may read (a build's: its page may load
+    /// them).
+    pub input_dirs: &'a [PathBuf],
     pub run: &'a RunArgs,
     pub output: &'a OutputArgs,
 }
@@ -238,8 +242,28 @@ impl Paths<'_> {
                     path.display()
                 )));
             }
+            if let Some(dir) = self.loaded_from(destination) {
+                return Err(CliError::usage(format!(
+                    "{flag} {} is a file in {}, which the page may load: amperr will not \
+                     write over it; give another path",
+                    path.display(),
+                    dir.display()
+                )));
+            }
         }
         Ok((report, baseline))
+    }
+
+    /// The input directory an existing file at `destination` is in, if any.
+    fn loaded_from(&self, destination: &Destination) -> Option<&Path> {
+        let Destination::Replace(path) = destination else {
+            return None;
+        };
+        let path = std::fs::canonicalize(path).ok()?;
+        self.input_dirs
+            .iter()
+            .find(|dir| std::fs::canonicalize(dir).is_ok_and(|dir| path.starts_with(dir)))
+            .map(PathBuf::as_path)
     }
 }
 

@@ -147,10 +147,17 @@ pub fn run_check_player(args: CheckPlayerArgs) -> Outcome {
     let only = (!args.codes.is_empty()).then_some(args.codes.as_slice());
     let build = &args.build;
     let inputs: Vec<PathBuf> = (build.script.iter().chain(&build.css).chain(&build.page))
+        .chain(build.browser.iter().filter(|path| path.is_file()))
         .cloned()
         .collect();
+    // A page of the team's own loads files amperr does not know of: any in its directory.
+    let directories = match &build.page {
+        Some(_) => player.directories().to_vec(),
+        None => Vec::new(),
+    };
     let paths = Paths {
         inputs: &inputs,
+        input_dirs: &directories,
         run: &args.run,
         output: &args.output,
     };

@@ -19,7 +19,7 @@ use std::time::Duration;
 use headless_chrome::browser::tab::RequestPausedDecision;
 use headless_chrome::protocol::cdp::Fetch::events::RequestPausedEvent;
 use headless_chrome::protocol::cdp::Fetch::{FailRequest, RequestPattern};
-use headless_chrome::protocol::cdp::Network::ErrorReason;
+use headless_chrome::protocol::cdp::Network::{self, ErrorReason};
 use headless_chrome::protocol::cdp::Runtime;
 use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::{Browser, Tab};
@@ -155,6 +155,10 @@ fn arguments(executable: &Path, profile: &Path) -> Vec<String> {
             "--disable-breakpad",
             "--mute-audio",
             "--lang=en-US",
+            // What interception does not see (WebSockets) goes to a proxy that is not there,
+            // loopback included.
+            "--proxy-server=127.0.0.1:9",
+            "--proxy-bypass-list=<-loopback>",
             "--remote-debugging-port=0",
         ]
         .map(String::from),
@@ -225,6 +229,15 @@ fn watch(tab: &Arc<Tab>, events: &Arc<Mutex<Events>>, allowed: Vec<PathBuf>) -> 
         })
     }))
     .map_err(said)?;
+    // Fetch interception does not see WebSockets (the dead proxy stops them): name each.
+    tab.call_method(Network::Enable {
+        max_total_buffer_size: None,
+        max_resource_buffer_size: None,
+        max_post_data_size: None,
+        enable_durable_messages: None,
+        report_direct_socket_traffic: None,
+    })
+    .map_err(said)?;
     tab.enable_runtime().map_err(said)?;
     let seen = Arc::clone(events);
     // Weak: the tab holds this listener.
@@ -241,6 +254,10 @@ fn watch(tab: &Arc<Tab>, events: &Arc<Mutex<Events>>, allowed: Vec<PathBuf>) -> 
                 if let Some(tab) = this_tab.upgrade() {
                     let _ = tab.get_dialog().dismiss();
                 }
+            }
+            Event::NetworkWebSocketCreated(socket) => {
+                let url = &socket.params.url;
+                events.blocked.keep(format!("{url}: refused (no network)"));
             }
             Event::RuntimeExceptionThrown(thrown) => {
                 (events.exceptions).keep(exception_text(&thrown.params.exception_details));

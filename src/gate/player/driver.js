@@ -2,17 +2,23 @@
 // so it keeps the built-ins as the browser made them: a page or a polyfill that replaces
 // JSON.stringify, String methods, Promise or the DOM's accessors changes what amperr reads
 // only by changing what the viewer sees. It calls the page's hook (window.amperrPlayer)
-// and nothing else of the page, and uses no promise of its own but the one amperr awaits.
+// and nothing else of the page, uses no promise of its own but the ones amperr awaits, and
+// writes into no array or object a page could have given a setter.
 //
-// `__AMPERR_RUN__` is replaced with a one-off name: the driver is that property of window,
-// which the page can neither replace nor delete. amperr calls `ready`, `table`, then
-// `init` with the name of a one-off binding (the driver keeps the function and removes the
-// global, so the page cannot answer in its place), then `run` for each batch of codes.
+// `__AMPERR_RUN__`, `__AMPERR_TOKEN__` and `__AMPERR_SEND__` are replaced with one-off
+// names: the driver is that property of window, frozen, and each call must carry the token,
+// which no script of the page can read. The binding amperr reads answers from is added
+// before the document starts; the driver takes it and removes it from window before any
+// script of the page runs, so no page can answer in its place. amperr calls `ready`,
+// `table`, `init` (does the driver hold its binding?), then `run` for each batch.
 (function () {
   "use strict";
+  var TOKEN = "__AMPERR_TOKEN__";
   var win = window;
   var doc = document;
   var apply = Reflect.apply;
+  var freeze = Object.freeze;
+  var nativeDialogs = { alert: win.alert, confirm: win.confirm, prompt: win.prompt };
   var stringify = JSON.stringify;
   var toText = String;
   var NativePromise = Promise;
@@ -28,6 +34,7 @@
   var byId = Document.prototype.getElementById;
   var attribute = Element.prototype.getAttribute;
   var clientRects = Element.prototype.getClientRects;
+  var checkVisibility = Element.prototype.checkVisibility;
   function getter(proto, name) {
     return own(proto, name).get;
   }
@@ -41,9 +48,23 @@
   var DIALOGS = 4; // dialogs named per code
   var TABLE_LIMIT = 1048576; // characters of amp.errorCode as JSON (2.3.0's: about 5,000)
 
+  // The binding amperr answers through, taken before any script of the page can see it.
+  var SEND = "__AMPERR_SEND__";
   var send = null;
-  var dialogs = [];
+  function takeBinding() {
+    try {
+      var binding = win[SEND];
+      if (typeof binding === "function") {
+        delete win[SEND];
+        send = binding;
+      }
+    } catch (e) {}
+  }
+  takeBinding();
+  var dialogs = ""; // the dialogs opened for the code in flight, named
+  var dialogCount = 0;
   var navigatingTo = null;
+  var inFlight = false;
 
   function cut(text) {
     return text.length > KEPT ? apply(slice, text, [0, KEPT]) + "…" : text;
@@ -87,14 +108,14 @@
 
   // A page that navigates away on a code has left before its answer: say so at once, and
   // stop the navigation where the browser lets us, so that how long it would take to commit
-  // does not decide the verdict.
-  var inFlight = false;
+  // does not decide the verdict. A move within the document (pushState, a hash) is not one.
   if (win.navigation) {
     apply(listen, win.navigation, [
       "navigate",
       function (event) {
         if (!inFlight) return;
         try {
+          if (event.destination.sameDocument) return;
           navigatingTo = toText(event.destination.url);
           if (event.cancelable) event.preventDefault();
         } catch (e) {
@@ -104,42 +125,74 @@
     ]);
   }
 
+  // A dialog would block the page. One opened for a code is recorded and the code refused;
+  // one opened at any other time is the browser's own, which amperr dismisses and notes.
+  // The page may set its own function in their place: it is called outside a code.
+  function dialog(kind) {
+    var replaced = null;
+    function open(text) {
+      if (inFlight) {
+        if (dialogCount < DIALOGS) {
+          dialogs += (dialogCount > 0 ? ", " : "") + kind + "(" + apply(stringify, JSON, [cut(said(text))]) + ")";
+        }
+        dialogCount += 1;
+        return kind === "confirm" ? false : null;
+      }
+      return apply(replaced || nativeDialogs[kind], win, arguments);
+    }
+    defineProperty(win, kind, {
+      configurable: false,
+      enumerable: true,
+      get: function () {
+        return open;
+      },
+      set: function (value) {
+        replaced = typeof value === "function" ? value : null;
+      },
+    });
+  }
+  dialog("alert");
+  dialog("confirm");
+  dialog("prompt");
+
   // What AMP's overlay shows, for hooks with no `shown`: the rendered text of its content
   // and the text of the elements its dialog's aria-describedby names.
   function overlay() {
     var dialog = apply(selectInDocument, doc, [".vjs-error-display"]);
     var content = dialog ? apply(selectIn, dialog, [".vjs-modal-dialog-content"]) : null;
-    var rendered = content ? apply(rectCount, apply(clientRects, content, []), []) > 0 : false;
     return {
-      text: rendered ? apply(innerText, content, []) : "",
+      text: content && seen(content) ? apply(innerText, content, []) : "",
       description: describedBy(dialog),
     };
   }
+  // Whether the viewer can see `element`: laid out, and neither it nor an ancestor hidden
+  // or transparent.
+  function seen(element) {
+    if (apply(rectCount, apply(clientRects, element, []), []) === 0) return false;
+    if (typeof checkVisibility !== "function") return true;
+    var options = create(null);
+    options.checkOpacity = options.opacityProperty = true;
+    options.checkVisibilityCSS = options.visibilityProperty = true;
+    return apply(checkVisibility, element, [options]);
+  }
+  // The text of the elements the dialog's aria-describedby names, joined by spaces.
   function describedBy(dialog) {
     var ids = dialog ? apply(attribute, dialog, ["aria-describedby"]) : null;
-    var words = idsIn(ids === null ? "" : ids);
-    if (words.length === 0) return null;
-    var text = "";
-    for (var i = 0; i < words.length; i++) {
-      var element = apply(byId, doc, [words[i]]);
-      text += (i > 0 ? " " : "") + (element ? apply(textContent, element, []) : "");
+    if (ids === null) return null;
+    var text = null;
+    var word = "";
+    for (var i = 0; i <= ids.length; i++) {
+      var c = i < ids.length ? ids[i] : " ";
+      if (c !== " " && c !== "\t" && c !== "\n" && c !== "\r" && c !== "\f") {
+        word += c;
+        continue;
+      }
+      if (word === "") continue;
+      var element = apply(byId, doc, [word]);
+      text = (text === null ? "" : text + " ") + (element ? apply(textContent, element, []) : "");
+      word = "";
     }
     return text;
-  }
-  function idsIn(list) {
-    var words = [];
-    var word = "";
-    for (var i = 0; i < list.length; i++) {
-      var c = list[i];
-      if (c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f") {
-        if (word !== "") words[words.length] = word;
-        word = "";
-      } else {
-        word += c;
-      }
-    }
-    if (word !== "") words[words.length] = word;
-    return words;
   }
 
   function refused(code, why) {
@@ -150,14 +203,15 @@
   }
   // What the hook's `shown` (or AMP's overlay) gives, or a refusal.
   function read(hook, code, describe) {
-    var shown;
+    var text, description, shown;
     try {
       shown = typeof hook.shown === "function" ? hook.shown() : overlay();
+      var object = shown !== null && typeof shown === "object";
+      text = object ? shown.text : undefined;
+      description = object ? shown.description : undefined;
     } catch (e) {
       return refused(code, "the player threw: " + said(e));
     }
-    var text = shown !== null && typeof shown === "object" ? shown.text : undefined;
-    var description = shown !== null && typeof shown === "object" ? shown.description : undefined;
     if (typeof text !== "string" || (description !== null && description !== undefined && typeof description !== "string")) {
       return refused(
         code,
@@ -174,18 +228,21 @@
     return answer;
   }
   function kindOf(value) {
-    if (value === null) return "null";
-    if (typeof value !== "object") return typeof value;
     try {
-      if (typeof value.then === "function") return "a promise";
-    } catch (e) {}
-    return "an object whose text is " + (value.text === undefined ? "missing" : "a " + typeof value.text);
+      if (value === null) return "null";
+      if (typeof value !== "object") return typeof value;
+      if (value instanceof NativePromise || typeof value.then === "function") return "a promise";
+      return "an object whose text is " + (value.text === undefined ? "missing" : "a " + typeof value.text);
+    } catch (e) {
+      return "an object that cannot be read";
+    }
   }
 
   // Clears the error, raises `code`, and reads the overlay; `done(answer)`, or
   // `left(why)` when the page navigated away.
   function one(hook, code, describe, done, left) {
-    dialogs = [];
+    dialogs = "";
+    dialogCount = 0;
     navigatingTo = null;
     inFlight = true;
     function threw(e) {
@@ -198,12 +255,13 @@
           later(function () {
             inFlight = false;
             if (navigatingTo !== null) return left("left its page (it navigated away to " + cut(navigatingTo) + ")");
-            var answer = read(hook, code, describe);
-            if (dialogs.length > 0) {
-              var list = "";
-              for (var i = 0; i < dialogs.length; i++) list += (i > 0 ? ", " : "") + dialogs[i];
-              answer = refused(code, "the page opened a dialog: " + list);
+            var answer;
+            try {
+              answer = read(hook, code, describe);
+            } catch (e) {
+              answer = refused(code, "the player threw: " + said(e));
             }
+            if (dialogCount > 0) answer = refused(code, "the page opened a dialog: " + dialogs);
             done(answer);
           }, SETTLE);
         }, threw);
@@ -215,7 +273,8 @@
 
   // Resolves with "ready", or why not, within `limit` ms: the page loaded and its hook's
   // `ready` settled (a hook defined late, by a load listener say, is looked for again).
-  driver.ready = function (limit) {
+  driver.ready = function (token, limit) {
+    if (token !== TOKEN) return "not amperr";
     return new NativePromise(function (resolve) {
       var finished = false;
       var hookSeen = false;
@@ -250,7 +309,8 @@
 
   // The build's error-code table, as a JSON envelope amperr reads: {"table": "<JSON>"},
   // {"none": true} or {"error": "why"}.
-  driver.table = function () {
+  driver.table = function (token) {
+    if (token !== TOKEN) return "not amperr";
     var envelope = create(null);
     try {
       var hook = win.amperrPlayer;
@@ -271,31 +331,17 @@
     return apply(stringify, JSON, [envelope]);
   };
 
-  // Takes the binding named `name`, and `alert` and kin: a dialog would block the page, so
-  // one opened for a code is recorded and the code refused.
-  driver.init = function (name) {
-    send = win[name];
-    delete win[name];
-    ["alert", "confirm", "prompt"].forEach(function (kind) {
-      try {
-        defineProperty(win, kind, {
-          configurable: true,
-          writable: true,
-          value: function (text) {
-            if (dialogs.length < DIALOGS) dialogs[dialogs.length] = kind + "(" + apply(stringify, JSON, [cut(said(text))]) + ")";
-            return kind === "confirm" ? false : null;
-          },
-        });
-      } catch (e) {
-        // The page made it fixed: a dialog amperr did not stop is dismissed and noted.
-      }
-    });
-    return typeof send === "function" ? "ok" : "no binding " + name;
+  // Whether the driver holds its binding ("ok"), taken as the document started.
+  driver.init = function (token) {
+    if (token !== TOKEN) return "not amperr";
+    if (send === null) takeBinding();
+    return send !== null ? "ok" : "no binding: the browser did not add it before the page's scripts";
   };
 
   // Sends one answer line per code, each as soon as it is read. Resolves with "" when
   // done, or why the page stopped answering.
-  driver.run = function (codes, describe) {
+  driver.run = function (token, codes, describe) {
+    if (token !== TOKEN) return "not amperr";
     return new NativePromise(function (resolve) {
       var hook = win.amperrPlayer;
       if (typeof send !== "function") return resolve("left its page (the page was replaced)");
@@ -312,5 +358,5 @@
     });
   };
 
-  defineProperty(win, "__AMPERR_RUN__", { value: driver });
+  defineProperty(win, "__AMPERR_RUN__", { value: freeze(driver) });
 })();

@@ -43,6 +43,7 @@ use crate::render::plural;
 pub use chromium::find_browser;
 use chromium::{Chromium, evaluate, said, with_timeout};
 pub use page::PageSource;
+use session::Answers;
 pub use session::PlayerSession;
 
 /// What to gate, and how.
@@ -85,8 +86,13 @@ impl Player {
         })
     }
 
+    /// The directories whose files the page may load: the page's own and the scripts'.
+    pub fn directories(&self) -> &[PathBuf] {
+        &self.page.allowed
+    }
+
     /// Starts a browser on the page and waits for the player to be ready.
-    fn open(&self) -> Result<Chromium, StartError> {
+    fn open(&self) -> Result<(Chromium, Answers), StartError> {
         let chromium = Chromium::start(&self.config.browser, self.page.allowed.clone())?;
         let tab = Arc::clone(chromium.tab());
         let url = self.page.url.clone();
@@ -95,24 +101,34 @@ impl Player {
             self.page.calls.driver_script(),
             self.page.calls.ready(ready_timeout),
         );
-        let ready = with_timeout(ready_timeout + Duration::from_secs(5), move || {
-            // Before any script of the page: the driver keeps the built-ins unreplaced.
-            tab.call_method(Page::AddScriptToEvaluateOnNewDocument {
-                source: driver,
-                world_name: None,
-                include_command_line_api: None,
-                run_immediately: None,
-            })
-            .map_err(said)?;
-            tab.navigate_to(&url).map_err(said)?;
-            evaluate(&tab, &ready)
-        });
-        let outcome = match ready {
-            Some(Ok(outcome)) => outcome,
-            Some(Err(e)) => format!("while loading, the page {e}"),
-            None => format!(
-                "the page did not answer within {:?}: stuck in a loop while loading?",
-                ready_timeout + Duration::from_secs(5)
+        let binding = self.page.calls.binding().to_string();
+        let ready = with_timeout(
+            ready_timeout + Duration::from_secs(5),
+            move || -> Result<_, String> {
+                // Before the page exists: the driver takes the binding before any script of
+                // the page can see it.
+                let answers = Answers::through(&tab, &binding)?;
+                // Before any script of the page: the driver keeps the built-ins unreplaced.
+                tab.call_method(Page::AddScriptToEvaluateOnNewDocument {
+                    source: driver,
+                    world_name: None,
+                    include_command_line_api: None,
+                    run_immediately: None,
+                })
+                .map_err(said)?;
+                tab.navigate_to(&url).map_err(said)?;
+                Ok((evaluate(&tab, &ready)?, answers))
+            },
+        );
+        let (outcome, answers) = match ready {
+            Some(Ok((outcome, answers))) => (outcome, Some(answers)),
+            Some(Err(e)) => (format!("while loading, the page {e}"), None),
+            None => (
+                format!(
+                    "the page did not answer within {:?}: stuck in a loop while loading?",
+                    ready_timeout + Duration::from_secs(5)
+                ),
+                None,
             ),
         };
         if outcome != "ready" {
@@ -135,7 +151,8 @@ impl Player {
             }
             return Err(self.failed(reason));
         }
-        Ok(chromium)
+        let answers = answers.ok_or_else(|| self.failed(outcome))?;
+        Ok((chromium, answers))
     }
 
     fn failed(&self, reason: String) -> StartError {
@@ -170,7 +187,7 @@ impl Player {
                 return Ok(());
             }
         };
-        let findings = match crate::table::check_table(&table, self.config.profile) {
+        let mut findings = match crate::table::check_table(&table, self.config.profile) {
             Ok(report) => report.findings(),
             Err(e) => {
                 let problem = format!("the build's amp.errorCode could not be read: {e}");
@@ -178,6 +195,13 @@ impl Player {
                 return Ok(());
             }
         };
+        // The named ones first: what the build gets wrong, before names it has in plenty.
+        findings.sort_by_key(|(kind, _)| {
+            ["wrong value", "missing", "extra names"]
+                .iter()
+                .position(|k| k == kind)
+                .unwrap_or(3)
+        });
         let (named, more) = findings.split_at(findings.len().min(TABLE_PROBLEMS));
         let problems = named
             .iter()
@@ -246,10 +270,10 @@ impl Transport for Player {
     type Session = PlayerSession;
 
     fn start(&mut self, codes: Vec<u32>) -> Result<PlayerSession, StartError> {
-        let chromium = self.open()?;
+        let (chromium, answers) = self.open()?;
         self.read_table(chromium.tab())?;
         let calls = self.page.calls.clone();
-        PlayerSession::start(chromium, calls, self.config.accessible, codes)
+        PlayerSession::start(chromium, answers, calls, self.config.accessible, codes)
             .map_err(|e| self.failed(format!("amperr's driver could not start: {e}")))
     }
 
@@ -282,7 +306,7 @@ pub fn read_table(config: &PlayerConfig) -> Result<String, StartError> {
         what: "the player".to_string(),
         reason,
     })?;
-    let chromium = player.open()?;
+    let (chromium, _) = player.open()?;
     match read(chromium.tab(), &player.page.calls).map_err(|e| player.failed(e))? {
         Table::Json(json) => Ok(json),
         Table::None => Err(player.failed("the page has no amp.errorCode".to_string())),

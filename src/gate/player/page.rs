@@ -146,12 +146,16 @@ pub fn one_off_name() -> String {
 }
 
 /// The expressions amperr evaluates in the page: each a call of its driver, the property
-/// of `window` with a one-off name that the driver's script defines.
+/// of `window` with a one-off name that the driver's script defines, with a token that
+/// only amperr and the driver's script hold.
 #[derive(Clone, Debug)]
 pub struct Calls {
     /// The page's URL: a batch runs only while the page is still the one loaded.
     url: String,
     driver: String,
+    token: String,
+    /// The binding the driver answers through.
+    binding: String,
 }
 
 impl Calls {
@@ -159,44 +163,58 @@ impl Calls {
         Calls {
             url: url.to_string(),
             driver: one_off_name(),
+            token: one_off_name(),
+            binding: one_off_name(),
         }
+    }
+
+    /// The name of the binding the driver answers through.
+    pub fn binding(&self) -> &str {
+        &self.binding
     }
 
     /// The driver's script, to add to every document before the page's own.
     pub fn driver_script(&self) -> String {
-        DRIVER.replace("__AMPERR_RUN__", &self.driver)
+        DRIVER
+            .replace("__AMPERR_RUN__", &self.driver)
+            .replace("__AMPERR_TOKEN__", &self.token)
+            .replace("__AMPERR_SEND__", &self.binding)
+    }
+
+    /// `window.<driver>.<method>("<token>", <arguments>)`.
+    fn call(&self, method: &str, arguments: &str) -> String {
+        let comma = if arguments.is_empty() { "" } else { ", " };
+        format!(
+            "window.{}.{method}({:?}{comma}{arguments})",
+            self.driver, self.token
+        )
     }
 
     /// Waits (at most `limit`) for the page to load and its hook to say the player is
     /// ready: `"ready"`, or why not.
     pub fn ready(&self, limit: Duration) -> String {
-        format!("window.{}.ready({})", self.driver, limit.as_millis())
+        self.call("ready", &limit.as_millis().to_string())
     }
 
     /// The build's table, in an envelope: `{"table": "<JSON>"}`, `{"none": true}` or
     /// `{"error": "..."}`.
     pub fn table(&self) -> String {
-        format!("window.{}.table()", self.driver)
+        self.call("table", "")
     }
 
-    /// Hands the driver the binding `send` it answers through: `"ok"`, or why not.
-    pub fn init(&self, send: &str) -> String {
-        format!(
-            "window.{}.init({})",
-            self.driver,
-            serde_json::Value::from(send)
-        )
+    /// Whether the driver holds its binding: `"ok"`, or why not.
+    pub fn init(&self) -> String {
+        self.call("init", "")
     }
 
     /// Runs the driver over `codes`: `""` when done, or why the page stopped answering.
     pub fn batch(&self, codes: &[u32], accessible: bool) -> String {
         let codes: Vec<String> = codes.iter().map(u32::to_string).collect();
         let url = serde_json::Value::from(self.url.as_str());
+        let run = self.call("run", &format!("[{}], {accessible}", codes.join(",")));
         format!(
-            "(location.href === {url} ? window.{}.run([{}], {accessible}) \
-             : 'left its page (it navigated away to ' + location.href + ')')",
-            self.driver,
-            codes.join(",")
+            "(location.href === {url} ? {run} \
+             : 'left its page (it navigated away to ' + location.href + ')')"
         )
     }
 }

@@ -16,7 +16,7 @@ use headless_chrome::Tab;
 use headless_chrome::protocol::cdp::Emulation;
 
 use super::chromium::{Chromium, KEPT, evaluate, said, with_timeout};
-use super::page::{self, Calls};
+use super::page::Calls;
 use crate::gate::protocol::MAX_LINE;
 use crate::gate::transport::{Ended, Finish, Next, Session};
 use crate::lines::Line;
@@ -28,6 +28,31 @@ use crate::render::plural;
 const BATCH: usize = 2048;
 /// How long handing the driver its binding may take.
 const START_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The answers a page sends through the driver's binding, one line each.
+pub(super) struct Answers {
+    lines: Receiver<String>,
+    /// How many have come (counted as they come, before the runner reads them).
+    received: Arc<AtomicUsize>,
+}
+
+impl Answers {
+    /// Adds the binding `name` to the tab (and every document it loads next).
+    pub(super) fn through(tab: &Arc<Tab>, name: &str) -> Result<Answers, String> {
+        let (sender, lines) = mpsc::channel();
+        let received = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&received);
+        let send = Arc::new(move |payload: serde_json::Value| {
+            counted.fetch_add(1, Ordering::Relaxed);
+            let _ = sender.send(match payload {
+                serde_json::Value::String(text) => text,
+                other => other.to_string(),
+            });
+        });
+        tab.expose_function(name, send).map_err(said)?;
+        Ok(Answers { lines, received })
+    }
+}
 
 /// One browser driving the page through its codes.
 pub struct PlayerSession {
@@ -56,34 +81,19 @@ struct DriverState {
 }
 
 impl PlayerSession {
-    /// Hands the driver in the ready page of `chromium` its binding and starts sending it
-    /// `codes`.
+    /// Confirms that the driver in the ready page of `chromium` holds its binding, and
+    /// starts sending it `codes`.
     pub(super) fn start(
         chromium: Chromium,
+        answers: Answers,
         calls: Calls,
         accessible: bool,
         codes: Vec<u32>,
     ) -> Result<PlayerSession, String> {
         let tab = Arc::clone(chromium.tab());
-        let (sender, lines) = mpsc::channel();
-        let received = Arc::new(AtomicUsize::new(0));
-        let counted = Arc::clone(&received);
-        let binding = page::one_off_name();
-        let (setup, init) = (Arc::clone(&tab), calls.init(&binding));
+        let (setup, init) = (Arc::clone(&tab), calls.init());
         // A page busy in a loop of its own must not hold the gate here either.
         let started = with_timeout(START_TIMEOUT, move || -> Result<(), String> {
-            setup
-                .expose_function(
-                    &binding,
-                    Arc::new(move |payload: serde_json::Value| {
-                        counted.fetch_add(1, Ordering::Relaxed);
-                        let _ = sender.send(match payload {
-                            serde_json::Value::String(text) => text,
-                            other => other.to_string(),
-                        });
-                    }),
-                )
-                .map_err(said)?;
             match evaluate(&setup, &init)?.as_str() {
                 "ok" => {}
                 other => return Err(format!("the page's driver said {other:?}")),
@@ -104,6 +114,7 @@ impl PlayerSession {
                 "the page did not answer within {START_TIMEOUT:?}: busy in a loop?"
             ))
         })?;
+        let Answers { lines, received } = answers;
         let driver = Driver {
             tab,
             calls,

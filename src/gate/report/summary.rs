@@ -36,6 +36,9 @@ pub struct Summary {
     pub stderr: Option<String>,
     /// What `stderr` is: `Decoder stderr`, `Page errors`.
     pub stderr_title: &'static str,
+    /// Whether a conformant report shows `stderr` too: a page's errors, yes (a script that
+    /// failed may be the next bug); a decoder's logging, no.
+    pub stderr_always: bool,
     /// What a run problem is a test of in JUnit: `the decoder's run`.
     pub run: String,
 }
@@ -162,6 +165,7 @@ impl Report {
                 "player" => "Page errors",
                 _ => "Decoder stderr",
             },
+            stderr_always: self.subject() == "player",
             run: format!("the {}'s run", self.subject()),
             stderr: (!self.stderr.is_empty())
                 .then(|| untrusted(self.stderr.trim_end(), Lines::Keep).into_owned()),

@@ -53,7 +53,8 @@ fn write_text(out: &mut String, s: &Summary) -> std::fmt::Result {
             writeln!(out, "  {field:<14} {answer} ({count})")?;
         }
     }
-    if let (Some(stderr), false) = (&s.stderr, s.conclusion == Conclusion::Conformant) {
+    let shown = s.stderr_always || s.conclusion != Conclusion::Conformant;
+    if let (Some(stderr), true) = (&s.stderr, shown) {
         writeln!(out, "\n{}:\n{stderr}", s.stderr_title)?;
     }
     Ok(())
