@@ -65,6 +65,21 @@ fn amperr_with_browser(chromium: &Path, command: &str, args: &[&str], more: &[&s
     output
 }
 
+/// A plugin script holding `source`, in a directory of its own: (the directory, its path).
+fn plugin(source: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plugin.js");
+    std::fs::write(&path, source).unwrap();
+    let path = path.display().to_string();
+    (dir, path)
+}
+
+/// The fixture build with the plugin at `path`, on the codes `around(code)`.
+fn with_plugin(chromium: &Path, path: &str, code: &'static str) -> (i32, Value, String) {
+    let args = [&["--script", path][..], &around(code)].concat();
+    fixture(chromium, None, &args)
+}
+
 /// `check-player --profile amp-2.3.0 --script BUILD [--script variants/PLUGIN.js] EXTRA...`.
 fn fixture(chromium: &Path, plugin: Option<&str>, extra: &[&str]) -> (i32, Value, String) {
     let plugin = plugin.map(variant);
@@ -420,23 +435,10 @@ fn refused_requests_past_those_named_are_counted() {
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let plugin = dir.path().join("decoys.js");
-    std::fs::write(
-        &plugin,
+    let (_dir, decoys) = plugin(
         "for (var i = 0; i < 40; i++) new Image().src = 'http://cdn.example.com/decoy-' + i + '.png';\n",
-    )
-    .unwrap();
-    let plugin = plugin.display().to_string();
-    let args = [
-        "--profile",
-        "amp-2.3.0",
-        "--script",
-        BUILD,
-        "--script",
-        &plugin,
-    ];
-    let (status, report, _) = check_player(&chromium, &[&args[..], &around("0x20200194")].concat());
+    );
+    let (status, report, _) = with_plugin(&chromium, &decoys, "0x20200194");
     assert_eq!(status, 0, "{report:#}");
     let notes = strings(&report["notes"]);
     let named = notes.iter().filter(|n| n.contains("decoy-")).count();
@@ -461,19 +463,8 @@ fn a_websocket_is_refused_and_named_too() {
         "ws://127.0.0.1:{}/leak",
         listener.local_addr().unwrap().port()
     );
-    let dir = tempfile::tempdir().unwrap();
-    let plugin = dir.path().join("socket.js");
-    std::fs::write(&plugin, format!("new WebSocket({url:?});\n")).unwrap();
-    let plugin = plugin.display().to_string();
-    let args = [
-        "--profile",
-        "amp-2.3.0",
-        "--script",
-        BUILD,
-        "--script",
-        &plugin,
-    ];
-    let (status, report, _) = check_player(&chromium, &[&args[..], &around("0x20200194")].concat());
+    let (_dir, socket) = plugin(&format!("new WebSocket({url:?});\n"));
+    let (status, report, _) = with_plugin(&chromium, &socket, "0x20200194");
     assert_eq!(status, 0, "{report:#}");
     assert!(listener.accept().is_err(), "the page reached the network");
     let notes = strings(&report["notes"]);
@@ -631,14 +622,8 @@ fn a_tables_findings_are_bounded() {
          `amperr check-table --script ...` lists them all)"
     );
     // A table too large to be one: not read at all.
-    let dir = tempfile::tempdir().unwrap();
-    let huge = dir.path().join("huge-table.js");
-    std::fs::write(
-        &huge,
-        "for (var i = 0; i < 100000; i++) amp.errorCode['aVeryLongMadeUpName' + i] = i;\n",
-    )
-    .unwrap();
-    let huge = huge.display().to_string();
+    let (_dir, huge) =
+        plugin("for (var i = 0; i < 100000; i++) amp.errorCode['aVeryLongMadeUpName' + i] = i;\n");
     let (status, report, _) = fixture(
         &chromium,
         None,
@@ -649,6 +634,13 @@ fn a_tables_findings_are_bounded() {
         strings(&report["run_problems"]),
         ["the build's amp.errorCode could not be read: it is over 1048576 characters as JSON"]
     );
+}
+
+/// `check-player --profile amp-2.3.0 --page PAGE` on two codes, with `extra`.
+fn gate_page(chromium: &Path, page: &str, extra: &[&str]) -> (i32, Value, String) {
+    let codes = ["--code", "0x00100000", "--code", "0x20200194"];
+    let args = ["--profile", "amp-2.3.0", "--page", page];
+    check_player(chromium, &[&args[..], &codes[..], extra].concat())
 }
 
 /// A copy of `custom-page.html`, changed by `edit`, beside the scripts it loads.
@@ -670,18 +662,7 @@ fn a_hook_is_held_to_what_docs_player_md_says() {
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let codes = ["--code", "0x00100000", "--code", "0x20200194"];
-    let gate = |page: &str| {
-        let args = [
-            "--profile",
-            "amp-2.3.0",
-            "--page",
-            page,
-            "--ready-timeout",
-            "5",
-        ];
-        check_player(&chromium, &[&args[..], &codes[..]].concat())
-    };
+    let gate = |page: &str| gate_page(&chromium, page, &["--ready-timeout", "5"]);
     // A hook defined once the page has loaded is waited for.
     let (_dir, page) = custom_page(|html| {
         html.replace(
@@ -778,18 +759,7 @@ fn a_hook_that_throws_in_a_getter_or_moves_in_its_own_history_is_judged_as_docum
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let codes = ["--code", "0x00100000", "--code", "0x20200194"];
-    let gate = |page: &str| {
-        let args = [
-            "--profile",
-            "amp-2.3.0",
-            "--page",
-            page,
-            "--idle-timeout",
-            "3",
-        ];
-        check_player(&chromium, &[&args[..], &codes[..]].concat())
-    };
+    let gate = |page: &str| gate_page(&chromium, page, &["--idle-timeout", "3"]);
     // A text that throws when read: refused at once, not a hang.
     let (_dir, page) = custom_page(|html| {
         html.replace(
@@ -827,21 +797,14 @@ fn what_a_page_threw_is_shown_even_when_it_passes() {
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let plugin = dir.path().join("broken-plugin.js");
-    std::fs::write(
-        &plugin,
-        "throw new Error(\"plugin failed while loading\");\n",
-    )
-    .unwrap();
-    let plugin = plugin.display().to_string();
+    let (_dir, broken) = plugin("throw new Error(\"plugin failed while loading\");\n");
     let args = [
         "--profile",
         "amp-2.3.0",
         "--script",
         BUILD,
         "--script",
-        &plugin,
+        &broken,
     ];
     let output = amperr_with_browser(&chromium, "check-player", &args, &["--code", "0x00100000"]);
     assert_eq!(output.status.code(), Some(0));

@@ -205,19 +205,18 @@ impl Paths<'_> {
         let baseline = (self.run.write_xfail.as_deref())
             .map(|path| Destination::check(path).map_err(CliError::usage))
             .transpose()?;
-        let inputs = (self
-            .inputs
-            .iter()
-            .map(|p| ("an input of the run", p.as_path())))
-        .chain(
+        let mut inputs: Vec<(&str, &Path)> = (self.inputs.iter())
+            .map(|p| ("an input of the run", p.as_path()))
+            .collect();
+        inputs.extend(
             self.run
                 .xfail
                 .iter()
                 .map(|p| ("the --xfail file", p.as_path())),
         );
-        let inputs: Vec<(&str, &Path)> = inputs.collect();
+        let report_path = self.output.output.as_deref();
         let outputs = [
-            ("--output", report.as_ref(), self.output.output.as_deref()),
+            ("--output", report.as_ref(), report_path),
             (
                 "--write-xfail",
                 baseline.as_ref(),
@@ -228,20 +227,15 @@ impl Paths<'_> {
             let (Some(destination), Some(path)) = (destination, path) else {
                 continue;
             };
-            let report_path = self
-                .output
-                .output
-                .as_deref()
-                .filter(|_| flag == "--write-xfail");
-            let clash = (inputs.iter().copied())
-                .chain(report_path.map(|p| ("the --output report", p)))
-                .find(|(_, other)| destination.replaces(other));
+            let clash = inputs.iter().find(|(_, other)| destination.replaces(other));
             if let Some((what, _)) = clash {
                 return Err(CliError::usage(format!(
                     "{flag} {} is also {what}: amperr will not write over it; give another path",
                     path.display()
                 )));
             }
+            // The baseline is checked after the report: it must not be the report either.
+            inputs.push(("the --output report", path));
             if let Some(dir) = self.loaded_from(destination) {
                 return Err(CliError::usage(format!(
                     "{flag} {} is a file in {}, which the page may load: amperr will not \

@@ -39,16 +39,8 @@ impl FieldName {
         FieldName::AccessibleDescription,
     ];
 
-    /// The fields of a protocol v1 answer.
-    pub const V1: &'static [FieldName] = &[
-        FieldName::Area,
-        FieldName::Category,
-        FieldName::Detail,
-        FieldName::Name,
-        FieldName::Message,
-        FieldName::AreaName,
-        FieldName::CategoryName,
-    ];
+    /// The fields of a protocol v1 answer: the first seven of [`FieldName::ALL`].
+    pub const V1: &'static [FieldName] = FieldName::ALL.split_at(7).0;
 
     /// The fields of what a player's error overlay shows.
     pub const PLAYER: &'static [FieldName] = &[

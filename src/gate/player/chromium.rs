@@ -31,6 +31,8 @@ use crate::gate::transport::StartError;
 const LAUNCH_TIMEOUT: Duration = Duration::from_secs(30);
 /// How much of what the page reports (exceptions, refused requests, dialogs) is kept.
 pub const KEPT: usize = 32;
+/// How much of each is kept, in characters (as the driver cuts the texts it sends).
+const KEPT_CHARS: usize = 2048;
 
 /// What the page did that a report should mention.
 #[derive(Debug, Default)]
@@ -44,8 +46,8 @@ pub struct Events {
     pub exceptions: Kept,
 }
 
-/// The first [`KEPT`] distinct items of a kind, and how many more there were: a page
-/// cannot hide one behind many.
+/// The first [`KEPT`] distinct items of a kind, and how many more came (repeats too): a
+/// page cannot hide one behind many.
 #[derive(Debug, Default)]
 pub struct Kept {
     pub items: Vec<String>,
@@ -53,12 +55,19 @@ pub struct Kept {
 }
 
 impl Kept {
+    /// Keeps `item` (cut at [`KEPT_CHARS`]: the page chose its length) unless it is
+    /// kept already; counts it past [`KEPT`].
     fn keep(&mut self, item: String) {
+        let item = match item.char_indices().nth(KEPT_CHARS) {
+            Some((at, _)) => format!("{}…", &item[..at]),
+            None => item,
+        };
         if self.items.contains(&item) {
-        } else if self.items.len() < KEPT {
-            self.items.push(item);
-        } else {
-            self.more += 1;
+            return;
+        }
+        match self.items.len() < KEPT {
+            true => self.items.push(item),
+            false => self.more += 1,
         }
     }
 }
@@ -420,6 +429,23 @@ pub(super) fn said(e: impl std::fmt::Display) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_a_page_reports_is_kept_bounded() {
+        let mut kept = Kept::default();
+        kept.keep("x".repeat(KEPT_CHARS + 10));
+        assert_eq!(
+            kept.items[0].chars().count(),
+            KEPT_CHARS + 1,
+            "cut, with an ellipsis"
+        );
+        for i in 0..KEPT + 5 {
+            kept.keep(format!("url {i}"));
+            kept.keep(format!("url {i}"));
+        }
+        // Past the cap each one counts, repeats too: telling them apart would keep them all.
+        assert_eq!((kept.items.len(), kept.more), (KEPT, 12));
+    }
 
     #[test]
     fn only_the_pages_own_files_are_local() {

@@ -31,8 +31,6 @@
     clear: function () {
       player.error(null);
     },
-    table: function () {
-      return window.amp && window.amp.errorCode ? window.amp.errorCode : null;
-    },
+    // No `table`: amperr's default, window.amp.errorCode, is AMP's.
   };
 })();

@@ -120,39 +120,24 @@ impl Player {
                 Ok((evaluate(&tab, &ready)?, answers))
             },
         );
-        let (outcome, answers) = match ready {
-            Some(Ok((outcome, answers))) => (outcome, Some(answers)),
-            Some(Err(e)) => (format!("while loading, the page {e}"), None),
-            None => (
-                format!(
-                    "the page did not answer within {:?}: stuck in a loop while loading?",
-                    ready_timeout + Duration::from_secs(5)
-                ),
-                None,
+        let mut reason = match ready {
+            Some(Ok((outcome, answers))) if outcome == "ready" => return Ok((chromium, answers)),
+            Some(Ok((outcome, _))) => outcome,
+            Some(Err(e)) => format!("while loading, the page {e}"),
+            None => format!(
+                "the page did not answer within {:?}: stuck in a loop while loading?",
+                ready_timeout + Duration::from_secs(5)
             ),
         };
-        if outcome != "ready" {
-            let mut reason = outcome;
-            if let Ok(events) = chromium.events.lock() {
-                let thrown = events
-                    .exceptions
-                    .items
-                    .iter()
-                    .map(|x| format!("it threw {x}"));
-                let dialogs = events
-                    .dialogs
-                    .items
-                    .iter()
-                    .map(|d| format!("it opened a dialog, {d}"));
-                let why: Vec<String> = thrown.chain(dialogs).collect();
-                if !why.is_empty() {
-                    reason.push_str(&format!(" ({})", why.join("; ")));
-                }
+        if let Ok(events) = chromium.events.lock() {
+            let thrown = (events.exceptions.items.iter()).map(|x| format!("it threw {x}"));
+            let dialogs = (events.dialogs.items.iter()).map(|d| format!("it opened a dialog, {d}"));
+            let why: Vec<String> = thrown.chain(dialogs).collect();
+            if !why.is_empty() {
+                reason.push_str(&format!(" ({})", why.join("; ")));
             }
-            return Err(self.failed(reason));
         }
-        let answers = answers.ok_or_else(|| self.failed(outcome))?;
-        Ok((chromium, answers))
+        Err(self.failed(reason))
     }
 
     fn failed(&self, reason: String) -> StartError {
