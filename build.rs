@@ -13,9 +13,6 @@ use std::path::{Path, PathBuf};
 
 use source::{EntryData, Text};
 
-/// Entries whose detail is below this are found in a per-category table.
-const DIRECT: usize = 1024;
-
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/catalog");
     println!("cargo::rerun-if-changed={}", dir.display());
@@ -48,6 +45,17 @@ fn generate(dir: &Path, catalogs: &Path, profiles: &Path) -> Result<(), String> 
     let set: Vec<&source::Profile> = read.iter().map(|(_, p)| p).collect();
     source::check_set(&set)?;
     let mut code = String::new();
+    for (order, (_, profile)) in read.iter().enumerate() {
+        let _ = writeln!(
+            code,
+            "static ENTRIES_{order}: [Entry; {}] = [",
+            profile.entries.len()
+        );
+        for e in &profile.entries {
+            entry(&mut code, e);
+        }
+        code.push_str("];\n");
+    }
     let _ = writeln!(
         code,
         "/// Every profile's catalog, the default first.\nstatic CATALOGS: [Catalog; {}] = [",
@@ -136,20 +144,35 @@ fn catalog(code: &mut String, order: usize, file: &Path, p: &source::Profile) {
         let _ = write!(code, "Area {{ value: {value}, name: {} }},", field(name));
     }
     code.push_str("],\ncategories: [");
-    for (value, (name, message)) in p.categories.iter().enumerate() {
+    let index = source::index(&p.entries);
+    for (value, ((name, message), table)) in p.categories.iter().zip(&index.tables).enumerate() {
+        let table: Vec<String> = table
+            .iter()
+            .map(|slot| match slot {
+                Some(i) => format!("&ENTRIES_{order}[{i}]"),
+                None => "&NO_ENTRY".to_string(),
+            })
+            .collect();
         let _ = write!(
             code,
-            "Category {{ value: {value}, name: {}, message: {} }},",
+            "Category {{ value: {value}, mask: {}, wide: {}, name: {}, message: {}, table: &[{}] }},",
+            table.len().saturating_sub(1),
+            index.spills(value),
             field(name),
-            field(message)
+            field(message),
+            table.join(",")
         );
     }
-    code.push_str("],\nentries: &[");
-    for e in &p.entries {
-        entry(code, e);
-    }
-    code.push_str("],\n");
-    index(code, &p.entries);
+    let wide: Vec<String> = index
+        .wide
+        .iter()
+        .map(|(v, i)| format!("({v:#X}, {i})"))
+        .collect();
+    let _ = writeln!(
+        code,
+        "],\nentries: &ENTRIES_{order},\nwide: &[{}],",
+        wide.join(",")
+    );
     code.push_str("names: &[");
     for (name, value) in &p.names {
         let _ = write!(code, "({name:?}, {value:#X}),");
@@ -189,36 +212,5 @@ fn entry(code: &mut String, e: &EntryData) {
         optional(&e.name),
         optional(&e.description),
         aliases.join(", ")
-    );
-}
-
-/// The entry index: per category, which table (if any) holds its details below
-/// [`DIRECT`]; per table, each detail's entry index + 1 (0: none); the wide details apart.
-fn index(code: &mut String, entries: &[EntryData]) {
-    let mut slots = [u8::MAX; 256];
-    let mut tables: Vec<Vec<u16>> = Vec::new();
-    let mut wide = Vec::new();
-    for (i, e) in entries.iter().enumerate() {
-        let (category, detail) = ((e.value >> 20) as usize, (e.value & 0xF_FFFF) as usize);
-        if slots[category] == u8::MAX {
-            slots[category] = tables.len() as u8;
-            tables.push(vec![0; DIRECT]);
-        }
-        match tables[usize::from(slots[category])].get_mut(detail) {
-            Some(slot) => *slot = (i + 1) as u16,
-            None => wide.push((e.value, i)),
-        }
-    }
-    let list = |values: &mut dyn Iterator<Item = String>| values.collect::<Vec<_>>().join(",");
-    let _ = writeln!(
-        code,
-        "index: EntryIndex {{ slots: [{}],\ntables: &[{}],\nwide: &[{}] }},",
-        list(&mut slots.iter().map(u8::to_string)),
-        list(
-            &mut tables
-                .iter()
-                .map(|t| format!("[{}]", list(&mut t.iter().map(u16::to_string))))
-        ),
-        list(&mut wide.iter().map(|(v, i)| format!("({v:#X}, {i})")))
     );
 }

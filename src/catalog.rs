@@ -162,8 +162,22 @@ impl Area {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Category {
     value: u8,
+    /// The table's length - 1: the low bits of the detail that index it (at most 1,023).
+    mask: u16,
+    /// Whether some of its entries are in [`Catalog::wide`] instead of the table.
+    wide: bool,
     name: Field<&'static str>,
     message: Field<&'static str>,
+    /// Its entries, each found with one load and one comparison, no search.
+    ///
+    /// Decoding must cost a few nanoseconds for any code, in the table or not, and the
+    /// category is read anyway. So the table is indexed by the detail's low bits (the
+    /// fewest that keep the category's details apart, at most ten: its length is a power
+    /// of two; empty if it has no entry), and the entry it holds there is the answer only
+    /// if its value is the code's ([`NO_ENTRY`] where none is). A detail that shares its
+    /// low bits with another of the category's is in [`Catalog::wide`] (none today: the
+    /// largest table of the two profiles has 128 slots).
+    table: &'static [&'static Entry],
 }
 
 impl Category {
@@ -198,6 +212,12 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// Whether this is the entry of no value.
+    #[inline]
+    fn is_none(&self) -> bool {
+        std::ptr::eq(self, &NO_ENTRY)
+    }
+
     /// Bits 27-0.
     #[inline]
     pub fn value(&self) -> u32 {
@@ -270,45 +290,49 @@ pub struct Catalog {
     categories: [Category; 256],
     /// Sorted by value.
     entries: &'static [Entry],
-    index: EntryIndex,
+    /// Values whose detail shares a category table's slot with another's, with their
+    /// entry's index.
+    wide: &'static [(u32, usize)],
     /// Every name and alias with its value, sorted by name.
     names: &'static [(&'static str, u32)],
     overlay: Option<Overlay>,
 }
 
-/// Finds the entry of a 28-bit value in a few loads, with no search for the usual case.
-///
-/// Decoding must cost a few nanoseconds, and most codes are in a category without any
-/// entry. So: one byte per category says which small table, if any, holds its details
-/// 0..1024; the rare larger detail (a range marker's 0xFFFFF) is found in a short list.
-#[derive(Debug)]
-struct EntryIndex {
-    /// Per category with any entry, its table; `u8::MAX` for the others.
-    slots: [u8; 256],
-    /// Per table, for each detail, the entry's index + 1 (0: no entry).
-    tables: &'static [[u16; 1024]],
-    /// Values whose detail is too large for a table, with their entry's index.
+/// The entry of `code28` (a value of `category`), or [`NO_ENTRY`]: its table's slot holds
+/// it, or (rarely: none of today's data) the `wide` list does.
+#[inline]
+fn find(
+    category: &Category,
     wide: &'static [(u32, usize)],
+    entries: &'static [Entry],
+    code28: u32,
+) -> &'static Entry {
+    let slot = code28 & u32::from(category.mask);
+    let direct = category
+        .table
+        .get(slot as usize)
+        .copied()
+        .unwrap_or(&NO_ENTRY);
+    if direct.value == code28 {
+        return direct;
+    }
+    if !category.wide {
+        return &NO_ENTRY;
+    }
+    wide.iter()
+        .find(|(value, _)| *value == code28)
+        .and_then(|&(_, i)| entries.get(i))
+        .unwrap_or(&NO_ENTRY)
 }
 
-impl EntryIndex {
-    #[inline]
-    fn find(&self, code28: u32) -> Option<usize> {
-        let code = Code(code28);
-        // A category with no entry at all has no table: most codes stop here.
-        let table = self
-            .tables
-            .get(usize::from(self.slots[usize::from(code.category())]))?;
-        match table.get(code.detail() as usize) {
-            Some(found) => found.checked_sub(1).map(usize::from),
-            None => self
-                .wide
-                .iter()
-                .find(|(value, _)| *value == code28)
-                .map(|(_, i)| *i),
-        }
-    }
-}
+/// What a value with no entry finds: a value no 28-bit code has, no name, no text.
+static NO_ENTRY: Entry = Entry {
+    value: u32::MAX,
+    documented: false,
+    name: "",
+    description: "",
+    aliases: &[],
+};
 
 impl Catalog {
     /// The profile this is the catalog of.
@@ -356,13 +380,15 @@ impl Catalog {
     /// The entry for a 28-bit value, if the profile names or documents it.
     #[inline]
     pub fn entry(&self, code28: u32) -> Option<&'static Entry> {
-        self.index.find(code28).and_then(|i| self.entries.get(i))
+        Some(self.lookup(code28)).filter(|e| !e.is_none())
     }
 
-    /// The entry's index in [`Catalog::entries`], for a decoded code to keep.
+    /// The entry for a 28-bit value, or [`NO_ENTRY`] (no name, no text, no table row):
+    /// what a decoded code keeps, so that reading its fields takes no branch.
     #[inline]
-    pub(crate) fn entry_index(&self, code28: u32) -> Option<usize> {
-        self.index.find(code28)
+    pub(crate) fn lookup(&self, code28: u32) -> &'static Entry {
+        let category = self.category(Code(code28).category());
+        find(category, self.wide, self.entries, code28)
     }
 
     /// The 28-bit value of a name or alias of this profile.

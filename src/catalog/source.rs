@@ -299,6 +299,62 @@ fn entries(source: &Source) -> Result<Entries, String> {
     ))
 }
 
+/// The most low bits of a detail that index a category's entry table (1,024 slots).
+pub const MAX_BITS: u32 = 10;
+
+/// Where decoding finds each entry, with no search for the usual code.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Index {
+    /// Per category, its table of entry indexes, indexed by the detail's low bits: the
+    /// fewest bits that keep the category's details apart, at most [`MAX_BITS`] (so its
+    /// length is a power of two); empty for a category without entries.
+    pub tables: Vec<Vec<Option<usize>>>,
+    /// The entries whose slot an earlier entry of their category holds: (value, index).
+    pub wide: Vec<(u32, usize)>,
+}
+
+impl Index {
+    /// Whether some entries of `category` are in [`Index::wide`].
+    pub fn spills(&self, category: usize) -> bool {
+        self.wide
+            .iter()
+            .any(|(value, _)| (value >> 20) as usize == category)
+    }
+}
+
+/// The entry index of `entries` (sorted by value).
+pub fn index(entries: &[EntryData]) -> Index {
+    let mut details: Vec<Vec<(usize, usize)>> = vec![Vec::new(); 256];
+    for (i, e) in entries.iter().enumerate() {
+        details[(e.value >> 20) as usize].push(((e.value & 0xF_FFFF) as usize, i));
+    }
+    let mut wide = Vec::new();
+    let tables = details
+        .iter()
+        .map(|details| {
+            if details.is_empty() {
+                return Vec::new();
+            }
+            let apart = |bits: &u32| {
+                let mut seen = std::collections::HashSet::new();
+                details
+                    .iter()
+                    .all(|(d, _)| seen.insert(d & ((1 << bits) - 1)))
+            };
+            let bits = (0..MAX_BITS).find(apart).unwrap_or(MAX_BITS);
+            let mut table = vec![None; 1 << bits];
+            for &(detail, i) in details {
+                match &mut table[detail & ((1 << bits) - 1)] {
+                    slot @ None => *slot = Some(i),
+                    Some(_) => wide.push((entries[i].value, i)),
+                }
+            }
+            table
+        })
+        .collect();
+    Index { tables, wide }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,5 +412,36 @@ mod tests {
         assert!(e.contains("exactly one profile"), "{e}");
         let e = check_set(&[&one("a", true, 1), &one("a", false, 1)]).unwrap_err();
         assert!(e.contains("two profiles have the id"), "{e}");
+    }
+
+    fn entries(values: &[u32]) -> Vec<EntryData> {
+        let entry = |&value| EntryData {
+            value,
+            ..EntryData::default()
+        };
+        values.iter().map(entry).collect()
+    }
+
+    #[test]
+    fn the_index_takes_the_fewest_bits_that_keep_details_apart() {
+        // Category 1: details 0, 1 and 0xFFFFF differ in their two low bits, not in one.
+        // Category 2: one entry needs no bit at all.
+        let index = index(&entries(&[0x010_0000, 0x010_0001, 0x01F_FFFF, 0x020_0194]));
+        assert_eq!(index.tables[1], [Some(0), Some(1), None, Some(2)]);
+        assert_eq!(index.tables[2], [Some(3)]);
+        assert!(index.tables[0].is_empty() && index.tables[3].is_empty());
+        assert!(index.wide.is_empty());
+        assert!(!index.spills(1));
+    }
+
+    #[test]
+    fn details_alike_in_their_ten_low_bits_go_to_the_wide_list() {
+        // 0x5, 0x405 and 0x805 agree in bits 0-9: the first keeps the slot.
+        let index = index(&entries(&[0x030_0005, 0x030_0006, 0x030_0405, 0x030_0805]));
+        assert_eq!(index.tables[3].len(), 1 << MAX_BITS);
+        assert_eq!(index.tables[3][5], Some(0));
+        assert_eq!(index.tables[3][6], Some(1));
+        assert_eq!(index.wide, [(0x030_0405, 2), (0x030_0805, 3)]);
+        assert!(index.spills(3) && !index.spills(2));
     }
 }

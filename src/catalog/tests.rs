@@ -81,6 +81,54 @@ fn the_index_finds_every_entry_and_nothing_else() {
     }
 }
 
+/// The lookup over an index with wide entries (today's data has none): every value finds
+/// its own entry and nothing else does, whichever slot it shares.
+#[test]
+fn the_lookup_finds_wide_entries_too() {
+    let values = [0x030_0005, 0x030_0006, 0x030_0405, 0x030_0805, 0x03F_FFFF];
+    let data: Vec<source::EntryData> = values
+        .iter()
+        .map(|&value| source::EntryData {
+            value,
+            ..Default::default()
+        })
+        .collect();
+    let index = source::index(&data);
+    assert_eq!(index.wide.len(), 2, "the fixture must spill");
+    let entries: &'static [Entry] = values
+        .iter()
+        .map(|&value| Entry {
+            value,
+            ..NO_ENTRY.clone()
+        })
+        .collect::<Vec<_>>()
+        .leak();
+    let wide: &'static [(u32, usize)] = index.wide.clone().leak();
+    let category = |value: usize| Category {
+        value: value as u8,
+        mask: index.tables[value].len().saturating_sub(1) as u16,
+        wide: index.spills(value),
+        name: Field::Null,
+        message: Field::Null,
+        table: index.tables[value]
+            .iter()
+            .map(|slot| slot.map_or(&NO_ENTRY, |i| &entries[i]))
+            .collect::<Vec<_>>()
+            .leak(),
+    };
+    for value in [2, 3] {
+        let category = category(value);
+        for detail in (0..0x1000).chain(0xFFF00..=0xFFFFF) {
+            let code28 = (value as u32) << 20 | detail;
+            let found = find(&category, wide, entries, code28);
+            match values.iter().position(|&v| v == code28) {
+                Some(i) => assert!(std::ptr::eq(found, &entries[i]), "{code28:#X}"),
+                None => assert!(found.is_none(), "{code28:#X}"),
+            }
+        }
+    }
+}
+
 #[test]
 fn the_overlay_code_line_follows_the_data() {
     let overlay = Profile::AMP_2_3_0.catalog().overlay().unwrap();
