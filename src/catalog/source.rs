@@ -125,13 +125,6 @@ pub fn read(text: &str) -> Result<Profile, String> {
     }
     let areas = areas(&source)?;
     let (entries, names) = entries(&source)?;
-    // A decoded code keeps its entry's index + 1 in 16 bits.
-    if entries.len() >= usize::from(u16::MAX) {
-        return Err(format!(
-            "{} values: a profile names fewer than 65535",
-            entries.len()
-        ));
-    }
     let categories = categories(&source, &entries)?;
     Ok(Profile {
         source,

@@ -53,11 +53,13 @@ struct Live {
 
 /// A temporary directory for a child's files (a browser's profile, the page it loads),
 /// removed when dropped, and by [`terminate_all`] (after the children are dead) when
-/// amperr is stopped by a signal and drops nothing.
+/// amperr is stopped by a signal and drops nothing. Only the browser gate needs one.
+#[cfg(feature = "player")]
 pub struct ScratchDir {
     dir: tempfile::TempDir,
 }
 
+#[cfg(feature = "player")]
 impl ScratchDir {
     /// A new directory, named `prefix` and a random suffix, in the temporary directory.
     pub fn new(prefix: &str) -> io::Result<ScratchDir> {
@@ -72,6 +74,7 @@ impl ScratchDir {
     }
 }
 
+#[cfg(feature = "player")]
 impl Drop for ScratchDir {
     fn drop(&mut self) {
         let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
