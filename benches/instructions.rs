@@ -32,11 +32,15 @@ const HEADROOM: f64 = 1.05;
 const WORKLOAD_ENV: &str = "AMPERR_INSTRUCTIONS_WORKLOAD";
 
 /// (name, what one operation is); the floor first, as the others are compared with it.
-const WORKLOADS: [(&str, &str); 4] = [
+const WORKLOADS: [(&str, &str); 5] = [
     ("floor", "extract the three bit fields of one code"),
     (
         "decode",
-        "decode one code and read every field (doc and amp-2.3.0 alternately)",
+        "decode one random code and read every field (doc and amp-2.3.0 alternately)",
+    ),
+    (
+        "decode_table",
+        "the same for codes of the profile's table, in every area",
     ),
     (
         "parse",
@@ -64,6 +68,29 @@ fn codes(n: usize) -> Vec<Code> {
         .collect()
 }
 
+/// Decodes the first `n` codes, under doc and amp-2.3.0 alternately, and reads every field.
+fn read_every_field(codes: &[Code], n: u64) {
+    for profile in Profile::ALL {
+        black_box(decode(Code(0), profile));
+    }
+    for (i, code) in codes.iter().take(n as usize).enumerate() {
+        let d = decode(*code, Profile::ALL[i % 2]);
+        black_box((
+            d.name(),
+            d.aliases(),
+            d.description(),
+            d.message(),
+            d.area_name(),
+        ));
+        black_box((
+            d.category_name(),
+            d.class(),
+            d.http_status(),
+            d.missing_plugins(),
+        ));
+    }
+}
+
 /// Runs `name` `n` times, after a warm-up every run shares.
 fn workload(name: &str, n: u64) {
     match name {
@@ -73,27 +100,20 @@ fn workload(name: &str, n: u64) {
                 black_box((code.area(), code.category(), code.detail()));
             }
         }
-        "decode" => {
-            let codes = codes(N as usize);
-            for profile in Profile::ALL {
-                black_box(decode(Code(0), profile));
-            }
-            for (i, code) in codes.iter().take(n as usize).enumerate() {
-                let d = decode(*code, Profile::ALL[i % 2]);
-                black_box((
-                    d.name(),
-                    d.aliases(),
-                    d.description(),
-                    d.message(),
-                    d.area_name(),
-                ));
-                black_box((
-                    d.category_name(),
-                    d.class(),
-                    d.http_status(),
-                    d.missing_plugins(),
-                ));
-            }
+        "decode" => read_every_field(&codes(N as usize), n),
+        "decode_table" => {
+            let values: Vec<Vec<u32>> = Profile::ALL
+                .iter()
+                .map(|p| p.catalog().documented().map(|e| e.value()).collect())
+                .collect();
+            // Code i is decoded under profile i % 2: each takes its own table's values.
+            let codes: Vec<Code> = (0..N as usize)
+                .map(|i| {
+                    let values = &values[i % 2];
+                    Code(((i / 2 % 16) as u32) << 28 | values[i / 32 % values.len()])
+                })
+                .collect();
+            read_every_field(&codes, n)
         }
         "parse" => {
             let forms = [

@@ -168,7 +168,7 @@ pub struct Category {
     wide: bool,
     name: Field<&'static str>,
     message: Field<&'static str>,
-    /// Its entries, each found with one load and one comparison, no search.
+    /// Its entries, each found by its slot and one comparison, with no search.
     ///
     /// Decoding must cost a few nanoseconds for any code, in the table or not, and the
     /// category is read anyway. So the table is indexed by the detail's low bits (the

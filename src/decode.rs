@@ -192,8 +192,8 @@ impl Decoded {
         // One range of bits 27-0 holds the NETWORK category's details 400..=599: one
         // comparison, no branch (a decoder reads this for every code).
         const FIRST: u32 = (NETWORK as u32) << Code::CATEGORY_SHIFT | 400;
-        let offset = self.code.code28().wrapping_sub(FIRST);
-        (offset < 200).then_some((offset + 400) as u16)
+        let in_range = self.code.code28().wrapping_sub(FIRST) < 200;
+        in_range.then_some(self.detail() as u16)
     }
 
     /// For SRC_PLAYER_MISMATCH codes, which plugins the detail's bits say are missing.

@@ -2,7 +2,8 @@
 //!
 //! The test copies the crate (sources, build script, examples, manifest, lock file) into a
 //! temporary directory, drops `tests/fixtures/profiles/doc-renamed.toml` (the published
-//! page's profile with one code renamed) into its `src/catalog/`, builds the bare oracle
+//! page's profile with one code renamed and one added that the build must put in the wide
+//! list) into its `src/catalog/`, builds the bare oracle
 //! from it (`--no-default-features`, so this also shows that the core builds and works on
 //! serde and thiserror alone), and decodes with the new profile through the `decode`
 //! example. Nothing outside `src/catalog/` is touched.
@@ -83,6 +84,22 @@ fn a_third_profile_is_a_data_file_and_nothing_else() {
     assert!(
         lines.contains("  amp-2.3.0  networkErrHttpUrlNotFound:"),
         "{lines}"
+    );
+
+    // A code whose slot in its category's table another code holds: found in the wide
+    // list the build wrote, and the code in the slot still found.
+    let out = run(Command::new(&example).args([
+        "--profile",
+        "doc-renamed",
+        "0x00200594",
+        "0x00200194",
+        "0x00200994",
+    ]));
+    assert_eq!(
+        text(&out.stdout),
+        "0x00200594\n  doc-renamed networkErrFixtureWide: \"A network error caused the video download to fail part-way.\"\n\
+         0x00200194\n  doc-renamed networkErrHttpNotFound: \"A network error caused the video download to fail part-way.\"\n\
+         0x00200994\n  doc-renamed undocumented detail in a known category: \"A network error caused the video download to fail part-way.\"\n"
     );
 
     // The new profile is a profile like the others: chosen by its id, listed when an
