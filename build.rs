@@ -156,7 +156,7 @@ fn catalog(code: &mut String, order: usize, file: &Path, p: &source::Profile) {
         let _ = write!(
             code,
             "Category {{ value: {value}, mask: {}, wide: {}, name: {}, message: {}, table: &[{}] }},",
-            table.len().saturating_sub(1),
+            index.mask(value),
             index.spills(value),
             field(name),
             field(message),

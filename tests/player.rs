@@ -657,25 +657,31 @@ fn custom_page(edit: impl Fn(String) -> String) -> (tempfile::TempDir, String) {
     (dir, page)
 }
 
+/// `gate_page` on a `custom_page` changed by `edit`: the exit status and the report.
+fn gate_custom(chromium: &Path, extra: &[&str], edit: impl Fn(String) -> String) -> (i32, Value) {
+    let (_dir, page) = custom_page(edit);
+    let (status, report, _) = gate_page(chromium, &page, extra);
+    (status, report)
+}
+
 #[test]
 fn a_hook_is_held_to_what_docs_player_md_says() {
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let gate = |page: &str| gate_page(&chromium, page, &["--ready-timeout", "5"]);
+    let ready = ["--ready-timeout", "5"];
     // A hook defined once the page has loaded is waited for.
-    let (_dir, page) = custom_page(|html| {
+    let (status, report) = gate_custom(&chromium, &ready, |html| {
         html.replace(
             "window.amperrPlayer = {",
             "window.addEventListener(\"load\", function () { window.amperrPlayer = hook; });\n    var hook = {",
         )
     });
-    let (status, report, _) = gate(&page);
     assert_eq!(status, 0, "late hook: {report:#}");
     // A shown() that answers with a promise is refused, and the report says what it must be.
-    let (_dir, page) =
-        custom_page(|html| html.replace("shown: function () {", "shown: async function () {"));
-    let (status, report, _) = gate(&page);
+    let (status, report) = gate_custom(&chromium, &ready, |html| {
+        html.replace("shown: function () {", "shown: async function () {")
+    });
     assert_eq!(status, 1, "{report:#}");
     assert_eq!(count(&report, "refused"), 2);
     assert_eq!(
@@ -684,13 +690,12 @@ fn a_hook_is_held_to_what_docs_player_md_says() {
          description: a string or null } at once"
     );
     // A ready that rejects with a Symbol: the page's words, not amperr's TypeError.
-    let (_dir, page) = custom_page(|html| {
+    let (status, report) = gate_custom(&chromium, &ready, |html| {
         html.replace(
             "ready: ready,",
             "ready: Promise.reject(Symbol(\"no media\")),",
         )
     });
-    let (status, report, _) = gate(&page);
     assert_eq!(status, 3, "{report:#}");
     let problems = strings(&report["run_problems"]);
     assert!(
@@ -759,16 +764,15 @@ fn a_hook_that_throws_in_a_getter_or_moves_in_its_own_history_is_judged_as_docum
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let gate = |page: &str| gate_page(&chromium, page, &["--idle-timeout", "3"]);
+    let idle = ["--idle-timeout", "3"];
     // A text that throws when read: refused at once, not a hang.
-    let (_dir, page) = custom_page(|html| {
+    let started = Instant::now();
+    let (status, report) = gate_custom(&chromium, &idle, |html| {
         html.replace(
             "return {\n          text: content.innerText,",
             "return {\n          get text() { throw new Error(\"no text\"); },",
         )
     });
-    let started = Instant::now();
-    let (status, report, _) = gate(&page);
     assert_eq!(status, 1, "{report:#}");
     assert_eq!(count(&report, "refused"), 2, "{report:#}");
     assert_eq!(
@@ -781,13 +785,12 @@ fn a_hook_that_throws_in_a_getter_or_moves_in_its_own_history_is_judged_as_docum
         "history.pushState({}, \"\", \"#error\");",
         "location.hash = \"error\";",
     ] {
-        let (_dir, page) = custom_page(|html| {
+        let (status, report) = gate_custom(&chromium, &idle, |html| {
             html.replace(
                 "raise: function (code) {",
                 &format!("raise: function (code) {{ {step}"),
             )
         });
-        let (status, report, _) = gate(&page);
         assert_eq!(status, 0, "{step}: {report:#}");
     }
 }

@@ -307,6 +307,11 @@ pub struct Index {
 }
 
 impl Index {
+    /// What a detail is masked with to find its slot in `category`'s table (0 for none).
+    pub fn mask(&self, category: usize) -> usize {
+        self.tables[category].len().saturating_sub(1)
+    }
+
     /// Whether some entries of `category` are in [`Index::wide`].
     pub fn spills(&self, category: usize) -> bool {
         self.wide

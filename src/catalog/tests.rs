@@ -106,7 +106,7 @@ fn the_lookup_finds_wide_entries_too() {
     let wide: &'static [(u32, usize)] = index.wide.clone().leak();
     let category = |value: usize| Category {
         value: value as u8,
-        mask: index.tables[value].len().saturating_sub(1) as u16,
+        mask: index.mask(value) as u16,
         wide: index.spills(value),
         name: Field::Null,
         message: Field::Null,
