@@ -17,6 +17,18 @@ mod common;
 const PLAYERS: &str = "tests/fixtures/players";
 const BUILD: &str = "tests/fixtures/players/amp-fixture.js";
 
+/// The fixture build under amp-2.3.0, with `script` loaded after it.
+fn build_and(script: &str) -> [&str; 6] {
+    [
+        "--profile",
+        "amp-2.3.0",
+        "--script",
+        BUILD,
+        "--script",
+        script,
+    ]
+}
+
 fn variant(name: &str) -> String {
     format!("{PLAYERS}/variants/{name}.js")
 }
@@ -413,14 +425,7 @@ fn a_link_out_of_the_builds_directory_is_refused_like_any_other_file() {
     )
     .unwrap();
     let plugin = plugin.display().to_string();
-    let args = [
-        "--profile",
-        "amp-2.3.0",
-        "--script",
-        BUILD,
-        "--script",
-        &plugin,
-    ];
+    let args = build_and(&plugin);
     let (status, report, _) = check_player(&chromium, &[&args[..], &around("0x20200194")].concat());
     assert_eq!(status, 0, "{report:#}");
     let notes = strings(&report["notes"]);
@@ -801,14 +806,7 @@ fn what_a_page_threw_is_shown_even_when_it_passes() {
         return;
     };
     let (_dir, broken) = plugin("throw new Error(\"plugin failed while loading\");\n");
-    let args = [
-        "--profile",
-        "amp-2.3.0",
-        "--script",
-        BUILD,
-        "--script",
-        &broken,
-    ];
+    let args = build_and(&broken);
     let output = amperr_with_browser(&chromium, "check-player", &args, &["--code", "0x00100000"]);
     assert_eq!(output.status.code(), Some(0));
     let text = String::from_utf8_lossy(&output.stdout);
@@ -840,14 +838,7 @@ fn check_table_reads_the_table_from_the_build() {
     );
 
     let table = variant("table-networkErrErr");
-    let args = [
-        "--profile",
-        "amp-2.3.0",
-        "--script",
-        BUILD,
-        "--script",
-        &table,
-    ];
+    let args = build_and(&table);
     let output = amperr_with_browser(&chromium, "check-table", &args, &["--format", "json"]);
     assert_eq!(output.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -1053,16 +1044,7 @@ fn a_player_report_converts_and_names_the_player_not_a_decoder() {
     let saved = dir.path().join("player.json");
     let saved_arg = saved.display().to_string();
     let throws = variant("throws-on-category-7");
-    let args = [
-        "--profile",
-        "amp-2.3.0",
-        "--script",
-        BUILD,
-        "--script",
-        &throws,
-        "--shard",
-        "5/40",
-    ];
+    let args = [&build_and(&throws)[..], &["--shard", "5/40"]].concat();
     let output = amperr_with_browser(
         &chromium,
         "check-player",
