@@ -25,14 +25,14 @@ use amperr::gate::record;
 use amperr::gate::report::Tally;
 use amperr::gate::{Corpus, Xfail};
 use amperr::output::Destination;
-use amperr::{Code, Profile, decode, parse_code};
+use amperr::{Code, Decoded, Profile, decode, parse_code};
 
 /// Headroom over today's count when blessing.
 const HEADROOM: f64 = 1.05;
 const WORKLOAD_ENV: &str = "AMPERR_INSTRUCTIONS_WORKLOAD";
 
 /// (name, what one operation is); the floor first, as the others are compared with it.
-const WORKLOADS: [(&str, &str); 5] = [
+const WORKLOADS: [(&str, &str); 6] = [
     ("floor", "extract the three bit fields of one code"),
     (
         "decode",
@@ -41,6 +41,10 @@ const WORKLOADS: [(&str, &str); 5] = [
     (
         "decode_table",
         "the same for codes of the profile's table, in every area",
+    ),
+    (
+        "decode_values",
+        "the same codes, reading a text field's value only (as a decoder's answer does)",
     ),
     (
         "parse",
@@ -68,27 +72,64 @@ fn codes(n: usize) -> Vec<Code> {
         .collect()
 }
 
-/// Decodes the first `n` codes, under doc and amp-2.3.0 alternately, and reads every field.
-fn read_every_field(codes: &[Code], n: u64) {
+/// Codes of the profile's table in every area; code i is for profile i % 2.
+fn table_codes() -> Vec<Code> {
+    let values: Vec<Vec<u32>> = Profile::ALL
+        .iter()
+        .map(|p| p.catalog().documented().map(|e| e.value()).collect())
+        .collect();
+    (0..N as usize)
+        .map(|i| {
+            let values = &values[i % 2];
+            Code(((i / 2 % 16) as u32) << 28 | values[i / 32 % values.len()])
+        })
+        .collect()
+}
+
+/// Decodes the first `n` codes, under doc and amp-2.3.0 alternately, and reads every field
+/// with `read`.
+fn read_every_field(codes: &[Code], n: u64, read: impl Fn(&Decoded)) {
     for profile in Profile::ALL {
         black_box(decode(Code(0), profile));
     }
     for (i, code) in codes.iter().take(n as usize).enumerate() {
-        let d = decode(*code, Profile::ALL[i % 2]);
-        black_box((
-            d.name(),
-            d.aliases(),
-            d.description(),
-            d.message(),
-            d.area_name(),
-        ));
-        black_box((
-            d.category_name(),
-            d.class(),
-            d.http_status(),
-            d.missing_plugins(),
-        ));
+        read(&decode(*code, Profile::ALL[i % 2]));
     }
+}
+
+/// Every field, a text field as its [`amperr::Field`]: a value, none, or why the source is
+/// silent.
+fn whole(d: &Decoded) {
+    black_box((
+        d.name(),
+        d.aliases(),
+        d.description(),
+        d.message(),
+        d.area_name(),
+    ));
+    black_box((
+        d.category_name(),
+        d.class(),
+        d.http_status(),
+        d.missing_plugins(),
+    ));
+}
+
+/// Every field, a text field's value only.
+fn values(d: &Decoded) {
+    black_box((
+        d.name(),
+        d.aliases(),
+        d.description(),
+        d.message().value(),
+        d.area_name().value(),
+    ));
+    black_box((
+        d.category_name().value(),
+        d.class(),
+        d.http_status(),
+        d.missing_plugins(),
+    ));
 }
 
 /// Runs `name` `n` times, after a warm-up every run shares.
@@ -100,21 +141,9 @@ fn workload(name: &str, n: u64) {
                 black_box((code.area(), code.category(), code.detail()));
             }
         }
-        "decode" => read_every_field(&codes(N as usize), n),
-        "decode_table" => {
-            let values: Vec<Vec<u32>> = Profile::ALL
-                .iter()
-                .map(|p| p.catalog().documented().map(|e| e.value()).collect())
-                .collect();
-            // Code i is decoded under profile i % 2: each takes its own table's values.
-            let codes: Vec<Code> = (0..N as usize)
-                .map(|i| {
-                    let values = &values[i % 2];
-                    Code(((i / 2 % 16) as u32) << 28 | values[i / 32 % values.len()])
-                })
-                .collect();
-            read_every_field(&codes, n)
-        }
+        "decode" => read_every_field(&codes(N as usize), n, whole),
+        "decode_table" => read_every_field(&table_codes(), n, whole),
+        "decode_values" => read_every_field(&table_codes(), n, values),
         "parse" => {
             let forms = [
                 "0x20200194",

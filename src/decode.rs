@@ -208,28 +208,13 @@ impl Decoded {
 
     #[inline]
     pub fn class(&self) -> Class {
-        // The most serious that applies, looked up rather than branched on: the three
-        // facts vary from code to code, and a decoder reads the class of every one.
-        const BY_FACTS: [Class; 8] = {
-            use Class::*;
-            // Index: area named, category named, documented (bits 0, 1, 2).
-            [
-                ReservedArea,
-                UnknownCategory,
-                ReservedArea,
-                UndocumentedDetail,
-                ReservedArea,
-                UnknownCategory,
-                ReservedArea,
-                Documented,
-            ]
-        };
-        let area_named = matches!(self.area_name(), Field::Value(_));
-        let category_named = matches!(self.category_name(), Field::Value(_));
-        let facts = usize::from(area_named)
-            | usize::from(category_named) << 1
-            | usize::from(self.is_documented()) << 2;
-        BY_FACTS[facts]
+        // The most serious that applies: the area, then the category, then the row.
+        match (self.area_name(), self.category_name(), self.is_documented()) {
+            (Field::Value(_), Field::Value(_), true) => Class::Documented,
+            (Field::Value(_), Field::Value(_), false) => Class::UndocumentedDetail,
+            (Field::Value(_), _, _) => Class::UnknownCategory,
+            _ => Class::ReservedArea,
+        }
     }
 
     /// The names of the fields on which the profile's source is silent.
