@@ -166,7 +166,7 @@ fn catalog(code: &mut String, order: usize, file: &Path, p: &source::Profile) {
     let wide: Vec<String> = index
         .wide
         .iter()
-        .map(|(v, i)| format!("({v:#X}, {i})"))
+        .map(|(_, i)| format!("&ENTRIES_{order}[{i}]"))
         .collect();
     let _ = writeln!(
         code,

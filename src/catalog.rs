@@ -290,9 +290,8 @@ pub struct Catalog {
     categories: [Category; 256],
     /// Sorted by value.
     entries: &'static [Entry],
-    /// Values whose detail shares a category table's slot with another's, with their
-    /// entry's index.
-    wide: &'static [(u32, usize)],
+    /// The entries whose detail shares a category table's slot with another's.
+    wide: &'static [&'static Entry],
     /// Every name and alias with its value, sorted by name.
     names: &'static [(&'static str, u32)],
     overlay: Option<Overlay>,
@@ -301,12 +300,7 @@ pub struct Catalog {
 /// The entry of `code28` (a value of `category`), or [`NO_ENTRY`]: its table's slot holds
 /// it, or (rarely: none of today's data) the `wide` list does.
 #[inline]
-fn find(
-    category: &Category,
-    wide: &'static [(u32, usize)],
-    entries: &'static [Entry],
-    code28: u32,
-) -> &'static Entry {
+fn find(category: &Category, wide: &'static [&'static Entry], code28: u32) -> &'static Entry {
     let slot = code28 & u32::from(category.mask);
     let direct = category
         .table
@@ -320,8 +314,8 @@ fn find(
         return &NO_ENTRY;
     }
     wide.iter()
-        .find(|(value, _)| *value == code28)
-        .and_then(|&(_, i)| entries.get(i))
+        .find(|entry| entry.value == code28)
+        .copied()
         .unwrap_or(&NO_ENTRY)
 }
 
@@ -388,7 +382,7 @@ impl Catalog {
     #[inline]
     pub(crate) fn lookup(&self, code28: u32) -> &'static Entry {
         let category = self.category(Code(code28).category());
-        find(category, self.wide, self.entries, code28)
+        find(category, self.wide, code28)
     }
 
     /// The 28-bit value of a name or alias of this profile.

@@ -103,7 +103,12 @@ fn the_lookup_finds_wide_entries_too() {
         })
         .collect::<Vec<_>>()
         .leak();
-    let wide: &'static [(u32, usize)] = index.wide.clone().leak();
+    let wide: &'static [&'static Entry] = index
+        .wide
+        .iter()
+        .map(|&(_, i)| &entries[i])
+        .collect::<Vec<_>>()
+        .leak();
     let category = |value: usize| Category {
         value: value as u8,
         mask: index.mask(value) as u16,
@@ -120,7 +125,7 @@ fn the_lookup_finds_wide_entries_too() {
         let category = category(value);
         for detail in (0..0x1000).chain(0xFFF00..=0xFFFFF) {
             let code28 = (value as u32) << 20 | detail;
-            let found = find(&category, wide, entries, code28);
+            let found = find(&category, wide, code28);
             match values.iter().position(|&v| v == code28) {
                 Some(i) => assert!(std::ptr::eq(found, &entries[i]), "{code28:#X}"),
                 None => assert!(found.is_none(), "{code28:#X}"),
