@@ -124,6 +124,37 @@ fn the_reference_adapters_conform_under_both_profiles() {
 }
 
 #[test]
+fn silent_answers_past_those_listed_are_counted_in_the_report() {
+    // A different area name for every code of a reserved area: far more distinct answers
+    // than the report lists, and the rest must still be accounted for.
+    let report = misbehave("distinct-silent", &fast());
+    assert_eq!(
+        report.conclusion,
+        Conclusion::Conformant,
+        "{}",
+        report.text()
+    );
+    let area_name = report
+        .fields
+        .iter()
+        .find(|f| f.field == FieldName::AreaName)
+        .unwrap();
+    let listed: Vec<_> = report
+        .implementation_defined_answers
+        .iter()
+        .filter(|s| s.field == FieldName::AreaName)
+        .collect();
+    let listed_cases: usize = listed.iter().map(|s| s.count).sum();
+    assert!(listed.len() < area_name.implementation_defined);
+    assert!(listed_cases < area_name.implementation_defined);
+    let rest = area_name.implementation_defined - listed_cases;
+    let text = report.text();
+    let line = format!("other answers, not listed ({rest} cases)");
+    assert!(text.contains(&line), "no {line:?} in:\n{text}");
+    assert!(report.html().contains("other answers, not listed"));
+}
+
+#[test]
 fn a_wrong_field_is_grouped_by_field_and_class() {
     let report = misbehave("wrong-message", &fast());
     assert_eq!(report.conclusion, Conclusion::NotConformant);

@@ -12,6 +12,7 @@ use crate::escape::{Lines, untrusted};
 use crate::render::plural;
 
 use super::{Conclusion, Report, command_line};
+use crate::gate::field::FieldName;
 
 /// The report in words, every string safe to show.
 #[derive(Clone, Debug)]
@@ -137,17 +138,7 @@ impl Report {
             groups: self.groups.iter().map(group_lines).collect(),
             passing_fields: self.passing_fields(),
             aliases: self.aliases(),
-            silent: self
-                .implementation_defined_answers
-                .iter()
-                .map(|s| {
-                    [
-                        s.field.key().to_string(),
-                        line(&s.answer),
-                        plural(s.count, "case"),
-                    ]
-                })
-                .collect(),
+            silent: self.silent(),
             xfail: self
                 .xfail
                 .iter()
@@ -187,6 +178,34 @@ impl Report {
                 (f.field.key().to_string(), judged)
             })
             .collect()
+    }
+
+    /// Each field's silent answers, then the cases whose answer was not kept (the report
+    /// keeps the first few distinct answers of a field), so that every case is accounted for.
+    fn silent(&self) -> Vec<[String; 3]> {
+        let mut rows = Vec::new();
+        for field in FieldName::ALL {
+            let mut listed = 0usize;
+            for s in self
+                .implementation_defined_answers
+                .iter()
+                .filter(|s| s.field == field)
+            {
+                listed = listed.saturating_add(s.count);
+                rows.push([
+                    field.key().to_string(),
+                    line(&s.answer),
+                    plural(s.count, "case"),
+                ]);
+            }
+            let silent = self.fields.iter().find(|f| f.field == field);
+            let rest = silent.map_or(0, |f| f.implementation_defined.saturating_sub(listed));
+            if rest > 0 {
+                let other = "other answers, not listed".to_string();
+                rows.push([field.key().to_string(), other, plural(rest, "case")]);
+            }
+        }
+        rows
     }
 
     fn aliases(&self) -> Option<String> {
