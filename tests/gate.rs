@@ -280,16 +280,60 @@ fn protocol_errors_name_the_line_and_the_case() {
 }
 
 #[test]
+fn a_crash_on_the_last_case_fails_the_gate_when_the_restart_limit_cuts_its_search_short() {
+    // The last case passes alone; the control run that would decide is past the limit.
+    let options = Options {
+        max_restarts: 1,
+        ..fast()
+    };
+    let report = misbehave("crash-on-last-unless-first", &options);
+    assert_eq!(
+        report.conclusion,
+        Conclusion::NotConformant,
+        "{}",
+        report.text()
+    );
+    assert_eq!(report.exit_code(), 1);
+    let problem = report.run_problems.join("\n");
+    assert!(problem.contains("exited with status 1"), "{problem}");
+    assert!(problem.contains("restart limit"), "{problem}");
+}
+
+#[test]
+fn a_decoder_failing_on_the_first_and_the_middle_case_is_not_called_broken() {
+    let options = Options {
+        max_restarts: 16,
+        ..fast()
+    };
+    let report = misbehave("no-area-0-or-reserved", &options);
+    assert_eq!(
+        report.conclusion,
+        Conclusion::NotConformant,
+        "{}",
+        report.text()
+    );
+    assert_eq!(report.exit_code(), 1);
+    assert!(report.counts.pass > 0, "{}", report.text());
+    assert!(report.counts.crash > 0, "{}", report.text());
+    assert!(
+        !report.text().contains("never answered"),
+        "{}",
+        report.text()
+    );
+}
+
+#[test]
 fn garbage_on_every_attempt_is_a_broken_decoder() {
     let options = Options {
-        max_restarts: 4,
+        max_restarts: 10,
         ..fast()
     };
     let report = misbehave("garbage-all", &options);
     assert_eq!(report.conclusion, Conclusion::Broken);
     assert_eq!(report.exit_code(), 3);
-    // The first case alone, then a distant one: garbage whatever the case, blamed on none.
-    assert_eq!(report.restarts, 2);
+    // The first case alone, then seven spread over the corpus, each alone: garbage
+    // whatever the case, blamed on none.
+    assert_eq!(report.restarts, 8);
     assert_eq!(report.counts.protocol_error, 0);
     assert_eq!(report.counts.not_run, report.cases);
     let problem = report.run_problems.join("\n");

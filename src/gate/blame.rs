@@ -11,8 +11,9 @@
 //!   same way, the failure does not depend on the case, and the report says so plainly
 //!   (and stops: what is left would fail the same way);
 //! - a decoder that fails on a case alone, having never answered anything (or failing the
-//!   same way as on the last case blamed), is given a *probe*: a distant case alone. If that
-//!   fails too, the decoder fails whatever the case (it never answers, say);
+//!   same way as on the last case blamed), is given *probes*: cases spread over the corpus
+//!   (so over its areas and categories), each alone. If every one fails too, the decoder
+//!   fails whatever the case (it never answers, say); one that passes lets the blame stand;
 //! - else the culprit lies later, in output the decoder never sent: windows of 2, 4, 8...
 //!   cases, each in a fresh process, halving the one that fails, find it.
 //!
@@ -27,6 +28,11 @@ use crate::gate::report::{Failure, Peer};
 
 /// How much of the answered cases a control run cycles through.
 const GOOD_KEPT: usize = 4096;
+
+/// How many cases, spread over the corpus, must each fail alone before a decoder that never
+/// answered is said to fail whatever the case. One was not enough: a decoder whose area
+/// table lacks area 0 and the reserved areas fails on the first case and on the middle one.
+const PROBES: usize = 7;
 
 /// One run: which cases, in order, to a fresh peer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -124,10 +130,11 @@ enum State {
         resume: usize,
         cause: Cause,
     },
-    /// `case` failed alone with `fault`; run a distant case alone to see if any case does.
+    /// `case` failed alone with `fault`; run the first of `probes` alone, to see if any
+    /// case does.
     Probe {
         case: usize,
-        probe: usize,
+        probes: Vec<usize>,
         fault: Fault,
     },
     /// Run `from..from + len`, searching for a case whose failure a longer run lost;
@@ -236,7 +243,7 @@ impl Search {
             State::Window { from, len, .. } => {
                 judged(Cases::Range(*from..(from + len).min(self.total)))
             }
-            State::Probe { probe, .. } => experiment(Cases::List(vec![*probe])),
+            State::Probe { probes, .. } => experiment(Cases::List(probes[..1].to_vec())),
             State::Control { cause, .. } => {
                 // Rotated by half: a failure that some case of them sets off comes at
                 // another place; one that comes after so many requests comes at the same.
@@ -254,9 +261,14 @@ impl Search {
                 "{reason} while searching for the case at fault"
             )));
         }
+        // The failure being searched for happened, found or not: it fails the gate even
+        // when no case is left to be not run (one on the corpus's last case, say).
+        if let Some(fault) = self.investigated() {
+            self.unexplained(fault);
+        }
         for fault in self.unexplained.drain(..) {
-            decisions.push(Decision::Note(format!(
-                "{} {} in a run of several cases; the search for the case at fault was cut short",
+            decisions.push(Decision::Problem(format!(
+                "{} {} in a run of several cases; the search for the case at fault was cut short ({reason})",
                 self.peer.name, fault.verb
             )));
         }
@@ -265,6 +277,15 @@ impl Search {
         }
         self.state = State::Done;
         decisions
+    }
+
+    /// The failure the search is confirming or probing, if it is.
+    fn investigated(&self) -> Option<Fault> {
+        match &self.state {
+            State::Alone { cause, .. } | State::Control { cause, .. } => Some(cause.fault.clone()),
+            State::Probe { fault, .. } => Some(fault.clone()),
+            State::Pipeline { .. } | State::Window { .. } | State::Done => None,
+        }
     }
 
     /// The first case without a verdict yet, where the search is.
@@ -327,7 +348,14 @@ impl Search {
             }
             (State::Alone { case, cause }, end) => self.after_alone(case, cause, end),
             (State::Control { resume, cause }, end) => self.after_control(resume, cause, end),
-            (State::Probe { case, fault, .. }, end) => self.after_probe(case, fault, end),
+            (
+                State::Probe {
+                    case,
+                    probes,
+                    fault,
+                },
+                end,
+            ) => self.after_probe(case, probes, fault, end),
             (State::Done, _) => (Vec::new(), State::Done),
         };
         self.state = next;
@@ -431,7 +459,7 @@ impl Search {
             RunEnd::Completed => {
                 self.note_answered(&Cases::Range(case..case + 1), 1);
                 let note = format!(
-                    "a run ended early ({} {}); the case in flight passed alone in {}, so the gate looked further for the case at fault",
+                    "a run ended early ({} {}); the case in flight was answered alone in {}, so the gate looked further for the case at fault",
                     self.peer.name, cause.fault.verb, self.peer.fresh
                 );
                 let resume = case + 1;
@@ -448,10 +476,17 @@ impl Search {
 
     /// `case` failed alone in a fresh process: blamed, unless a probe is due.
     fn failed_alone(&mut self, case: usize, fault: Fault) -> (Vec<Decision>, State) {
-        let probe = self.distant_from(case);
+        let probes = self.spread_from(case);
         // With no other case to try, the one that fails alone is at fault.
-        if probe != case && self.should_probe(&fault.key) {
-            return (Vec::new(), State::Probe { case, probe, fault });
+        if !probes.is_empty() && self.should_probe(&fault.key) {
+            return (
+                Vec::new(),
+                State::Probe {
+                    case,
+                    probes,
+                    fault,
+                },
+            );
         }
         self.blame(case, fault)
     }
@@ -462,7 +497,7 @@ impl Search {
             // A bad line names its request; that request alone is answered well: the
             // decoder's state, or an earlier case, put it wrong.
             let problem = format!(
-                "{}; given that case alone, in {}, {} answers it correctly",
+                "{}; given that case alone, in {}, {} answers it (that answer is the case's verdict)",
                 cause.fault.detail, self.peer.fresh, self.peer.name
             );
             return (vec![Decision::Problem(problem)], self.pipeline_from(resume));
@@ -499,11 +534,28 @@ impl Search {
         }
     }
 
-    fn after_probe(&mut self, case: usize, fault: Fault, end: RunEnd) -> (Vec<Decision>, State) {
+    fn after_probe(
+        &mut self,
+        case: usize,
+        mut probes: Vec<usize>,
+        fault: Fault,
+        end: RunEnd,
+    ) -> (Vec<Decision>, State) {
         match end {
             RunEnd::Completed => {
                 self.probed.push(fault.key.clone());
                 self.blame(case, fault)
+            }
+            RunEnd::Failed { .. } if probes.len() > 1 => {
+                probes.remove(0);
+                (
+                    Vec::new(),
+                    State::Probe {
+                        case,
+                        probes,
+                        fault,
+                    },
+                )
             }
             RunEnd::Failed { .. } => {
                 let never = match self.answered_any {
@@ -511,8 +563,12 @@ impl Search {
                     false => ", and it never answered any case",
                 };
                 let problem = format!(
-                    "{} {} whatever the case: it did on two cases far apart, each alone in {}{never} ({})",
-                    self.peer.name, fault.verb, self.peer.fresh, fault.detail
+                    "{} {} whatever the case: it did on {} spread over the corpus, each alone in {}{never} ({})",
+                    self.peer.name,
+                    fault.verb,
+                    crate::render::plural(self.spread_from(case).len() + 1, "case"),
+                    self.peer.fresh,
+                    fault.detail
                 );
                 self.whatever_the_case(case, problem)
             }
@@ -545,9 +601,15 @@ impl Search {
             && (!self.answered_any || self.last_blame.as_deref() == Some(key))
     }
 
-    /// A case far from `case`, in another category if there is one.
-    fn distant_from(&self, case: usize) -> usize {
-        (case + self.total / 2) % self.total
+    /// Up to [`PROBES`] other cases, evenly spread over the corpus from `case` on: the
+    /// corpus is in code order, so they are in other areas and categories.
+    fn spread_from(&self, case: usize) -> Vec<usize> {
+        let mut probes: Vec<usize> = (1..=PROBES)
+            .map(|k| (case + self.total * k / (PROBES + 1)) % self.total)
+            .filter(|&probe| probe != case)
+            .collect();
+        probes.dedup();
+        probes
     }
 
     fn blame(&mut self, case: usize, fault: Fault) -> (Vec<Decision>, State) {

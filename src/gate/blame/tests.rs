@@ -149,11 +149,17 @@ fn a_decoder_that_never_answers_is_probed_and_given_up_on() {
     let (plans, decisions) = drive(100, 64, never);
     assert_eq!(
         plans.len(),
-        3,
-        "pipeline, case 0 alone, a distant case alone"
+        2 + PROBES,
+        "pipeline, case 0 alone, each probe alone"
     );
-    assert_eq!(plans[2].cases, Cases::List(vec![50]));
-    assert!(!plans[2].record);
+    let probes: Vec<&Cases> = plans[2..].iter().map(|p| &p.cases).collect();
+    assert_eq!(
+        probes,
+        [12, 25, 37, 50, 62, 75, 87]
+            .map(|c| Cases::List(vec![c]))
+            .each_ref()
+    );
+    assert!(plans[2..].iter().all(|p| !p.record));
     assert!(blamed(&decisions).is_empty());
     let problem = problems(&decisions).join("");
     assert!(problem.contains("it never answered"), "{problem}");
@@ -190,7 +196,7 @@ fn out_of_step_answers_with_an_innocent_case_are_a_problem_at_that_place() {
     let (plans, decisions) = drive(100, 64, decoder);
     assert!(blamed(&decisions).is_empty(), "{decisions:?}");
     let problem = problems(&decisions).join("");
-    assert!(problem.contains("answers it correctly"), "{problem}");
+    assert!(problem.contains("answers it (that answer is"), "{problem}");
     // Pipeline, 30 alone, control, pipeline from 31.
     assert_eq!(plans.len(), 4);
 }
@@ -286,4 +292,83 @@ fn a_corpus_of_one_case_that_fails_alone_blames_it() {
     assert_eq!(blamed(&decisions), [0]);
     assert_eq!(problems(&decisions), Vec::<&str>::new());
     assert!(plans.len() <= 2, "{plans:?}");
+}
+
+/// Fails on `case` unless it is the first request of its run (state from earlier cases).
+fn fails_on_unless_first(case: usize) -> impl Fn(&Cases) -> RunEnd {
+    move |cases| match cases.iter().position(|c| c == case) {
+        Some(answered) if answered > 0 => RunEnd::Failed {
+            answered,
+            fault: crash(),
+        },
+        _ => RunEnd::Completed,
+    }
+}
+
+#[test]
+fn a_failure_under_investigation_when_the_restart_limit_ends_the_search_fails_the_gate() {
+    // Crashes on the last case in a run, which passes alone: the control run that would
+    // decide is past the limit, and nothing is left to mark as not run.
+    let (_, decisions) = drive(100, 1, fails_on_unless_first(99));
+    assert!(blamed(&decisions).is_empty(), "{decisions:?}");
+    let problem = problems(&decisions).join("");
+    assert!(problem.contains("does signal 11"), "{decisions:?}");
+    assert!(problem.contains("cut short"), "{decisions:?}");
+}
+
+#[test]
+fn a_failure_under_investigation_when_the_total_timeout_ends_the_search_fails_the_gate() {
+    // The same, with the total timeout reached during the control run.
+    let decoder = |cases: &Cases| match cases {
+        Cases::List(_) => RunEnd::Deadline { answered: 3 },
+        _ => fails_on_unless_first(99)(cases),
+    };
+    let (_, decisions) = drive(100, 64, decoder);
+    let problem = problems(&decisions).join("");
+    assert!(problem.contains("does signal 11"), "{decisions:?}");
+}
+
+#[test]
+fn a_decoder_that_fails_alone_on_the_first_case_and_on_one_probe_is_not_given_up_on() {
+    // Fails on the first tenth and on the second half (an area table missing areas 0 and
+    // 7..15, say), and answers the rest: the first probe alone must not decide.
+    let bad: Vec<usize> = (0..10).chain(50..100).collect();
+    let (_, decisions) = drive(100, 1_000, fails_on(&bad, crash()));
+    assert!(problems(&decisions).is_empty(), "{decisions:?}");
+    assert!(
+        !decisions
+            .iter()
+            .any(|d| matches!(d, Decision::NotRun { .. })),
+        "{decisions:?}"
+    );
+    assert_eq!(blamed(&decisions), bad);
+}
+
+#[test]
+fn a_case_answered_alone_is_not_said_to_be_answered_correctly() {
+    // The search sees that the case was answered, not whether the answer was right.
+    let out_of_step = fault(Failure::ProtocolError, "not JSON");
+    let (_, decisions) = drive(100, 64, |cases: &Cases| {
+        match cases.iter().position(|c| c == 40) {
+            Some(answered) if answered > 0 => RunEnd::Failed {
+                answered,
+                fault: out_of_step.clone(),
+            },
+            _ => RunEnd::Completed,
+        }
+    });
+    let said: Vec<String> = decisions
+        .iter()
+        .filter_map(|d| match d {
+            Decision::Problem(s) | Decision::Note(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(!said.is_empty());
+    for s in &said {
+        assert!(
+            !s.contains("correctly") && !s.contains("passed alone"),
+            "{s}"
+        );
+    }
 }
