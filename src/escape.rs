@@ -70,6 +70,96 @@ pub fn shortened(text: &str, most: usize) -> Cow<'_, str> {
     Cow::Owned(owned)
 }
 
+/// `value` as pretty JSON (and a final newline) in which every character that could act is
+/// written as JSON's own `\uXXXX` escape: safe on a terminal, and a consumer still reads
+/// every string exactly as it was (unlike [`untrusted`], which is for people).
+#[cfg(feature = "json")]
+pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    let mut out = Vec::new();
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, json::Safe::default());
+    value.serialize(&mut serializer)?;
+    out.push(b'\n');
+    // The serializer writes UTF-8 only, and the escapes are ASCII.
+    Ok(String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
+#[cfg(feature = "json")]
+mod json {
+    use std::io::{self, Write};
+
+    use serde_json::ser::{Formatter, PrettyFormatter};
+
+    /// serde_json's pretty layout; string fragments with acting characters escaped.
+    #[derive(Default)]
+    pub struct Safe(PrettyFormatter<'static>);
+
+    impl Formatter for Safe {
+        fn write_string_fragment<W: ?Sized + Write>(
+            &mut self,
+            w: &mut W,
+            text: &str,
+        ) -> io::Result<()> {
+            let mut rest = text;
+            while let Some((at, c)) = rest
+                .char_indices()
+                .find(|&(_, c)| super::acts(c, super::Lines::Escape))
+            {
+                w.write_all(&rest.as_bytes()[..at])?;
+                for unit in c.encode_utf16(&mut [0; 2]) {
+                    write!(w, "\\u{unit:04x}")?;
+                }
+                rest = &rest[at + c.len_utf8()..];
+            }
+            w.write_all(rest.as_bytes())
+        }
+
+        fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+            self.0.begin_array(w)
+        }
+
+        fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+            self.0.end_array(w)
+        }
+
+        fn begin_array_value<W: ?Sized + Write>(
+            &mut self,
+            w: &mut W,
+            first: bool,
+        ) -> io::Result<()> {
+            self.0.begin_array_value(w, first)
+        }
+
+        fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+            self.0.end_array_value(w)
+        }
+
+        fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+            self.0.begin_object(w)
+        }
+
+        fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+            self.0.end_object(w)
+        }
+
+        fn begin_object_key<W: ?Sized + Write>(
+            &mut self,
+            w: &mut W,
+            first: bool,
+        ) -> io::Result<()> {
+            self.0.begin_object_key(w, first)
+        }
+
+        fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+            self.0.begin_object_value(w)
+        }
+
+        fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+            self.0.end_object_value(w)
+        }
+    }
+}
+
 /// Whether a character must be escaped rather than shown.
 fn acts(c: char, lines: Lines) -> bool {
     match c {
@@ -131,6 +221,22 @@ mod tests {
         for lines in [Lines::Keep, Lines::Escape] {
             assert!(untrusted(&all, lines).chars().all(allowed));
         }
+    }
+
+    #[cfg(feature = "json")]
+    #[test]
+    fn json_escapes_what_acts_and_reads_back_exactly() {
+        let sent = "a\u{1b}b\u{9b}c\u{202e}d\u{2028}e\u{1fffe}f é 漢";
+        let shown = json(&[sent]).unwrap();
+        for escape in [r"\u001b", r"\u009b", r"\u202e", r"\u2028", r"\ud83f\udffe"] {
+            assert!(shown.contains(escape), "no {escape} in {shown}");
+        }
+        assert!(shown.contains("é 漢"), "what shows is kept: {shown}");
+        assert_eq!(untrusted(&shown, Lines::Keep), shown, "nothing acts");
+        assert_eq!(serde_json::from_str::<Vec<String>>(&shown).unwrap(), [sent]);
+        let value = serde_json::json!({"k": [1, "x"]});
+        let pretty = serde_json::to_string_pretty(&value).unwrap() + "\n";
+        assert_eq!(json(&value).unwrap(), pretty, "serde_json's pretty layout");
     }
 
     #[test]

@@ -199,7 +199,7 @@ impl TableReport {
     }
 
     pub fn json(&self) -> serde_json::Result<String> {
-        serde_json::to_string_pretty(self).map(|json| json + "\n")
+        crate::escape::json(self)
     }
 
     /// The report for people. Names and values from the table are escaped: a dump is

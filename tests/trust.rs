@@ -390,6 +390,46 @@ fn table_keys_are_escaped() {
     assert_nothing_raw(&text(&out.stdout), "check-table");
 }
 
+#[test]
+fn table_keys_are_escaped_in_json_too_and_read_back_exactly() {
+    // JSON's own \u escapes: safe on a terminal, and a consumer gets the name as it was.
+    let name = "x\u{1b}[2J\u{202e}\u{9b}\u{2028}\u{fffe}";
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("table.json");
+    std::fs::write(&table, serde_json::json!({ name: 1 }).to_string()).unwrap();
+    let table = table.display().to_string();
+    let out = amperr(&["check-table", "--format", "json", &table], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let json = text(&out.stdout);
+    assert_nothing_raw(&json, "check-table JSON");
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["unknown"][0]["name"], name);
+}
+
+#[test]
+fn a_decoders_answers_are_escaped_in_the_json_report() {
+    let out = amperr(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--",
+            "python3",
+            "tests/fixtures/misbehave.py",
+            "xml-hostile",
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let json = text(&out.stdout);
+    assert_nothing_raw(&json, "the JSON report");
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(
+        report.to_string().contains('\u{202e}'),
+        "the answer is kept as it was"
+    );
+}
+
 /// The peak resident memory of a running process, sampled until it ends, in KiB.
 fn peak_rss(pid: u32, done: &mpsc::Receiver<()>) -> u64 {
     let mut peak = 0;

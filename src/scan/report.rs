@@ -174,7 +174,7 @@ impl ScanReport {
     /// numbers and lists only, so it serializes; should that change, the error is the
     /// caller's to report rather than an empty report.
     pub fn json(&self) -> serde_json::Result<String> {
-        serde_json::to_string_pretty(self).map(|json| json + "\n")
+        crate::escape::json(self)
     }
 
     /// How many distinct codes, listed or not (`at least` when that is a lower bound).

@@ -344,7 +344,7 @@ impl Report {
 
     /// The report as pretty JSON.
     pub fn json(&self) -> serde_json::Result<String> {
-        serde_json::to_string_pretty(self).map(|json| json + "\n")
+        crate::escape::json(self)
     }
 
     /// Reads a saved JSON report, refusing a format or protocol version this build does
