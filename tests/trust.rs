@@ -430,6 +430,27 @@ fn a_decoders_answers_are_escaped_in_the_json_report() {
     );
 }
 
+#[test]
+fn a_bad_option_value_is_escaped_in_the_usage_error() {
+    for args in [
+        ["decode", "--profile", "\u{1b}]0;PWNED\u{7}\u{202e}", "0x1"],
+        ["scan", "--fail-on", "\u{9b}31m\u{2028}", "-"],
+    ] {
+        let out = amperr(&args, b"");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = text(&out.stderr);
+        assert_nothing_raw(&stderr, "the usage error");
+        assert!(
+            stderr.contains("\\u{"),
+            "the value is shown escaped: {stderr}"
+        );
+        assert!(
+            stderr.contains("possible values"),
+            "what is accepted: {stderr}"
+        );
+    }
+}
+
 /// The peak resident memory of a running process, sampled until it ends, in KiB.
 fn peak_rss(pid: u32, done: &mpsc::Receiver<()>) -> u64 {
     let mut peak = 0;

@@ -42,6 +42,17 @@ impl CliError {
 /// A command's exit status on success (its verdict), or how it failed.
 pub type Outcome = Result<u8, CliError>;
 
+/// Help and version as clap prints them; a usage error with what was given escaped (an
+/// argument may hold anything: clap shows the bad value as it was), exit 2.
+pub fn usage(e: clap::Error) -> ExitCode {
+    if !e.use_stderr() {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    eprint!("{}", untrusted(&e.render().to_string(), Lines::Keep));
+    ExitCode::from(2)
+}
+
 /// The exit status of a command that ended with `outcome`; the reason of a failure goes
 /// to stderr, escaped (it may quote a file or a report).
 pub fn exit(outcome: Outcome) -> ExitCode {
