@@ -154,7 +154,7 @@ fn profile_parser() -> impl TypedValueParser<Value = Profile> {
 fn main() -> ExitCode {
     let command = match Cli::try_parse() {
         Ok(cli) => cli.command,
-        Err(e) => return cli::usage(e),
+        Err(e) => return cli::exit_on_usage(e),
     };
     if let Err(e) = cli::stop_cleanly_on_signals() {
         return cli::exit(Err(e.into()));

@@ -847,6 +847,31 @@ fn check_table_reads_the_table_from_the_build() {
 }
 
 #[test]
+fn check_table_on_a_build_whose_table_cannot_be_read_is_exit_2() {
+    // The player started: the table is what is wrong, as with a file that is not one.
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let throwing = "Object.defineProperty(amp, 'errorCode', { get: function () { throw new Error('x'); } });\n";
+    let huge = "for (var i = 0; i < 100000; i++) amp.errorCode['aVeryLongMadeUpName' + i] = i;\n";
+    for (source, why) in [
+        (throwing, "could not be read"),
+        (huge, "over 1048576 characters"),
+    ] {
+        let (_dir, plugin) = plugin(source);
+        let args = build_and(&plugin);
+        let output = amperr_with_browser(&chromium, "check-table", &args, &[]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("amp.errorCode") && stderr.contains(why),
+            "{stderr}"
+        );
+        assert!(stderr.contains("expected"), "what is accepted: {stderr}");
+    }
+}
+
+#[test]
 fn no_browser_is_exit_3_with_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no-such-chromium");

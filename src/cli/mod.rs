@@ -44,7 +44,7 @@ pub type Outcome = Result<u8, CliError>;
 
 /// Help and version as clap prints them; a usage error with what was given escaped (an
 /// argument may hold anything: clap shows the bad value as it was), exit 2.
-pub fn usage(e: clap::Error) -> ExitCode {
+pub fn exit_on_usage(e: clap::Error) -> ExitCode {
     if !e.use_stderr() {
         let _ = e.print();
         return ExitCode::SUCCESS;

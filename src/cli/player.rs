@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use amperr::gate::Corpus;
+use amperr::gate::player::TableReadError;
 use amperr::gate::player::{PageSource, Player, PlayerConfig, find_browser};
 use amperr::gate::transport::StartError;
 use clap::Args;
@@ -167,5 +168,10 @@ pub fn run_check_player(args: CheckPlayerArgs) -> Outcome {
 /// `check-table --script`: the table of a build, read in the browser.
 pub fn read_table(build: &BuildArgs, profile: amperr::Profile) -> Result<String, CliError> {
     let config = build.config(profile, false)?;
-    Ok(amperr::gate::player::read_table(&config)?)
+    amperr::gate::player::read_table(&config).map_err(|e| match e {
+        TableReadError::NotStarted(e) => CliError::NotStarted(e),
+        TableReadError::Unreadable(why) => CliError::usage(format!(
+            "{why} (expected amp.errorCode to be an object of names to integers, at most 1048576 characters as JSON)"
+        )),
+    })
 }

@@ -286,7 +286,7 @@ impl Transport for Player {
 }
 
 /// Reads a build's `amp.errorCode` as `JSON.stringify` gives it (`check-table --script`).
-pub fn read_table(config: &PlayerConfig) -> Result<String, StartError> {
+pub fn read_table(config: &PlayerConfig) -> Result<String, TableReadError> {
     let player = Player::new(config.clone()).map_err(|reason| StartError {
         what: "the player".to_string(),
         reason,
@@ -294,9 +294,23 @@ pub fn read_table(config: &PlayerConfig) -> Result<String, StartError> {
     let (chromium, _) = player.open()?;
     match read(chromium.tab(), &player.page.calls).map_err(|e| player.failed(e))? {
         Table::Json(json) => Ok(json),
-        Table::None => Err(player.failed("the page has no amp.errorCode".to_string())),
-        Table::Unreadable(why) => {
-            Err(player.failed(format!("amp.errorCode could not be read: {why}")))
-        }
+        Table::None => Err(TableReadError::Unreadable(
+            "the page has no amp.errorCode".to_string(),
+        )),
+        Table::Unreadable(why) => Err(TableReadError::Unreadable(format!(
+            "the build's amp.errorCode could not be read: {why}"
+        ))),
     }
+}
+
+/// Why [`read_table`] gave no table.
+#[derive(Debug, thiserror::Error)]
+pub enum TableReadError {
+    /// The browser or the page could not be started.
+    #[error(transparent)]
+    NotStarted(#[from] StartError),
+    /// The page started, and its table is missing or is no table (like a file that is not
+    /// one).
+    #[error("{0}")]
+    Unreadable(String),
 }
