@@ -350,6 +350,37 @@ fn a_tampered_report_cannot_drive_the_terminal_or_break_the_xml() {
 }
 
 #[test]
+fn a_report_with_an_impossible_run_time_is_refused_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, json) = saved_report(dir.path());
+    let shown = path.display().to_string();
+    let old = format!("\"seconds\":{}", json["seconds"]);
+    assert!(json.to_string().contains(&old), "{json}");
+    // 1e20 s and 1.7e308 s overflowed the JUnit time (a panic, exit 101); -1 s was shown.
+    for seconds in ["1e20", "1.7e308", "-1", "-0.5", "1e400"] {
+        let changed = json
+            .to_string()
+            .replace(&old, &format!("\"seconds\":{seconds}"));
+        std::fs::write(&path, changed).unwrap();
+        for format in ["junit", "text", "html", "json"] {
+            let out = amperr(&["report", &shown, "--format", format], b"");
+            let err = text(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{seconds} {format}: {err}");
+            assert!(out.stdout.is_empty(), "{seconds} {format}");
+            assert!(err.contains(&shown), "{err}");
+            // (1e400 is no number serde reads: refused as out of range, as it was.)
+            if seconds != "1e400" {
+                assert!(
+                    err.contains("seconds is ")
+                        && err.contains("a number of seconds from 0 to 10000000000"),
+                    "{seconds}: {err}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn junit_is_well_formed_whatever_the_decoder_sends() {
     let out = amperr(
         &[

@@ -31,6 +31,10 @@ pub const FORMAT_VERSION: u32 = 2;
 /// The schema versions this build reads (a version 1 report reads as version 2).
 pub const READS_FORMAT_VERSIONS: std::ops::RangeInclusive<u64> = 1..=2;
 
+/// The longest run a saved report may say it took, in seconds (about 317 years; `--timeout`
+/// takes at most 1e9).
+pub const MAX_SECONDS: f64 = 1e10;
+
 /// What went wrong with a case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "field", rename_all = "snake_case")]
@@ -365,7 +369,16 @@ impl Report {
         if protocol != u64::from(crate::gate::protocol::VERSION) {
             return Err(ReadError::ProtocolVersion(protocol));
         }
-        serde_json::from_value(value).map_err(not_a_report)
+        let report: Report = serde_json::from_value(value).map_err(not_a_report)?;
+        // A run's wall time: a saved report is untrusted, and a time no run takes (1e20 s,
+        // negative) is a report tampered with or made by hand, not one to show.
+        if !(0.0..=MAX_SECONDS).contains(&report.seconds) {
+            return Err(ReadError::NotAReport(format!(
+                "seconds is {}: a run's wall time is a number of seconds from 0 to {MAX_SECONDS}",
+                shown(report.seconds)
+            )));
+        }
+        Ok(report)
     }
 
     /// The fields that were (or were not) checked, as a list; `-` for none.
@@ -390,6 +403,15 @@ impl Report {
             .and_then(|row| row.chars().nth(usize::from(category)))
             .and_then(Cell::from_letter)
             .unwrap_or(Cell::NoCase)
+    }
+}
+
+/// A number as short as it reads: `1e20`, not 21 digits.
+fn shown(value: f64) -> String {
+    if value.abs() >= 1e15 {
+        format!("{value:e}")
+    } else {
+        value.to_string()
     }
 }
 
