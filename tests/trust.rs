@@ -294,6 +294,48 @@ fn saved_report(dir: &Path) -> (PathBuf, serde_json::Value) {
 }
 
 #[test]
+fn a_report_is_not_written_over_the_report_it_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = saved_report(dir.path());
+    let saved = std::fs::read(&path).unwrap();
+    let shown = path.display().to_string();
+    // The same file under another name is the same file.
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&path, &link).unwrap();
+    let link = link.display().to_string();
+    for output in [&shown, &link] {
+        let out = amperr(
+            &["report", &shown, "--format", "html", "--output", output],
+            b"",
+        );
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{output}: {err}");
+        assert!(
+            err.contains(&format!(
+                "--output {output} is also the report read: amperr will not write over it; \
+                 give another path"
+            )),
+            "{err}"
+        );
+        assert!(out.stdout.is_empty());
+        assert_eq!(std::fs::read(&path).unwrap(), saved, "{output}");
+    }
+    // Another path is written, and the report read stays as it was.
+    let html = dir.path().join("report.html").display().to_string();
+    let out = amperr(
+        &["report", &shown, "--format", "html", "--output", &html],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        std::fs::read_to_string(&html)
+            .unwrap()
+            .starts_with("<!DOCTYPE html>")
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), saved);
+}
+
+#[test]
 fn a_report_of_another_version_is_refused_naming_the_versions_read() {
     let dir = tempfile::tempdir().unwrap();
     let (path, json) = saved_report(dir.path());

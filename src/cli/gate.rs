@@ -229,10 +229,7 @@ impl Paths<'_> {
             };
             let clash = inputs.iter().find(|(_, other)| destination.replaces(other));
             if let Some((what, _)) = clash {
-                return Err(CliError::usage(format!(
-                    "{flag} {} is also {what}: amperr will not write over it; give another path",
-                    path.display()
-                )));
+                return Err(over_an_input(flag, path, what));
             }
             // The baseline is checked after the report: it must not be the report either.
             inputs.push(("the --output report", path));
@@ -259,6 +256,14 @@ impl Paths<'_> {
             .find(|dir| std::fs::canonicalize(dir).is_ok_and(|dir| path.starts_with(dir)))
             .map(PathBuf::as_path)
     }
+}
+
+/// The refusal of an output `flag PATH` that would replace `what` the run reads.
+fn over_an_input(flag: &str, path: &Path, what: &str) -> CliError {
+    CliError::usage(format!(
+        "{flag} {} is also {what}: amperr will not write over it; give another path",
+        path.display()
+    ))
 }
 
 /// Runs a gate through `transport` over `whole` (or `only` those codes of it), as `run`
@@ -314,6 +319,12 @@ pub fn gate_run<T: gate::transport::Transport>(
 
 pub fn run_report(args: ReportArgs) -> Outcome {
     let output = args.output.destination()?;
+    // The report read is the run's input: a view of it must not replace it.
+    if let (Some(destination), Some(path)) = (&output, &args.output.output) {
+        if args.report != Path::new("-") && destination.replaces(&args.report) {
+            return Err(over_an_input("--output", path, "the report read"));
+        }
+    }
     let text = read_input(&args.report)?;
     let report = Report::from_json(&text)
         .map_err(|e| CliError::usage(format!("{}: {e}", args.report.display())))?;
