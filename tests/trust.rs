@@ -285,6 +285,82 @@ fn an_output_over_an_input_or_the_other_output_is_refused_before_the_run() {
     }
 }
 
+#[test]
+fn an_output_over_the_program_found_through_path_is_refused_before_the_run() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let marker = dir.path().join("ran");
+    // A decoder and a browser named by their names alone, found through PATH; each leaves
+    // a mark if it starts.
+    let script = format!("#!/bin/sh\ntouch {}\ncat >/dev/null\n", marker.display());
+    for name in ["mydec", "chromium"] {
+        let file = bin.join(name);
+        std::fs::write(&file, &script).unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    // A file of that name earlier in PATH that cannot be run is not what runs.
+    let not_run = dir.path().join("not-run");
+    std::fs::create_dir(&not_run).unwrap();
+    std::fs::write(not_run.join("mydec"), "not a program").unwrap();
+    let page_script = dir.path().join("player.js");
+    std::fs::write(&page_script, "").unwrap();
+    let path = std::env::join_paths(
+        [not_run.clone(), bin.clone()]
+            .into_iter()
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let decoder = bin.join("mydec").display().to_string();
+    let browser = bin.join("chromium").display().to_string();
+    let page_script = page_script.display().to_string();
+    let cases: [(&[&str], &str); 3] = [
+        (&["check", "--output", &decoder, "--", "mydec"], &decoder),
+        (
+            &["check", "--write-xfail", &decoder, "--", "mydec", "--fast"],
+            &decoder,
+        ),
+        (
+            &[
+                "check-player",
+                "--script",
+                &page_script,
+                "--output",
+                &browser,
+            ],
+            &browser,
+        ),
+    ];
+    for (args, program) in cases {
+        let out = Command::new(env!("CARGO_BIN_EXE_amperr"))
+            .args(args)
+            .env("PATH", &path)
+            .current_dir(root())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains(&format!(
+                "{program} is also an input of the run: amperr will not write over it"
+            )),
+            "{args:?}: {err}"
+        );
+        assert!(!marker.exists(), "{args:?} was checked after the run");
+        assert_eq!(
+            std::fs::read_to_string(program).unwrap(),
+            script,
+            "{args:?}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(not_run.join("mydec")).unwrap(),
+        "not a program"
+    );
+}
+
 fn saved_report(dir: &Path) -> (PathBuf, serde_json::Value) {
     let path = dir.join("report.json");
     let out = check(&["--format", "json", "--output", &path.display().to_string()]);

@@ -172,8 +172,11 @@ fn shard(s: &str) -> Result<(u32, u32), String> {
 
 pub fn run_check(args: CheckArgs) -> Outcome {
     let whole = args.corpus.corpus();
-    // The decoder's own files (its script, say) are inputs no report may replace.
-    let inputs: Vec<PathBuf> = (args.decoder.iter().map(PathBuf::from))
+    // The decoder's own files (its program, found through PATH as it will be run, and its
+    // script, say) are inputs no report may replace.
+    let program = args.decoder.first().and_then(gate::program_file);
+    let inputs: Vec<PathBuf> = (program.into_iter())
+        .chain(args.decoder.iter().map(PathBuf::from))
         .filter(|path| path.is_file())
         .collect();
     let mut pipe = gate::Pipe::new(args.decoder);

@@ -143,12 +143,16 @@ fn code(s: &str) -> Result<u32, String> {
 pub fn run_check_player(args: CheckPlayerArgs) -> Outcome {
     let profile = args.corpus.profile();
     let config = args.build.config(profile, args.a11y)?;
+    // The browser that will run: --browser, or the one found on PATH.
+    let browser = amperr::gate::program_file(&config.browser);
     let whole: Corpus = args.corpus.corpus();
     let mut player = Player::new(config).map_err(CliError::usage)?;
     let only = (!args.codes.is_empty()).then_some(args.codes.as_slice());
     let build = &args.build;
     let inputs: Vec<PathBuf> = (build.script.iter().chain(&build.css).chain(&build.page))
-        .chain(build.browser.iter().filter(|path| path.is_file()))
+        .chain(&build.browser)
+        .chain(&browser)
+        .filter(|path| path.is_file())
         .cloned()
         .collect();
     // A page of the team's own loads files amperr does not know of: any in its directory.

@@ -51,7 +51,7 @@ pub use corpus::Corpus;
 pub use field::{FieldMap, FieldName};
 pub use live::LiveDecoder;
 pub use pipe::{Pipe, PipeSession};
-pub use process::terminate_all;
+pub use process::{program_file, terminate_all};
 pub use report::{Conclusion, Report};
 #[doc(hidden)]
 pub use runner::record;
