@@ -7,9 +7,13 @@
 //!   renamed into place, so a reader (or a crash) never sees half a report and a failed
 //!   write leaves the old file as it was; it keeps its permissions;
 //! - a symlink is followed, and its target written as above: the link stays a link;
-//! - a character device or a FIFO (`/dev/stdout`, a pipe to another tool) is written
-//!   through, never renamed over: `--output /dev/null` run as root must not replace the
-//!   system's `/dev/null` with a file;
+//! - a path that names amperr's own stdout or stderr (`/dev/stdout`, a link to
+//!   `/proc/self/fd/1`, the file stdout is redirected to), whatever it is (a pipe, a
+//!   socket, a log appended to), is written through that stream, at its place: what is
+//!   there stays, and the text report that follows on stdout follows it;
+//! - a character device or a FIFO (a pipe to another tool) is written through, never
+//!   renamed over: `--output /dev/null` run as root must not replace the system's
+//!   `/dev/null` with a file;
 //! - anything else (a directory, a block device, a socket, a dangling link) is refused,
 //!   with what is accepted.
 //!
@@ -50,12 +54,21 @@ pub enum Destination {
     Replace(PathBuf),
     /// A character device or FIFO, opened and written.
     WriteThrough(PathBuf),
+    /// amperr's own stdout or stderr, named by a path: written through it.
+    Stream(Stream),
+}
+
+/// One of amperr's own output streams.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
 }
 
 /// A path amperr will not write to, and why.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "cannot write to {path}: {why} (amperr writes to a regular file, new or replaced whole, a character device such as /dev/stdout, or a FIFO)"
+    "cannot write to {path}: {why} (amperr writes to a regular file, new or replaced whole, a character device such as /dev/null, a FIFO, or its own stdout or stderr such as /dev/stdout)"
 )]
 pub struct OutputError {
     pub path: String,
@@ -80,21 +93,29 @@ impl Destination {
             Err(e) => return Err(refuse(e.to_string())),
             Ok(meta) => meta,
         };
-        let (target, meta) = if meta.file_type().is_symlink() {
-            let target = fs::canonicalize(path).map_err(|e| {
-                refuse(format!("it is a symlink whose target cannot be used ({e})"))
-            })?;
-            let meta = fs::metadata(&target).map_err(|e| refuse(e.to_string()))?;
-            (target, meta)
-        } else {
-            (path.to_path_buf(), meta)
+        let link = meta.file_type().is_symlink();
+        let link_refused =
+            |e: io::Error| refuse(format!("it is a symlink whose target cannot be used ({e})"));
+        // What the path names, links followed: the kernel follows a link into
+        // /proc/self/fd to what the descriptor holds (`pipe:[N]` is no path).
+        let meta = match link {
+            true => fs::metadata(path).map_err(link_refused)?,
+            false => meta,
         };
+        if let Some(stream) = own_stream(&meta) {
+            return Ok(Destination::Stream(stream));
+        }
         let kind = meta.file_type();
         let destination = if kind.is_file() {
+            let target = match link {
+                true => fs::canonicalize(path).map_err(link_refused)?,
+                false => path.to_path_buf(),
+            };
             writable_dir(&target).map_err(refuse)?;
             Destination::Replace(target)
         } else if kind.is_char_device() || kind.is_fifo() {
-            Destination::WriteThrough(target)
+            // Opened through the link, as a shell redirection opens it.
+            Destination::WriteThrough(path.to_path_buf())
         } else if kind.is_dir() {
             return Err(refuse("it is a directory".to_string()));
         } else if kind.is_block_device() {
@@ -131,7 +152,37 @@ impl Destination {
                 file.write_all(contents)?;
                 file.flush()
             }
+            Destination::Stream(Stream::Stdout) => {
+                let mut out = io::stdout().lock();
+                out.write_all(contents)?;
+                out.flush()
+            }
+            Destination::Stream(Stream::Stderr) => {
+                let mut err = io::stderr().lock();
+                err.write_all(contents)?;
+                err.flush()
+            }
         }
+    }
+}
+
+/// The stream of amperr's own that `meta` (a path's, links followed) is: the same device
+/// and inode as its stdout or stderr.
+fn own_stream(meta: &fs::Metadata) -> Option<Stream> {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    // The stream's own metadata, through a duplicate of its descriptor.
+    let is = |stream: std::os::fd::BorrowedFd<'_>| {
+        (stream.try_clone_to_owned())
+            .and_then(|fd| fs::File::from(fd).metadata())
+            .is_ok_and(|own| (own.dev(), own.ino()) == (meta.dev(), meta.ino()))
+    };
+    if is(io::stdout().as_fd()) {
+        Some(Stream::Stdout)
+    } else if is(io::stderr().as_fd()) {
+        Some(Stream::Stderr)
+    } else {
+        None
     }
 }
 

@@ -210,6 +210,151 @@ fn a_fifo_a_device_and_a_link_are_written_through_not_replaced() {
     }
 }
 
+/// `amperr check --format json --output OUTPUT -- the reference decoder`, with stdout and
+/// stderr as given; its exit status.
+fn check_into(output: &Path, stdout: Stdio, stderr: Stdio) -> Option<i32> {
+    let output = output.display().to_string();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_amperr"));
+    command
+        .args(["check", "--format", "json", "--output", &output, "--"])
+        .args(["python3", "examples/adapters/decoder.py"])
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(stderr);
+    command.status().unwrap().code()
+}
+
+/// `written` is `before`, then a whole JSON report, then the text report.
+fn assert_json_then_text(written: &str, before: &str) {
+    let rest = written
+        .strip_prefix(before)
+        .unwrap_or_else(|| panic!("what was there is lost:\n{written}"));
+    let text_at = rest
+        .find("amperr check: CONFORMANT")
+        .unwrap_or_else(|| panic!("no text report:\n{rest}"));
+    let (json, text) = rest.split_at(text_at);
+    let report: serde_json::Value =
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: not the JSON report:\n{json}"));
+    assert_eq!(report["conclusion"], "conformant");
+    assert!(
+        text.contains("decoder   python3 examples/adapters/decoder.py"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_output_that_is_amperrs_own_stdout_or_stderr_is_written_through_it() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    // What /dev/stdout and /dev/stderr are on Linux, made here.
+    let (own_stdout, own_stderr) = (dir.path().join("stdout"), dir.path().join("stderr"));
+    symlink("/proc/self/fd/1", &own_stdout).unwrap();
+    symlink("/proc/self/fd/2", &own_stderr).unwrap();
+
+    // stdout a pipe (`amperr ... | tee`): it was refused ("a symlink whose target cannot
+    // be used"), pipe:[N] being no path.
+    let out = Command::new(env!("CARGO_BIN_EXE_amperr"))
+        .args(["check", "--format", "json", "--output"])
+        .arg(&own_stdout)
+        .args(["--", "python3", "examples/adapters/decoder.py"])
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_json_then_text(&text(&out.stdout), "");
+
+    // stdout a log appended to (`>> ci.log`), named through the link or by its own path:
+    // it was replaced by the JSON report, the log before it and the text report lost.
+    let log = dir.path().join("ci.log");
+    for output in [&own_stdout, &log] {
+        std::fs::write(&log, "earlier steps\n").unwrap();
+        let append = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+        let status = check_into(output, append.into(), Stdio::null());
+        assert_eq!(status, Some(0), "{}", output.display());
+        let written = std::fs::read_to_string(&log).unwrap();
+        assert_json_then_text(&written, "earlier steps\n");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            3,
+            "a file left"
+        );
+    }
+    // stdout a file truncated by the shell (`> ci.log`): the report, then the text, neither
+    // over the other.
+    let truncated = std::fs::File::create(&log).unwrap();
+    assert_eq!(
+        check_into(&own_stdout, truncated.into(), Stdio::null()),
+        Some(0)
+    );
+    assert_json_then_text(&std::fs::read_to_string(&log).unwrap(), "");
+
+    // stdout a socket (a service manager's log): written through it, not refused.
+    let (mut ours, theirs) = std::os::unix::net::UnixStream::pair().unwrap();
+    let reader = thread::spawn(move || {
+        let mut all = String::new();
+        ours.read_to_string(&mut all).unwrap();
+        all
+    });
+    let status = check_into(
+        &own_stdout,
+        std::os::fd::OwnedFd::from(theirs).into(),
+        Stdio::null(),
+    );
+    assert_eq!(status, Some(0));
+    assert_json_then_text(&reader.join().unwrap(), "");
+
+    // stderr: the report goes there, the text report to stdout.
+    let out = Command::new(env!("CARGO_BIN_EXE_amperr"))
+        .args(["check", "--format", "json", "--output"])
+        .arg(&own_stderr)
+        .args(["--", "python3", "examples/adapters/decoder.py"])
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(report["conclusion"], "conformant");
+    assert!(text(&out.stdout).starts_with("amperr check: CONFORMANT"));
+    // The links are links still.
+    for link in [&own_stdout, &own_stderr] {
+        assert!(
+            std::fs::symlink_metadata(link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+}
+
+#[test]
+fn a_report_to_a_closed_stdout_keeps_the_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let own_stdout = dir.path().join("stdout");
+    std::os::unix::fs::symlink("/proc/self/fd/1", &own_stdout).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_amperr"))
+        .args(["check", "--format", "json", "--output"])
+        .arg(&own_stdout)
+        .args([
+            "--",
+            "python3",
+            "tests/fixtures/misbehave.py",
+            "wrong-message",
+        ])
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader goes away (`| head`) before the report: not conformant still, not exit 2.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+}
+
 #[test]
 fn a_bad_output_path_is_refused_before_the_run() {
     let dir = tempfile::tempdir().unwrap();

@@ -387,9 +387,15 @@ fn emit(
     };
     match destination {
         Some(destination) => {
-            destination
-                .write(rendered.as_bytes())
-                .map_err(|e| written(e, "the report", output.output.as_deref()))?;
+            match destination.write(rendered.as_bytes()) {
+                // amperr's own stdout or stderr, whose reader went away (`| head`): as
+                // for the report printed there, the verdict stands.
+                Err(e)
+                    if e.kind() == io::ErrorKind::BrokenPipe
+                        && matches!(destination, Destination::Stream(_)) => {}
+                written_or_not => written_or_not
+                    .map_err(|e| written(e, "the report", output.output.as_deref()))?,
+            }
             super::print_with_status(&report.text(), status)
         }
         None => super::print_with_status(&rendered, status),
