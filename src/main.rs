@@ -109,7 +109,8 @@ left and exits 0. The expected answer to every case: amperr vectors. More: see t
 Example: amperr check --profile amp-2.3.0 -- python3 my_decoder.py --profile amp-2.3.0
 
 Exit status: 0 conformant; 1 not conformant; 2 bad usage, a bad --xfail file, or an \
---output or --write-xfail path that cannot be written (all found before the run); 3 the \
+--output or --write-xfail path that cannot be written (all found before the run; one \
+that fails after it, changed meanwhile, still gets the text report on stdout); 3 the \
 decoder could not be started, or never answered a case; 130, 143, 129 stopped by SIGINT, \
 SIGTERM, SIGHUP (the decoder is killed first and no report is written).";
 
@@ -126,7 +127,8 @@ Example: amperr check-player --profile amp-2.3.0 --script build/azuremediaplayer
 
 Exit status: 0 conformant; 1 not conformant; 2 bad usage, a script that cannot be read, a \
 bad --xfail file, or an --output or --write-xfail path that cannot be written (all found \
-before the run); 3 the browser or the player could not be started or never became ready; \
+before the run; one that fails after it, changed meanwhile, still gets the text report on \
+stdout); 3 the browser or the player could not be started or never became ready; \
 130, 143, 129 stopped by SIGINT, SIGTERM, SIGHUP (every browser process is killed first and \
 no report is written).";
 

@@ -15,7 +15,11 @@
 //!   renamed over: `--output /dev/null` run as root must not replace the system's
 //!   `/dev/null` with a file;
 //! - anything else (a directory, a block device, a socket, a dangling link) is refused,
-//!   with what is accepted.
+//!   with what is accepted, and so is a file another user owns in a sticky directory
+//!   (`/tmp`), which the rename could not replace.
+//!
+//! A write can still fail after the run (the path changed meanwhile): the command line
+//! then prints the text report all the same, and says so.
 //!
 //! When amperr is told to stop, [`stop_writing`] removes the temporary file being written
 //! and lets no other be made.
@@ -112,6 +116,7 @@ impl Destination {
                 false => path.to_path_buf(),
             };
             writable_dir(&target).map_err(refuse)?;
+            replaceable(&target, &meta).map_err(refuse)?;
             Destination::Replace(target)
         } else if kind.is_char_device() || kind.is_fifo() {
             // Opened through the link, as a shell redirection opens it.
@@ -209,6 +214,48 @@ fn writable_dir(path: &Path) -> Result<(), String> {
         .map_err(|e| format!("directory {} is not writable: {e}", dir.display()))
 }
 
+/// An existing file in a sticky directory (`/tmp`) can be renamed over only by its owner,
+/// the directory's, or a process that may override it (`CAP_FOWNER`): else the write after
+/// the run would fail (`EPERM`).
+fn replaceable(path: &Path, file: &fs::Metadata) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    let dir = directory_of(path);
+    let Ok(meta) = fs::metadata(dir) else {
+        return Ok(());
+    };
+    let me = nix::unistd::geteuid().as_raw();
+    if !sticky_keeps_it(meta.mode(), meta.uid(), file.uid(), me) || may_override_owners() {
+        return Ok(());
+    }
+    Err(format!(
+        "it belongs to another user (uid {}) in {}, a sticky directory, where only its owner \
+         may replace it",
+        file.uid(),
+        dir.display()
+    ))
+}
+
+/// Whether a sticky directory keeps user `me` from renaming over a file, unless it holds
+/// `CAP_FOWNER`: the kernel's rule (`may_delete`).
+fn sticky_keeps_it(dir_mode: u32, dir_owner: u32, file_owner: u32, me: u32) -> bool {
+    dir_mode & 0o1000 != 0 && file_owner != me && dir_owner != me
+}
+
+/// Whether amperr holds `CAP_FOWNER` (as root usually does), which overrides the sticky
+/// bit; as root if that cannot be read.
+fn may_override_owners() -> bool {
+    const CAP_FOWNER: u32 = 3;
+    let status = fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let effective = status
+        .lines()
+        .find_map(|line| line.strip_prefix("CapEff:"))
+        .and_then(|caps| u64::from_str_radix(caps.trim(), 16).ok());
+    match effective {
+        Some(caps) => caps & (1 << CAP_FOWNER) != 0,
+        None => nix::unistd::geteuid().is_root(),
+    }
+}
+
 fn directory_of(path: &Path) -> &Path {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
@@ -285,6 +332,25 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
         let missing = Destination::check(&dir.path().join("no/such/dir/x")).unwrap_err();
         assert!(missing.to_string().contains("no/such/dir"), "{missing}");
+    }
+
+    #[test]
+    fn a_sticky_directory_keeps_another_users_file_from_being_replaced() {
+        let (sticky, plain) = (0o41777, 0o40777);
+        // /tmp (root's, sticky) holding another user's file.
+        assert!(sticky_keeps_it(sticky, 0, 1001, 1000));
+        // Its own file, or a directory of its own, or no sticky bit: replaced.
+        assert!(!sticky_keeps_it(sticky, 0, 1000, 1000));
+        assert!(!sticky_keeps_it(sticky, 1000, 1001, 1000));
+        assert!(!sticky_keeps_it(plain, 0, 1001, 1000));
+
+        // A file of its own in a sticky directory of its own is accepted.
+        let dir = tempfile::tempdir().unwrap();
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o1777)).unwrap();
+        let path = dir.path().join("report.json");
+        fs::write(&path, "old").unwrap();
+        Destination::check(&path).unwrap().write(b"new").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
     }
 
     #[test]

@@ -356,6 +356,95 @@ fn a_report_to_a_closed_stdout_keeps_the_verdict() {
 }
 
 #[test]
+fn an_output_that_fails_when_written_still_leaves_the_verdict_on_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let baseline = dir.path().join("xfail.toml");
+    // Each passes the check before the run; then the decoder, as it starts, puts a
+    // directory where it was, and the write after the run fails.
+    for (flag, path) in [("--output", &report), ("--write-xfail", &baseline)] {
+        std::fs::write(path, "old").unwrap();
+        let shown = path.display().to_string();
+        let decoder = format!(
+            "rm -f {shown}; mkdir -p {shown}; exec python3 tests/fixtures/misbehave.py \
+             wrong-message"
+        );
+        let mut args = vec!["check", flag, &shown];
+        let other = dir.path().join("other.json").display().to_string();
+        if flag == "--write-xfail" {
+            args.extend(["--format", "json", "--output", &other]);
+        }
+        args.extend(["--", "sh", "-c", &decoder]);
+        let out = amperr(&args, b"");
+        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+        assert_eq!(out.status.code(), Some(2), "{flag}: {stderr}");
+        // The verdict was printed before the error was reported: nothing of the run lost.
+        assert!(
+            stdout.starts_with("amperr check: NOT CONFORMANT"),
+            "{flag}: stdout {stdout:?}, stderr {stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("{shown}: it is no longer a regular file")),
+            "{stderr}"
+        );
+        assert!(std::fs::metadata(path).unwrap().is_dir());
+        if flag == "--write-xfail" {
+            // The report went where it was told, the baseline failing or not.
+            let written = std::fs::read_to_string(&other).unwrap();
+            assert!(written.contains("\"not_conformant\""), "{written}");
+        }
+        std::fs::remove_dir(path).unwrap();
+    }
+}
+
+#[test]
+fn a_file_another_user_owns_in_a_sticky_directory_is_refused_before_the_run() {
+    use std::os::unix::fs::PermissionsExt;
+    // Two users are needed: as root, amperr is run as nobody (65534) by setpriv.
+    let as_nobody = |args: &[&str], dir: &Path| {
+        Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_amperr"))
+            .args(args)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .output()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let runs = as_nobody(&["--version"], dir.path()).is_ok_and(|out| out.status.success());
+    if !nix::unistd::geteuid().is_root() || !runs {
+        common::skipped("the sticky-directory case: it needs root and setpriv, to be two users");
+        return;
+    }
+    // /tmp as it is: world-writable and sticky, with a report root wrote.
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let report = dir.path().join("report.json");
+    std::fs::write(&report, "old").unwrap();
+    let marker = dir.path().join("decoder-ran");
+    let decoder = format!("touch {}; cat >/dev/null", marker.display());
+    let shown = report.display().to_string();
+    for flag in ["--output", "--write-xfail"] {
+        let out = as_nobody(
+            &["check", flag, &shown, "--", "sh", "-c", &decoder],
+            dir.path(),
+        )
+        .unwrap();
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flag}: {err}");
+        assert!(
+            err.contains(&format!(
+                "cannot write to {shown}: it belongs to another user (uid 0) in {}, a sticky \
+                 directory, where only its owner may replace it",
+                dir.path().display()
+            )),
+            "{flag}: {err}"
+        );
+        assert!(!marker.exists(), "{flag} was checked after the run");
+        assert_eq!(std::fs::read_to_string(&report).unwrap(), "old");
+    }
+}
+
+#[test]
 fn a_bad_output_path_is_refused_before_the_run() {
     let dir = tempfile::tempdir().unwrap();
     let marker = dir.path().join("decoder-ran");

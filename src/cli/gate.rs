@@ -306,18 +306,28 @@ pub fn gate_run<T: gate::transport::Transport>(
         progress.update(done)
     });
     progress.finish();
+    // A write that fails now (the path checked before the run has changed since) loses
+    // no more than itself: the report is still emitted, then the failure said (exit 2).
+    let mut baseline_failed = None;
     if let Some(destination) = baseline_to {
         let baseline = xfail::baseline(
             &corpus,
             &failures,
             "recorded as a baseline by --write-xfail: replace with the real reason",
         );
-        destination
-            .write(baseline.as_bytes())
-            .map_err(|e| written(e, "the baseline", run.write_xfail.as_deref()))?;
-        eprintln!("amperr: wrote {} failures as a baseline", failures.len());
+        match destination.write(baseline.as_bytes()) {
+            Ok(()) => eprintln!("amperr: wrote {} failures as a baseline", failures.len()),
+            Err(e) => {
+                baseline_failed = Some(written(e, "the baseline", run.write_xfail.as_deref()))
+            }
+        }
     }
-    emit(&report, output, destination.as_ref(), report.exit_code())
+    let emitted = emit(&report, output, destination.as_ref(), report.exit_code());
+    match (baseline_failed, emitted) {
+        (None, emitted) => emitted,
+        (Some(failed), Ok(_)) => Err(failed),
+        (Some(failed), Err(also)) => Err(CliError::usage(format!("{failed}; {also}"))),
+    }
 }
 
 pub fn run_report(args: ReportArgs) -> Outcome {
@@ -372,7 +382,8 @@ impl OutputArgs {
 }
 
 /// The report in the chosen format, to `--output` (then the text to stdout) or stdout,
-/// exiting with `status`.
+/// exiting with `status`. The text goes to stdout even when `--output` cannot be written
+/// (exit 2 then): the verdict is never lost.
 fn emit(
     report: &Report,
     output: &OutputArgs,
@@ -387,16 +398,23 @@ fn emit(
     };
     match destination {
         Some(destination) => {
-            match destination.write(rendered.as_bytes()) {
+            let failed = match destination.write(rendered.as_bytes()) {
+                Ok(()) => None,
                 // amperr's own stdout or stderr, whose reader went away (`| head`): as
                 // for the report printed there, the verdict stands.
                 Err(e)
                     if e.kind() == io::ErrorKind::BrokenPipe
-                        && matches!(destination, Destination::Stream(_)) => {}
-                written_or_not => written_or_not
-                    .map_err(|e| written(e, "the report", output.output.as_deref()))?,
+                        && matches!(destination, Destination::Stream(_)) =>
+                {
+                    None
+                }
+                Err(e) => Some(written(e, "the report", output.output.as_deref())),
+            };
+            let printed = super::print_with_status(&report.text(), status);
+            match failed {
+                Some(failed) => Err(failed),
+                None => printed,
             }
-            super::print_with_status(&report.text(), status)
         }
         None => super::print_with_status(&rendered, status),
     }
