@@ -725,3 +725,32 @@ fn stdin_text_and_the_fail_on_gate() {
         Some(2)
     );
 }
+
+#[test]
+fn gzip_on_stdin_is_detected_when_its_first_byte_comes_alone() {
+    // The writer sends one byte, pauses so that the scan's first read gets it alone, then
+    // the rest: the gzip magic is split between two reads. (The pause only makes the split
+    // likely; with the fix the test passes however the bytes arrive.)
+    let gz = gzip(b"error (0x20200194)\n");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_amperr"))
+        .args(["scan", "--fail-on", "undocumented", "--format", "json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&gz[..1]).unwrap();
+    stdin.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    stdin.write_all(&gz[1..]).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["occurrences"], 1, "{report}");
+    assert_eq!(
+        report["codes"][0]["decoded"]["hex"], "0x20200194",
+        "{report}"
+    );
+}

@@ -1,13 +1,13 @@
 //! `scan`: find, decode and gate the error codes in logs.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufReader, Read};
 use std::path::PathBuf;
 
 use amperr::escape::{Lines, untrusted};
 use amperr::scan::{FailOn, Scan};
 use clap::{Args, ValueEnum};
-use flate2::read::MultiGzDecoder;
+use flate2::bufread::MultiGzDecoder;
 
 use super::Outcome;
 use crate::ProfileArg;
@@ -53,13 +53,30 @@ impl From<FailOnArg> for FailOn {
     }
 }
 
+/// The bytes a gzip file starts with.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
 /// A source, gunzipped when it starts with gzip's magic bytes (and whether it is).
-fn open(reader: impl Read + 'static) -> io::Result<(Box<dyn Read>, bool)> {
-    let mut reader = BufReader::with_capacity(64 * 1024, reader);
-    let gzip = reader.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+fn open(mut reader: impl Read + 'static) -> io::Result<(Box<dyn Read>, bool)> {
+    // A pipe may hand out fewer bytes than the magic in a read: read until it is all in
+    // (or the source ends), then put what was read back in front of the rest.
+    let mut magic = [0u8; GZIP_MAGIC.len()];
+    let mut read = 0;
+    while read < magic.len() {
+        match reader.read(&mut magic[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let gzip = magic[..read] == GZIP_MAGIC;
+    let reader = io::Cursor::new(magic).take(read as u64).chain(reader);
     Ok(if gzip {
+        let reader = BufReader::with_capacity(64 * 1024, reader);
         (Box::new(MultiGzDecoder::new(reader)), true)
     } else {
+        // The scan reads in large blocks of its own: no buffer in between.
         (Box::new(reader), false)
     })
 }
@@ -113,4 +130,44 @@ pub fn run_scan(args: ScanArgs) -> Outcome {
             .map_err(|e| io::Error::other(format!("cannot write the scan report as JSON: {e}")))?,
     };
     super::print_with_status(&rendered, report.exit_code())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+
+    use super::open;
+
+    /// A source that hands out one byte per read, as a pipe may when its writer is slow.
+    struct OneByteAtATime(Vec<u8>, usize);
+
+    impl Read for OneByteAtATime {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.0.len() - self.1).min(1);
+            buf[..n].copy_from_slice(&self.0[self.1..self.1 + n]);
+            self.1 += n;
+            Ok(n)
+        }
+    }
+
+    /// What `open` reads from `bytes` handed out a byte at a time, and whether as gzip.
+    fn opened(bytes: &[u8]) -> (String, bool) {
+        let (mut reader, gzip) = open(OneByteAtATime(bytes.to_vec(), 0)).unwrap();
+        let mut read = Vec::new();
+        reader.read_to_end(&mut read).unwrap();
+        (String::from_utf8_lossy(&read).into_owned(), gzip)
+    }
+
+    #[test]
+    fn gzip_is_detected_when_the_first_read_holds_one_byte() {
+        let log = "error (0x20200194)\n";
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(log.as_bytes()).unwrap();
+        let gz = encoder.finish().unwrap();
+        assert_eq!(opened(&gz), (log.to_string(), true));
+        // Plain text read a byte at a time loses none of its bytes to the detection.
+        for plain in ["", "e", "\x1f", "\x1fx", log] {
+            assert_eq!(opened(plain.as_bytes()), (plain.to_string(), false));
+        }
+    }
 }
