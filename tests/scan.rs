@@ -328,6 +328,32 @@ fn a_read_error_keeps_the_codes_read_before_it() {
     }
 }
 
+#[test]
+fn a_read_error_drops_the_code_it_may_have_cut() {
+    // The byte after a code decides it (`0x20200194` or the address `0x202001945`?), so a
+    // code that runs up to a read error is not counted: the error may have cut it.
+    for (log, expected) in [
+        ("x (0x2020", vec![]),
+        ("x 0x20200194", vec![]),
+        ("code=53896", vec![]),
+        ("code=0x2020", vec![]),
+        ("(0x20200194)\ncode=1", vec![(0x2020_0194, 1, 1)]),
+        ("0x20200194 code=1 ", vec![(1, 1, 1), (0x2020_0194, 1, 1)]),
+    ] {
+        for block in [BLOCK, 1, 3, 7] {
+            let mut scan = Scan::with_block_size(block);
+            let error = scan.scan("log", FailsAfter(log.as_bytes())).unwrap_err();
+            assert_eq!(error.to_string(), "the disk went away");
+            let found: Vec<(u32, u64, u64)> = scan
+                .found()
+                .iter()
+                .map(|f| (f.code.0, f.count, f.first.line))
+                .collect();
+            assert_eq!(found, expected, "{log:?} in blocks of {block}");
+        }
+    }
+}
+
 fn gzip(data: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(data).unwrap();
@@ -362,6 +388,8 @@ fn a_truncated_gzip_file_counts_what_it_holds_and_fails() {
     while let Ok(1) = decoder.read(&mut byte) {
         readable.push(byte[0]);
     }
+    // A code running up to the cut is not counted: the word byte after it says so.
+    readable.push(b'_');
     let expected = reference(&readable).iter().map(|c| c.1).sum::<u64>();
     assert!(expected > 0, "{}", String::from_utf8_lossy(&readable));
     let (status, report, err) = scan_file("half.log.gz", &gz[..gz.len() / 2]);
@@ -753,4 +781,33 @@ fn gzip_on_stdin_is_detected_when_its_first_byte_comes_alone() {
         report["codes"][0]["decoded"]["hex"], "0x20200194",
         "{report}"
     );
+}
+
+#[test]
+fn a_gzip_file_cut_in_a_code_does_not_report_the_piece() {
+    // `printf 'x (0x20200194)\ncode=1\n' | gzip | head -c 20`: it decompresses to
+    // `x (0x2020` and then fails, so no code is known.
+    const CUT: [u8; 20] = [
+        0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xab, 0x50, 0xd0, 0x30, 0xa8,
+        0x30, 0x32, 0x30, 0x32, 0x30,
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut.gz");
+    std::fs::write(&path, CUT).unwrap();
+    let path = path.to_str().unwrap();
+    let out = amperr(&["scan", "--fail-on", "unknown-category", path], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(
+        stdout,
+        "amperr scan: 0 distinct codes, 0 occurrences in 1 source (profile doc)\n"
+    );
+    assert!(
+        stderr.contains(&format!("cannot read {path} as gzip: ")),
+        "{stderr}"
+    );
+    let (status, report, _) = scan_file("cut.gz", &CUT);
+    assert_eq!(status, Some(2));
+    assert_eq!(report["occurrences"], 0, "{report}");
+    assert_eq!(report["codes"], serde_json::json!([]), "{report}");
 }

@@ -52,6 +52,10 @@ pub const BLOCK: usize = 256 * 1024;
 /// bytes, for the longest key and value (`code"    =    "-12345678901`) and the byte after.
 pub const LOOKAHEAD: usize = 32;
 
+/// What stands for the unknown byte after a read error: a word character, which ends no
+/// code and starts none of the search's patterns.
+const CUT: u8 = b'_';
+
 /// Where a code was first seen: a source (an index into [`Scan::sources`]) and a line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Place {
@@ -187,8 +191,8 @@ impl Scan {
     }
 
     /// Scans one source to its end. On a read error (a truncated gzip file, garbage after
-    /// its last member) the codes in every byte read before it are counted, and the error
-    /// is returned.
+    /// its last member) the codes in every byte read before it are counted, but for one
+    /// that runs up to the error, which may have cut it; and the error is returned.
     ///
     /// ```
     /// use amperr::scan::Scan;
@@ -213,7 +217,18 @@ impl Scan {
             // read before it is counted.
             let last = end < want || error.is_some();
             let limit = if last { end } else { end - LOOKAHEAD };
-            self.scan_region(&buf[..end], start..limit, source, line);
+            // After an error the byte after the last one read is unknown, and a code is
+            // decided by the byte after it: a word byte stands in for it, so a code that
+            // runs up to the error (which may have cut it) is not counted. (`end < want`
+            // after an error, so the buffer has room for it.)
+            let window = match error {
+                Some(_) => {
+                    buf[end] = CUT;
+                    end + 1
+                }
+                None => end,
+            };
+            self.scan_region(&buf[..window], start..limit, source, line);
             match error {
                 Some(e) => return Err(e),
                 None if last => return Ok(()),
