@@ -811,3 +811,25 @@ fn a_gzip_file_cut_in_a_code_does_not_report_the_piece() {
     assert_eq!(report["occurrences"], 0, "{report}");
     assert_eq!(report["codes"], serde_json::json!([]), "{report}");
 }
+
+#[test]
+fn a_reserved_area_code_with_a_documented_row_is_undocumented() {
+    // Bits 27-0 of 0x70200194 are networkErrHttpUrlNotFound's row, but area 7 is reserved:
+    // not a documented code, so `--fail-on undocumented` (which includes the other two
+    // kinds) fails on it.
+    for profile in ["doc", "amp-2.3.0"] {
+        let args = ["scan", "--profile", profile, "--fail-on", "undocumented"];
+        let out = amperr(&args, b"0x70200194\n");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{profile}: {}",
+            text(&out.stdout)
+        );
+        assert!(
+            text(&out.stdout).ends_with("FAIL: 1 code undocumented: 0x70200194\n"),
+            "{profile}: {}",
+            text(&out.stdout)
+        );
+    }
+}

@@ -35,7 +35,8 @@ pub enum ScanFormat {
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum FailOnArg {
-    /// A code whose bits 27-0 are not a row of the profile's table
+    /// A code not documented: a reserved area, an unknown category, or bits 27-0 not a row
+    /// of the profile's table
     Undocumented,
     /// A code whose category the profile does not name
     UnknownCategory,

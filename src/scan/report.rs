@@ -2,7 +2,7 @@
 //! (a table sized to its content) and machines (JSON).
 
 use crate::catalog::Profile;
-use crate::decode::{Decoded, decode};
+use crate::decode::{Class, Decoded, decode};
 use crate::escape::{Lines, untrusted};
 use crate::render::{Record, plural};
 
@@ -12,7 +12,9 @@ use super::{LISTED, Place, Scan};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FailOn {
-    /// Bits 27-0 are not a row of the profile's table.
+    /// Not a documented code ([`Class::Documented`]): the area is reserved, the category
+    /// unknown, or bits 27-0 are not a row of the profile's table. So it includes the
+    /// other two kinds.
     Undocumented,
     /// The profile does not name the category.
     UnknownCategory,
@@ -29,7 +31,7 @@ impl FailOn {
 
     pub fn hits(self, d: &Decoded) -> bool {
         match self {
-            FailOn::Undocumented => !d.is_documented(),
+            FailOn::Undocumented => d.class() != Class::Documented,
             FailOn::UnknownCategory => d.category_name().value().is_none(),
             FailOn::ReservedArea => d.area_name().value().is_none(),
         }

@@ -66,3 +66,30 @@ fn the_fallback_search_finds_what_teddy_finds() {
 fn a_code_key_value_is_counted_once() {
     assert_eq!(codes("code=0x20200194"), [(0x2020_0194, 1)]);
 }
+
+#[test]
+fn undocumented_is_every_code_not_of_the_documented_class() {
+    // `--fail-on undocumented` includes the other two kinds: a code in a reserved area
+    // whose bits 27-0 are a documented row (0x70200194) is not a documented code.
+    use crate::decode::Class;
+    for profile in Profile::ALL {
+        let rows = profile.catalog().documented().map(|e| e.value());
+        let values = rows.chain([0x000_01F4, 0x040_000A, 0x070_0000, 0xFFF_FFFF]);
+        for value in values {
+            for area in 0..16u32 {
+                let d = decode(Code(area << 28 | value), profile);
+                let undocumented = FailOn::Undocumented.hits(&d);
+                assert_eq!(
+                    undocumented,
+                    d.class() != Class::Documented,
+                    "{} under {}",
+                    d.code(),
+                    profile.id()
+                );
+                for kind in [FailOn::UnknownCategory, FailOn::ReservedArea] {
+                    assert!(!kind.hits(&d) || undocumented, "{} {kind:?}", d.code());
+                }
+            }
+        }
+    }
+}
