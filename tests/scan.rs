@@ -833,3 +833,56 @@ fn a_reserved_area_code_with_a_documented_row_is_undocumented() {
         );
     }
 }
+
+#[test]
+fn a_fail_on_kind_given_twice_is_reported_once() {
+    let twice = [
+        "--fail-on",
+        "undocumented",
+        "--fail-on",
+        "reserved-area",
+        "--fail-on",
+        "undocumented",
+    ];
+    let out = amperr(&[&["scan"][..], &twice].concat(), b"0x70700000\n");
+    assert_eq!(out.status.code(), Some(1));
+    let report = text(&out.stdout);
+    let fails: Vec<&str> = report.lines().filter(|l| l.starts_with("FAIL")).collect();
+    assert_eq!(
+        fails,
+        [
+            "FAIL: 1 code undocumented: 0x70700000",
+            "FAIL: 1 code of a reserved area: 0x70700000"
+        ],
+        "{report}"
+    );
+    let out = amperr(
+        &[&["scan", "--format", "json"][..], &twice].concat(),
+        b"0x70700000\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds = serde_json::json!(["undocumented", "reserved-area"]);
+    assert_eq!(report["fail_on"], kinds, "{report}");
+    assert_eq!(report["codes"][0]["fails"], kinds, "{report}");
+
+    // The library's report, too, and for the codes beyond the list.
+    use amperr::scan::FailOn::{ReservedArea, Undocumented};
+    let mut log = String::new();
+    for code in 0..LISTED {
+        log += &format!("e {code:#010x}\n");
+    }
+    log += "late 0x70700000\n";
+    let mut scan = Scan::new();
+    scan.scan("log", log.as_bytes()).unwrap();
+    let report = scan.report(
+        Default::default(),
+        &[Undocumented, ReservedArea, Undocumented, ReservedArea],
+        Vec::new(),
+    );
+    assert_eq!(report.fail_on, [Undocumented, ReservedArea]);
+    let others = report.others.as_ref().unwrap();
+    let kinds: Vec<_> = others.fails.iter().map(|f| f.kind).collect();
+    assert_eq!(kinds, [Undocumented, ReservedArea]);
+    assert_eq!(report.codes[0].fails, [Undocumented]);
+}

@@ -98,9 +98,17 @@ pub struct ScanReport {
 }
 
 impl Scan {
-    /// The report of this scan under `profile`. Every name in it (and in `errors`) is
+    /// The report of this scan under `profile`, judged against each kind of `fail_on` once
+    /// (a repeated kind is taken at its first place). Every name in it (and in `errors`) is
     /// made safe to print ([`crate::escape`]).
     pub fn report(&self, profile: Profile, fail_on: &[FailOn], errors: Vec<String>) -> ScanReport {
+        let mut kinds: Vec<FailOn> = Vec::with_capacity(FailOn::ALL.len());
+        for kind in fail_on {
+            if !kinds.contains(kind) {
+                kinds.push(*kind);
+            }
+        }
+        let fail_on = &kinds[..];
         let codes = self
             .found()
             .into_iter()
