@@ -718,3 +718,102 @@ fn a_crash_on_the_only_case_is_blamed_on_it_not_a_broken_decoder() {
     assert_eq!(only_group(&report).failure, Failure::Crash);
     assert_eq!(report.run_problems, Vec::<String>::new());
 }
+
+/// Answers every case at once from the oracle, in memory, behind a transport that takes
+/// `before` to say which gate it is: a stand-in for all the gate does before it starts the
+/// first peer (indexing an `--xfail` list, setting up the tally).
+struct SlowToPrepare {
+    before: Duration,
+}
+
+struct InMemory {
+    answers: std::collections::VecDeque<String>,
+    number: usize,
+}
+
+impl gate::transport::Transport for SlowToPrepare {
+    type Session = InMemory;
+
+    fn start(&mut self, codes: Vec<u32>) -> Result<InMemory, gate::transport::StartError> {
+        let answers = codes
+            .iter()
+            .map(|code| gate::adapter::answer(Profile::DOC, *code).unwrap())
+            .map(|line| line.trim_end().to_string())
+            .collect();
+        Ok(InMemory { answers, number: 0 })
+    }
+
+    fn reproduce(&self, code: u32) -> String {
+        format!("echo {code}")
+    }
+
+    fn describe(&self) -> Vec<String> {
+        vec!["in-memory".to_string()]
+    }
+
+    fn gate(&self) -> gate::report::Gate {
+        std::thread::sleep(self.before);
+        gate::report::Gate::CHECK
+    }
+}
+
+impl gate::transport::Session for InMemory {
+    fn next(&mut self, _wait: Duration) -> gate::transport::Next {
+        match self.answers.pop_front() {
+            Some(answer) => {
+                self.number += 1;
+                gate::transport::Next::Line(self.number, amperr::lines::Line::Text(answer))
+            }
+            None => gate::transport::Next::Ended,
+        }
+    }
+
+    fn alive(&self) -> bool {
+        false
+    }
+
+    fn taken(&self) -> u64 {
+        0
+    }
+
+    fn ended(&mut self) -> gate::transport::Ended {
+        gate::transport::Ended {
+            what: "exited with status 0".to_string(),
+            clean: true,
+        }
+    }
+
+    fn finish(&mut self) -> gate::transport::Finish {
+        gate::transport::Finish {
+            extra_lines: 0,
+            first_extra: None,
+            exit: Ok(()),
+        }
+    }
+
+    fn diagnostics(&self) -> String {
+        String::new()
+    }
+}
+
+#[test]
+fn the_total_timeout_counts_from_the_start_of_the_decoder() {
+    // What comes before the first decoder starts does not count: a large --xfail list
+    // once took longer to match than --timeout, and the decoder never started ("BROKEN").
+    let options = Options {
+        total_timeout: Duration::from_millis(500),
+        ..fast()
+    };
+    let corpus = Corpus::generate(Profile::DOC, 0, 0).shard(1, 100).unwrap();
+    let mut transport = SlowToPrepare {
+        before: Duration::from_millis(1500),
+    };
+    let (report, _) = gate::run_transport(&mut transport, &corpus, &options, &mut |_| {});
+    assert_eq!(
+        report.conclusion,
+        Conclusion::Conformant,
+        "{}",
+        report.text()
+    );
+    assert_eq!(report.counts.pass, corpus.cases.len());
+}

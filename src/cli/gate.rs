@@ -70,7 +70,7 @@ pub struct RunArgs {
     /// Seconds without an answer, while cases are pending, before the case in flight fails
     #[arg(long, default_value = "5", value_name = "SECONDS", value_parser = seconds)]
     idle_timeout: Duration,
-    /// Seconds the whole run may take
+    /// Seconds the whole run may take, from the first start of the decoder (or browser)
     #[arg(long, default_value = "600", value_name = "SECONDS", value_parser = seconds)]
     timeout: Duration,
     /// How many times the decoder (or browser) may be restarted (after a crash, hang or

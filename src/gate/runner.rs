@@ -88,7 +88,7 @@ pub fn run_transport<T: Transport>(
         corpus,
         options,
         gate,
-        deadline: started + options.total_timeout,
+        deadline: None,
         tally: Tally::of(gate, corpus, &options.require, &options.xfail),
         search: Search::new(corpus.cases.len(), options.max_restarts, gate.peer),
         failed_diagnostics: None,
@@ -128,7 +128,9 @@ struct Runner<'a> {
     options: &'a Options,
     /// Which gate runs: the fields of an answer, how findings name the peer.
     gate: Gate,
-    deadline: Instant,
+    /// When the total timeout ends: set as the first peer starts, so that what comes
+    /// before (the tally, the `--xfail` list matched to the corpus) never counts.
+    deadline: Option<Instant>,
     tally: Tally<'a>,
     search: Search,
     /// The diagnostics of the first run that failed, else of the last one.
@@ -144,7 +146,11 @@ impl Runner<'_> {
                 Ok(None) => return,
                 Err(decisions) => return self.apply(decisions),
             };
-            if Instant::now() >= self.deadline {
+            let now = Instant::now();
+            let deadline = *self
+                .deadline
+                .get_or_insert(now + self.options.total_timeout);
+            if now >= deadline {
                 let decisions = self.search.deadline(0, &self.deadline_reason());
                 return self.apply(decisions);
             }
@@ -167,7 +173,7 @@ impl Runner<'_> {
                     return self.apply(decisions);
                 }
             };
-            let end = self.drive(&mut session, &plan, progress);
+            let end = self.drive(&mut session, &plan, deadline, progress);
             self.last_diagnostics = session.diagnostics();
             session.notes().into_iter().for_each(|n| self.tally.note(n));
             if matches!(end, RunEnd::Failed { .. }) && self.failed_diagnostics.is_none() {
@@ -208,11 +214,12 @@ impl Runner<'_> {
         }
     }
 
-    /// Reads one run's answers until it is done or fails.
+    /// Reads one run's answers until it is done, fails or reaches `deadline`.
     fn drive<S: Session>(
         &mut self,
         session: &mut S,
         plan: &Plan,
+        deadline: Instant,
         progress: &mut dyn FnMut(usize),
     ) -> RunEnd {
         let idle = self.options.idle_timeout;
@@ -223,7 +230,7 @@ impl Runner<'_> {
         let mut pending = None;
         let mut position = 0;
         while position < plan.cases.len() {
-            if Instant::now() >= self.deadline {
+            if Instant::now() >= deadline {
                 return RunEnd::Deadline { answered: position };
             }
             let (number, line) = match session.next(LOOK.min(idle)) {

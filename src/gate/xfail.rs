@@ -131,17 +131,22 @@ impl Xfail {
                 field,
             },
         })?;
-        let ids: Vec<String> = corpus.cases.iter().map(|c| c.id()).collect();
-        for (n, entry) in xfail.entries.iter().enumerate() {
-            if !ids.iter().any(|id| glob_match(&entry.case, id)) {
-                return Err(XfailError::Stale {
-                    path: shown,
-                    entry: n + 1,
-                    pattern: entry.case.clone(),
-                });
-            }
+        // Every case looked up once: the entries no case matches are stale.
+        let index = Index::new(&xfail.entries);
+        let mut matched = vec![false; xfail.entries.len()];
+        let mut found = Vec::new();
+        for case in &corpus.cases {
+            index.matching(&case.id(), &mut found);
+            found.iter().for_each(|e| matched[*e] = true);
         }
-        Ok(xfail)
+        match matched.iter().position(|m| !m) {
+            Some(n) => Err(XfailError::Stale {
+                path: shown,
+                entry: n + 1,
+                pattern: xfail.entries[n].case.clone(),
+            }),
+            None => Ok(xfail),
+        }
     }
 
     /// Reads a list from TOML text, without checking its patterns against a corpus.
@@ -173,7 +178,8 @@ impl Xfail {
         Ok(Xfail { entries })
     }
 
-    /// The entries whose pattern matches a case id.
+    /// The entries whose pattern matches a case id, in list order. Tries every entry: to
+    /// match many ids, the gate indexes the list instead ([`Index`]).
     pub fn matching(&self, id: &str) -> Vec<usize> {
         (0..self.entries.len())
             .filter(|n| glob_match(&self.entries[*n].case, id))
@@ -211,16 +217,17 @@ pub struct EntryReport {
 
 impl<'x> Ledger<'x> {
     pub fn new(xfail: &'x Xfail, corpus: &Corpus) -> Ledger<'x> {
-        let listed = match xfail.entries.is_empty() {
-            true => HashMap::new(),
-            false => corpus
-                .cases
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (i, xfail.matching(&c.id())))
-                .filter(|(_, entries)| !entries.is_empty())
-                .collect(),
-        };
+        let mut listed = HashMap::new();
+        if !xfail.entries.is_empty() {
+            let index = Index::new(&xfail.entries);
+            let mut found = Vec::new();
+            for (i, case) in corpus.cases.iter().enumerate() {
+                index.matching(&case.id(), &mut found);
+                if !found.is_empty() {
+                    listed.insert(i, found.clone());
+                }
+            }
+        }
         Ledger {
             xfail,
             listed,
@@ -290,6 +297,83 @@ impl<'x> Ledger<'x> {
     }
 }
 
+/// The patterns of a list, indexed by shape, so that the entries matching an id are
+/// found with a lookup per shape rather than a match per entry: a list as long as the
+/// corpus (today's failures, say) is matched in time about linear in the two.
+///
+/// A pattern without `*` matches only ids of its length, and then exactly when the id's
+/// characters outside the pattern's `?` are the pattern's: its *shape* is its length and
+/// where its `?` are, and its *key* its other characters. Ids of that length are looked up
+/// by their key under each shape; an exact case id is the shape with no `?`. Patterns
+/// with a `*` are matched one by one.
+#[derive(Debug, Default)]
+pub(crate) struct Index {
+    /// Per pattern length in characters, the shapes of that length.
+    shapes: HashMap<usize, Vec<Shape>>,
+    /// The entries whose pattern has a `*`, with their patterns.
+    starred: Vec<(usize, String)>,
+}
+
+#[derive(Debug)]
+struct Shape {
+    /// Where the `?` are, in characters.
+    wild: Vec<usize>,
+    /// Per key (the pattern without its `?`), the entries with that pattern, in list order.
+    entries: HashMap<String, Vec<usize>>,
+}
+
+impl Index {
+    pub(crate) fn new(entries: &[Entry]) -> Index {
+        let mut index = Index::default();
+        for (n, entry) in entries.iter().enumerate() {
+            if entry.case.contains('*') {
+                index.starred.push((n, entry.case.clone()));
+                continue;
+            }
+            let chars: Vec<char> = entry.case.chars().collect();
+            let wild: Vec<usize> = (0..chars.len()).filter(|i| chars[*i] == '?').collect();
+            let key: String = chars.iter().filter(|c| **c != '?').collect();
+            let shapes = index.shapes.entry(chars.len()).or_default();
+            let at = match shapes.iter().position(|s| s.wild == wild) {
+                Some(at) => at,
+                None => {
+                    let entries = HashMap::new();
+                    shapes.push(Shape { wild, entries });
+                    shapes.len() - 1
+                }
+            };
+            shapes[at].entries.entry(key).or_default().push(n);
+        }
+        index
+    }
+
+    /// The entries whose pattern matches `id`, in list order, into `found` (cleared
+    /// first).
+    pub(crate) fn matching(&self, id: &str, found: &mut Vec<usize>) {
+        found.clear();
+        let length = id.chars().count();
+        for shape in self.shapes.get(&length).map_or(&[][..], Vec::as_slice) {
+            #[cfg(test)]
+            tests::tried(1);
+            let entries = match shape.wild.is_empty() {
+                true => shape.entries.get(id),
+                false => {
+                    let mut wild = shape.wild.iter().peekable();
+                    let key: String = (id.chars().enumerate())
+                        .filter(|(i, _)| wild.next_if_eq(&i).is_none())
+                        .map(|(_, c)| c)
+                        .collect();
+                    shape.entries.get(&key)
+                }
+            };
+            found.extend(entries.into_iter().flatten());
+        }
+        let starred = self.starred.iter();
+        found.extend(starred.filter(|(_, p)| glob_match(p, id)).map(|(n, _)| *n));
+        found.sort_unstable();
+    }
+}
+
 enum ParseError {
     Syntax(String),
     Field { entry: usize, field: String },
@@ -311,6 +395,8 @@ fn read_bounded(path: &Path) -> Result<String, Option<std::io::Error>> {
 
 /// Whether `text` matches `pattern`, where `*` matches any run and `?` one character.
 pub fn glob_match(pattern: &str, text: &str) -> bool {
+    #[cfg(test)]
+    tests::tried(1);
     let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
     // Iterative matching with one backtrack point: linear for these short ids.
     let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);

@@ -14,7 +14,7 @@ use crate::decode::decode as decode_code;
 use crate::gate::judge::judge;
 use crate::gate::protocol::{Response, parse_answer};
 use crate::gate::report::{Conclusion, Gate, Report, Tally};
-use crate::gate::xfail::{Xfail, glob_match};
+use crate::gate::xfail::{Index, Xfail, glob_match};
 use crate::gate::{Corpus, LiveDecoder};
 use crate::lines::{BoundedLines, Line};
 use crate::parse::parse_code;
@@ -183,17 +183,25 @@ pub fn table(data: &[u8]) {
 }
 
 /// Arbitrary bytes as an `--xfail` file: never panics, and its patterns match ids
-/// without panicking (or taking long).
+/// without panicking (or taking long), the index the gate uses finding what matching
+/// entry by entry finds.
 pub fn xfail(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     if let Ok(list) = Xfail::from_toml(&text) {
+        let index = Index::new(&list.entries);
+        let mut found = Vec::new();
         for id in [
             "documented/0x20200194",
             "boundary/0x7FF00000",
             "random/0x00000000",
             "",
         ] {
-            let _ = list.matching(id);
+            index.matching(id, &mut found);
+            assert_eq!(
+                found,
+                list.matching(id),
+                "the index and the list differ on {id:?}"
+            );
         }
     }
     // The text itself as a pattern.
