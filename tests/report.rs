@@ -220,6 +220,29 @@ fn shards_together_run_every_case_once() {
 }
 
 #[test]
+fn a_shard_that_selects_no_case_is_refused() {
+    // 20,864 cases: shard 20865 of 20865 would run none, and an empty gate passes.
+    let nothing = ["/nonexistent/decoder"];
+    let out = check(&["--shard", "20865/20865"], &nothing);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    let err = text(&out.stderr);
+    assert!(err.contains("--shard 20865/20865 selects no case"), "{err}");
+    assert!(err.contains("the corpus has 20864 cases"), "{err}");
+    assert!(out.stdout.is_empty());
+    // --random adds cases: one more, and that shard has one (the decoder then cannot
+    // start: exit 3), the next has none.
+    let out = check(&["--random", "1", "--shard", "20865/20865"], &nothing);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let out = check(&["--random", "1", "--shard", "20866/20866"], &nothing);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("the corpus has 20865 cases"), "{err}");
+    // Many shards are fine as long as this one has a case.
+    let out = check(&["--shard", "20864/30000"], &nothing);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+}
+
+#[test]
 fn vectors_are_the_oracles_answers() {
     let out = amperr(&["vectors", "--random", "10", "--seed", "4"]);
     assert_eq!(out.status.code(), Some(0));

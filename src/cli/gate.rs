@@ -286,12 +286,15 @@ pub fn gate_run<T: gate::transport::Transport>(
         Some(path) => Xfail::load(path, &whole).map_err(CliError::usage)?,
         None => Xfail::default(),
     };
+    let random = whole.random;
     let corpus = match only {
         Some(codes) => whole.only(codes),
         None => whole,
     };
     let corpus = match run.shard {
-        Some((k, n)) => corpus.shard(k, n).map_err(CliError::usage)?,
+        Some((k, n)) => corpus
+            .shard(k, n)
+            .map_err(|e| shard_refused(e, only.is_some(), random))?,
         None => corpus,
     };
     let options = gate::Options {
@@ -328,6 +331,22 @@ pub fn gate_run<T: gate::transport::Transport>(
         (Some(failed), Ok(_)) => Err(failed),
         (Some(failed), Err(also)) => Err(CliError::usage(format!("{failed}; {also}"))),
     }
+}
+
+/// Why `--shard` is refused, in the command line's terms: an empty shard says what the
+/// corpus it splits is.
+fn shard_refused(error: corpus::ShardError, given: bool, random: u32) -> CliError {
+    let corpus::ShardError::Empty { k, n, cases } = error else {
+        return CliError::usage(format!("--{error}"));
+    };
+    let what = match given {
+        true => "the codes given with --code".to_string(),
+        false => format!("with --random {random}"),
+    };
+    CliError::usage(format!(
+        "--shard {k}/{n} selects no case: the corpus has {cases} cases ({what}), and shard K \
+         of N runs every N-th case from the K-th, so K can be at most {cases}"
+    ))
 }
 
 pub fn run_report(args: ReportArgs) -> Outcome {

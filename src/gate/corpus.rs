@@ -217,12 +217,17 @@ impl Corpus {
     }
 
     /// Shard `k` of `n` (1-based): every n-th case from the k-th. The `n` shards together
-    /// hold every case exactly once, each spread over the whole corpus.
+    /// hold every case exactly once, each spread over the whole corpus. A shard with no
+    /// case (`k` past the corpus's size) is an error: a gate of nothing would pass.
     pub fn shard(mut self, k: u32, n: u32) -> Result<Corpus, ShardError> {
         if n == 0 || k == 0 || k > n {
-            return Err(ShardError { k, n });
+            return Err(ShardError::NoSuchShard { k, n });
         }
         let (k, n) = (k as usize, n as usize);
+        if k > self.cases.len() {
+            let cases = self.cases.len();
+            return Err(ShardError::Empty { k, n, cases });
+        }
         let cases = std::mem::take(&mut self.cases);
         self.cases = cases
             .into_iter()
@@ -235,12 +240,16 @@ impl Corpus {
     }
 }
 
-/// A shard that is not `K/N` with 1 <= K <= N.
+/// A shard that is not `K/N` with 1 <= K <= N, or that has no case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("shard {k}/{n} does not exist: give K/N with 1 <= K <= N, e.g. 2/4")]
-pub struct ShardError {
-    pub k: u32,
-    pub n: u32,
+pub enum ShardError {
+    #[error("shard {k}/{n} does not exist: give K/N with 1 <= K <= N, e.g. 2/4")]
+    NoSuchShard { k: u32, n: u32 },
+    #[error(
+        "shard {k}/{n} selects no case: the corpus has {cases} cases, and shard K of N runs \
+         every N-th case from the K-th, so K can be at most {cases}"
+    )]
+    Empty { k: usize, n: usize, cases: usize },
 }
 
 /// The cases of [`Corpus::generate`], one at a time: the documented and boundary cases
@@ -399,7 +408,25 @@ mod tests {
         }
         assert!(whole.clone().shard(0, 3).is_err());
         assert!(whole.clone().shard(4, 3).is_err());
-        assert!(whole.shard(1, 0).is_err());
+        assert!(whole.clone().shard(1, 0).is_err());
+        let cases = whole.cases.len();
+        assert_eq!(
+            whole
+                .clone()
+                .shard(cases as u32, 30_000)
+                .unwrap()
+                .cases
+                .len(),
+            1
+        );
+        assert_eq!(
+            whole.shard(cases as u32 + 1, 30_000).unwrap_err(),
+            ShardError::Empty {
+                k: cases + 1,
+                n: 30_000,
+                cases
+            }
+        );
     }
 
     #[test]
