@@ -2,7 +2,8 @@
 //!
 //! Input from stdin, files and third-party decoders is untrusted: one line without a
 //! newline must not be able to take all memory. [`BoundedLines`] keeps at most `limit`
-//! bytes of a line, skips the rest, and says so.
+//! bytes of a line, skips the rest, and says so. The bound is on the line's content: the
+//! `\n` or `\r\n` that ends it is not counted.
 
 use std::io::{self, BufRead};
 
@@ -10,7 +11,8 @@ use std::io::{self, BufRead};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Line {
     Text(String),
-    /// The line had more than the limit of bytes; its content was skipped.
+    /// The line had more than the limit of bytes (its `\n` or `\r\n` not counted); its
+    /// content was skipped.
     TooLong,
     /// The line is not valid UTF-8.
     NotUtf8,
@@ -65,15 +67,19 @@ impl<R: BufRead> BoundedLines<R> {
                 continue;
             }
             seen_any = true;
-            let room = self.limit - self.buf.len();
-            if taken > room {
-                // Over the limit: said now, and the rest of the line skipped later.
-                self.reader.consume(taken + usize::from(done));
+            // The bound is on the content: one byte more may be the `\r` of a `\r\n`.
+            let room = self.limit + 1 - self.buf.len();
+            let over = taken > room;
+            if !over {
+                self.buf.extend_from_slice(&chunk[..taken]);
+            }
+            self.reader.consume(taken + usize::from(done));
+            // Past the bound, unless the byte past it is a `\r` that may end the line.
+            if over || (self.buf.len() > self.limit && self.buf.last() != Some(&b'\r')) {
+                // Said now, and the rest of the line skipped later.
                 self.skipping = !done;
                 return Ok(Some(true));
             }
-            self.buf.extend_from_slice(&chunk[..taken]);
-            self.reader.consume(taken + usize::from(done));
             if done {
                 return Ok(Some(false));
             }
@@ -160,9 +166,56 @@ mod tests {
                 Ok(n)
             }
         }
-        let reader = io::BufReader::with_capacity(4, Then(b"0123456789"));
-        let mut lines = BoundedLines::new(reader, 4);
-        assert_eq!(lines.next().unwrap().unwrap(), (1, Line::TooLong));
+        for sent in [&b"0123456789"[..], b"01234", b"0123\rx"] {
+            let reader = io::BufReader::with_capacity(4, Then(sent));
+            let mut lines = BoundedLines::new(reader, 4);
+            assert_eq!(
+                lines.next().unwrap().unwrap(),
+                (1, Line::TooLong),
+                "{sent:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_bound_is_on_the_content_whatever_ends_the_line() {
+        // The protocol's 64 KiB, exactly at the bound, with LF and with CRLF: the `\r` of
+        // a CRLF is the line's end, not its content.
+        const LIMIT: usize = 64 * 1024;
+        for ending in ["\n", "\r\n"] {
+            for (length, fits) in [(LIMIT - 1, true), (LIMIT, true), (LIMIT + 1, false)] {
+                let mut input = "x".repeat(length) + ending;
+                input.push_str("next\n");
+                for capacity in [3, 8 * 1024, 64 * 1024, 128 * 1024] {
+                    let reader = io::BufReader::with_capacity(capacity, input.as_bytes());
+                    let got: Vec<(usize, Line)> = BoundedLines::new(reader, LIMIT)
+                        .map(Result::unwrap)
+                        .collect();
+                    let first = match fits {
+                        true => Line::Text("x".repeat(length)),
+                        false => Line::TooLong,
+                    };
+                    let expected = [(1, first), (2, Line::Text("next".into()))];
+                    assert!(
+                        got == expected,
+                        "{length} bytes, then {ending:?}, read {capacity} at a time: {:?}",
+                        got.iter()
+                            .map(|(n, l)| (n, l == &expected[n - 1].1))
+                            .collect::<Vec<_>>()
+                    );
+                }
+            }
+        }
+        // What is not a CRLF counts: a `\r` inside, a `\r` before another, at the bound.
+        let limit = |input: &[u8]| lines(input, 4);
+        assert_eq!(limit(b"1234\r\n"), [(1, Line::Text("1234".into()))]);
+        assert_eq!(limit(b"1234\r"), [(1, Line::Text("1234".into()))]);
+        assert_eq!(limit(b"12\r4\n"), [(1, Line::Text("12\r4".into()))]);
+        assert_eq!(limit(b"123\r4\n"), [(1, Line::TooLong)]);
+        assert_eq!(limit(b"1234\rx\nok\n")[0], (1, Line::TooLong));
+        assert_eq!(limit(b"1234\r\r\nok\n")[0], (1, Line::TooLong));
+        assert_eq!(limit(b"1234\r\r\nok\n")[1], (2, Line::Text("ok".into())));
+        assert_eq!(limit(b"12345\n")[0], (1, Line::TooLong));
     }
 
     #[test]

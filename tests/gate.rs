@@ -323,6 +323,28 @@ fn a_decoder_failing_on_the_first_and_the_middle_case_is_not_called_broken() {
 }
 
 #[test]
+fn the_64_kib_bound_is_on_the_answer_not_its_line_ending() {
+    // An answer of exactly 65,536 bytes passes whether \n or \r\n ends it; a byte more
+    // is a protocol error either way. Nothing here waits for the idle timeout: the
+    // default leaves a python3 slow to start on a loaded machine room not to time out.
+    let patient = Options::default();
+    for ending in ["lf", "crlf"] {
+        let report = misbehave(&format!("bound-65536-{ending}"), &patient);
+        assert_eq!(
+            report.conclusion,
+            Conclusion::Conformant,
+            "{ending}: {}",
+            report.text()
+        );
+        assert_blamed_on_target(
+            &misbehave(&format!("bound-65537-{ending}"), &patient),
+            Failure::ProtocolError,
+            "longer than 65536 bytes",
+        );
+    }
+}
+
+#[test]
 fn garbage_on_every_attempt_is_a_broken_decoder() {
     let options = Options {
         max_restarts: 10,
