@@ -450,7 +450,41 @@ fn a_decoder_must_exit_0_when_its_input_ends() {
     );
     let report = misbehave("linger", &fast());
     assert_eq!(report.conclusion, Conclusion::NotConformant);
-    assert!(report.run_problems[0].contains("did not exit within 2s"));
+    assert!(report.run_problems[0].contains("did not exit within 1s (the idle timeout)"));
+}
+
+#[test]
+fn a_decoder_has_the_idle_timeout_to_exit_once_its_work_is_done() {
+    // 2.2 s from its last answer to its exit 0: within the idle timeout (5 s by default),
+    // so it conforms.
+    let report = misbehave("exit-late", &Options::default());
+    assert_eq!(
+        report.conclusion,
+        Conclusion::Conformant,
+        "{}",
+        report.text()
+    );
+    assert!(report.run_problems.is_empty(), "{:?}", report.run_problems);
+    // The time is counted from its last answer: 2 s of answers after its stdin was closed
+    // are work, not a slow exit.
+    let report = misbehave("late-answers", &fast());
+    assert_eq!(
+        report.conclusion,
+        Conclusion::Conformant,
+        "{}",
+        report.text()
+    );
+    // Past the idle timeout (1 s here) it has not exited: that fails, and says so truly.
+    let report = misbehave("exit-late", &fast());
+    assert_eq!(report.counts.pass, report.cases);
+    assert_eq!(report.conclusion, Conclusion::NotConformant);
+    assert_eq!(
+        report.run_problems,
+        [
+            "the decoder did not exit within 1s (the idle timeout) once it had answered every \
+          case and its stdin was closed"
+        ]
+    );
 }
 
 #[test]
@@ -805,7 +839,7 @@ impl gate::transport::Session for InMemory {
         }
     }
 
-    fn finish(&mut self) -> gate::transport::Finish {
+    fn finish(&mut self, _idle: Duration) -> gate::transport::Finish {
         gate::transport::Finish {
             extra_lines: 0,
             first_extra: None,

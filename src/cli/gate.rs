@@ -67,7 +67,8 @@ pub struct RunArgs {
     /// Run only shard K of N (1 <= K <= N): the N shards together cover the corpus once
     #[arg(long, value_name = "K/N", value_parser = shard)]
     shard: Option<(u32, u32)>,
-    /// Seconds without an answer, while cases are pending, before the case in flight fails
+    /// Seconds without an answer, while cases are pending, before the case in flight fails;
+    /// also how long a decoder has to exit after its last answer, its input ended
     #[arg(long, default_value = "5", value_name = "SECONDS", value_parser = seconds)]
     idle_timeout: Duration,
     /// Seconds the whole run may take, from the first start of the decoder (or browser)

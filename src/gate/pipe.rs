@@ -11,7 +11,7 @@
 use std::io::{self, BufReader, Read, Write};
 use std::process::ChildStdout;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, SyncSender, channel, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -22,8 +22,6 @@ use crate::gate::report::reproduce;
 use crate::gate::transport::{Ended, Finish, Next, Session, StartError, Transport};
 use crate::lines::{BoundedLines, Line};
 
-/// How long a decoder may take to exit once its stdin is closed and all is answered.
-const EXIT_GRACE: Duration = Duration::from_secs(2);
 /// How long to wait for a decoder whose output ended to report its exit status.
 const CRASH_GRACE: Duration = Duration::from_millis(500);
 /// How much of a session's stderr is kept.
@@ -62,9 +60,10 @@ impl Pipe {
             reason: e.to_string(),
         })?;
         let written = Arc::new(AtomicU64::new(0));
+        let (closing, closed) = channel();
         if let Some(stdin) = spawned.stdin {
             let written = Arc::clone(&written);
-            thread::spawn(move || write_requests(stdin, requests, &written));
+            thread::spawn(move || write_requests(stdin, requests, &written, &closing));
         }
         let log = Arc::new(Mutex::new(StderrLog::default()));
         if let Some(stderr) = spawned.stderr {
@@ -79,6 +78,7 @@ impl Pipe {
             child: spawned.child,
             probe: spawned.stdin_probe,
             written,
+            closed,
             lines,
             log,
         })
@@ -107,6 +107,8 @@ pub struct PipeSession {
     child: Child,
     probe: Option<io::PipeReader>,
     written: Arc<AtomicU64>,
+    /// When the decoder's stdin was closed (the writer sends it).
+    closed: Receiver<Instant>,
     lines: Receiver<io::Result<(usize, Line)>>,
     log: Arc<Mutex<StderrLog>>,
 }
@@ -144,8 +146,18 @@ impl Session for PipeSession {
         }
     }
 
-    fn finish(&mut self) -> Finish {
-        let end = Instant::now() + EXIT_GRACE;
+    fn finish(&mut self, idle: Duration) -> Finish {
+        // Idle from its last answer (now) or the end of its input, whichever came last:
+        // a decoder that read everything long ago and answered since was working. Its
+        // stdin is closed once the pipe has taken every request: if that has not happened
+        // within the idle timeout, the decoder stopped reading its input.
+        let answered = Instant::now();
+        let (idle_since, input_ended) = match self.closed.recv_timeout(idle) {
+            Ok(closed) => (closed.max(answered), true),
+            Err(RecvTimeoutError::Disconnected) => (answered, true),
+            Err(RecvTimeoutError::Timeout) => (answered, false),
+        };
+        let end = idle_since + idle;
         let mut finish = Finish {
             extra_lines: 0,
             first_extra: None,
@@ -163,9 +175,17 @@ impl Session for PipeSession {
             .exited_within(end.saturating_duration_since(Instant::now()));
         finish.exit = match (exited, self.child.stop()) {
             (true, Some(status)) if status.success() => Ok(()),
-            (true, Some(status)) => Err(process::describe(status)),
+            (true, Some(status)) => Err(format!(
+                "{} after answering every case",
+                process::describe(status)
+            )),
+            _ if input_ended => Err(format!(
+                "did not exit within {idle:?} (the idle timeout) once it had answered every \
+                 case and its stdin was closed"
+            )),
             _ => Err(format!(
-                "did not exit within {EXIT_GRACE:?} after its stdin closed"
+                "answered every case but neither read the rest of its input nor exited \
+                 within {idle:?} (the idle timeout)"
             )),
         };
         finish
@@ -184,8 +204,14 @@ enum Requests {
     Live(Receiver<u32>),
 }
 
-/// Writes the requests, counting in `written` the bytes the pipe took.
-fn write_requests(stdin: io::PipeWriter, requests: Requests, written: &AtomicU64) {
+/// Writes the requests, counting in `written` the bytes the pipe took, then closes the
+/// decoder's stdin and says when on `closed`.
+fn write_requests(
+    stdin: io::PipeWriter,
+    requests: Requests,
+    written: &AtomicU64,
+    closed: &Sender<Instant>,
+) {
     let mut out = io::BufWriter::with_capacity(WRITE_BLOCK, Counting { stdin, written });
     // A decoder that stops reading or exits makes a write fail: nothing more to do.
     let _ = match requests {
@@ -197,6 +223,9 @@ fn write_requests(stdin: io::PipeWriter, requests: Requests, written: &AtomicU64
         }),
     };
     let _ = out.flush();
+    drop(out);
+    // The session may be gone: then no one asks.
+    let _ = closed.send(Instant::now());
 }
 
 struct Counting<'a> {

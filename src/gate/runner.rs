@@ -282,12 +282,10 @@ impl Runner<'_> {
             }
             position += 1;
         }
-        let finish = session.finish();
+        let finish = session.finish(idle);
         if let Err(exit) = &finish.exit {
-            self.tally.problem(format!(
-                "{} {exit} after answering every case",
-                self.gate.peer.name
-            ));
+            self.tally
+                .problem(format!("{} {exit}", self.gate.peer.name));
         }
         if finish.extra_lines > 0 {
             if alone {

@@ -61,8 +61,10 @@ pub trait Session {
     /// Once [`Next::Ended`] came: how the peer ended, with every process of it stopped.
     fn ended(&mut self) -> Ended;
 
-    /// After the last answer: anything more the peer sent, and how it ended.
-    fn finish(&mut self) -> Finish;
+    /// After the last answer: anything more the peer sent, and how it ended. The peer has
+    /// `idle` (the idle timeout) to exit, counted from when it had answered every request
+    /// and its input had ended.
+    fn finish(&mut self, idle: Duration) -> Finish;
 
     /// What the peer wrote for people (a process's stderr), cut to a bound; raw text, to
     /// be escaped where it is shown.
@@ -102,7 +104,8 @@ pub struct Finish {
     pub extra_lines: usize,
     /// The first of them.
     pub first_extra: Option<Line>,
-    /// `Err` says how it failed to end cleanly (a non-zero exit, not exiting at all).
+    /// `Err` says how it failed to end cleanly (a non-zero exit, not exiting at all), as
+    /// words that follow the peer's name and say it had answered every case.
     pub exit: Result<(), String>,
 }
 

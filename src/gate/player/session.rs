@@ -188,7 +188,7 @@ impl Session for PlayerSession {
         }
     }
 
-    fn finish(&mut self) -> Finish {
+    fn finish(&mut self, _idle: Duration) -> Finish {
         Finish {
             extra_lines: 0,
             first_extra: None,
