@@ -110,7 +110,7 @@ pub struct Child {
     stopped: bool,
 }
 
-/// The file [`spawn`] runs for `program`: a name with no `/` is looked up in `PATH` as
+/// The file the gate runs for `program`: a name with no `/` is looked up in `PATH` as
 /// `execvp` does (the first directory holding a regular file of that name amperr may
 /// execute; an empty entry is the current directory; no `PATH` is `/bin:/usr/bin`); a
 /// path is itself.

@@ -179,7 +179,7 @@ impl Xfail {
     }
 
     /// The entries whose pattern matches a case id, in list order. Tries every entry: to
-    /// match many ids, the gate indexes the list instead ([`Index`]).
+    /// match many ids, the gate indexes the list instead (its private `Index`).
     pub fn matching(&self, id: &str) -> Vec<usize> {
         (0..self.entries.len())
             .filter(|n| glob_match(&self.entries[*n].case, id))
