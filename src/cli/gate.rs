@@ -319,7 +319,10 @@ pub fn gate_run<T: gate::transport::Transport>(
             &failures,
             "recorded as a baseline by --write-xfail: replace with the real reason",
         );
-        match destination.write(baseline.as_bytes()) {
+        let wrote = baseline
+            .map_err(io::Error::other)
+            .and_then(|baseline| destination.write(baseline.as_bytes()));
+        match wrote {
             Ok(()) => eprintln!("amperr: wrote {} failures as a baseline", failures.len()),
             Err(e) => {
                 baseline_failed = Some(written(e, "the baseline", run.write_xfail.as_deref()))

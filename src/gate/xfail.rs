@@ -418,7 +418,12 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 /// The baseline for a set of failures `(case index, scope)`: a pattern over the areas of a
 /// category where every such case of the corpus fails, else over one area and category,
 /// else the case id itself.
-pub fn baseline(corpus: &Corpus, failures: &BTreeSet<(usize, Scope)>, reason: &str) -> String {
+/// Refused when it would be larger than an xfail file may be: `--xfail` could not read it.
+pub fn baseline(
+    corpus: &Corpus,
+    failures: &BTreeSet<(usize, Scope)>,
+    reason: &str,
+) -> Result<String, BaselineTooLarge> {
     let mut out = String::from(
         "# Expected failures for `amperr check --xfail` (and check-player), written by --write-xfail.\n\
          # Each entry: case (id pattern; * any run, ? one character), field (or \"*\"), reason.\n",
@@ -460,7 +465,19 @@ pub fn baseline(corpus: &Corpus, failures: &BTreeSet<(usize, Scope)>, reason: &s
             );
         }
     }
-    out
+    if out.len() as u64 > MAX_FILE {
+        return Err(BaselineTooLarge { bytes: out.len() });
+    }
+    Ok(out)
+}
+
+/// A baseline larger than `--xfail` reads.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the baseline would be {bytes} bytes, over the 16 MiB an xfail file may be, so --xfail could not read it back: too many failures to list one by one (fix some first, or run fewer --random cases)"
+)]
+pub struct BaselineTooLarge {
+    pub bytes: usize,
 }
 
 /// For an id like `boundary/0x20300001`: `boundary/0x?03?????` (its category in every

@@ -46,10 +46,28 @@ fn baseline_folds_to_the_coarsest_exact_pattern() {
         .position(|c| c.id() == "documented/0x20200194")
         .unwrap();
     failures.insert((single, scope));
-    let text = baseline(&corpus, &failures, "r");
+    let text = baseline(&corpus, &failures, "r").unwrap();
     let entries = Xfail::parse(&text).ok().unwrap().entries;
     let patterns: Vec<&str> = entries.iter().map(|e| e.case.as_str()).collect();
     assert_eq!(patterns, ["documented/0x20200194", "boundary/0x?03?????"]);
+}
+
+#[test]
+fn a_baseline_too_large_for_xfail_to_read_is_refused_not_written() {
+    // Every other case fails (nothing folds) with a long reason: over the 16 MiB an xfail
+    // file may be, so --xfail would refuse what --write-xfail wrote.
+    let corpus = Corpus::generate(Profile::DOC, 0, 0);
+    let scope = Scope::Field(FieldName::Detail);
+    let failures: BTreeSet<(usize, Scope)> = (0..corpus.cases.len())
+        .step_by(2)
+        .map(|i| (i, scope))
+        .collect();
+    let reason = "r".repeat(2000);
+    let error = baseline(&corpus, &failures, &reason).unwrap_err();
+    assert!(error.to_string().contains("16 MiB"), "{error}");
+    let fits = baseline(&corpus, &failures, "r").unwrap();
+    let entries = Xfail::parse(&fits).ok().unwrap().entries.len();
+    assert!((1..=failures.len()).contains(&entries), "{entries} entries");
 }
 
 thread_local! {
