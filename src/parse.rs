@@ -95,10 +95,6 @@ fn parse_negative(digits: &str) -> Result<Code, Reason> {
         return Err(Reason::Unrecognized);
     }
     let magnitude: u64 = digits.parse().map_err(|_| Reason::NegativeOutOfRange)?;
-    if magnitude == 0 {
-        // -0 is no negative code: 0 is written 0.
-        return Err(Reason::NegativeOutOfRange);
-    }
     let value = i64::try_from(magnitude)
         .map(|m| -m)
         .map_err(|_| Reason::NegativeOutOfRange)?;
