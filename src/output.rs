@@ -148,8 +148,40 @@ impl Destination {
         }
     }
 
+    /// Whether this replaces the file amperr's stdin is (`amperr report - < R.json`).
+    pub fn replaces_stdin(&self) -> bool {
+        use std::os::fd::AsFd;
+        let Destination::Replace(path) = self else {
+            return false;
+        };
+        fs::metadata(path).is_ok_and(|meta| same_file(io::stdin().as_fd(), &meta))
+    }
+
+    /// Whether this and `other` write to one place: the same stream, the same FIFO or
+    /// device, or (one replacing a file) that file.
+    pub fn same_place(&self, other: &Destination) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        match (self, other) {
+            (Destination::Stream(a), Destination::Stream(b)) => a == b,
+            (Destination::WriteThrough(a), Destination::WriteThrough(b)) => {
+                match (fs::metadata(a), fs::metadata(b)) {
+                    (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+                    _ => a == b,
+                }
+            }
+            (Destination::Replace(_), Destination::Replace(path)) => self.replaces(path),
+            _ => false,
+        }
+    }
+
     /// Writes `contents` whole.
     pub fn write(&self, contents: &[u8]) -> io::Result<()> {
+        // A run a signal cut short ends as if its decoder crashed: that report is false.
+        // (The lock is not held through a write that may wait for a FIFO's reader: the
+        // handler must not wait for it.)
+        if !matches!(self, Destination::Replace(_)) && pending().stopped {
+            return Err(stopped());
+        }
         match self {
             Destination::Replace(path) => write_atomic(path, contents),
             Destination::WriteThrough(path) => {
@@ -175,20 +207,22 @@ impl Destination {
 /// and inode as its stdout or stderr.
 fn own_stream(meta: &fs::Metadata) -> Option<Stream> {
     use std::os::fd::AsFd;
-    use std::os::unix::fs::MetadataExt;
-    // The stream's own metadata, through a duplicate of its descriptor.
-    let is = |stream: std::os::fd::BorrowedFd<'_>| {
-        (stream.try_clone_to_owned())
-            .and_then(|fd| fs::File::from(fd).metadata())
-            .is_ok_and(|own| (own.dev(), own.ino()) == (meta.dev(), meta.ino()))
-    };
-    if is(io::stdout().as_fd()) {
+    if same_file(io::stdout().as_fd(), meta) {
         Some(Stream::Stdout)
-    } else if is(io::stderr().as_fd()) {
+    } else if same_file(io::stderr().as_fd(), meta) {
         Some(Stream::Stderr)
     } else {
         None
     }
+}
+
+/// Whether the descriptor `fd` is the file `meta` describes (the same device and inode),
+/// read through a duplicate of it.
+fn same_file(fd: std::os::fd::BorrowedFd<'_>, meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    (fd.try_clone_to_owned())
+        .and_then(|fd| fs::File::from(fd).metadata())
+        .is_ok_and(|own| (own.dev(), own.ino()) == (meta.dev(), meta.ino()))
 }
 
 /// A path that does not exist yet, its directory resolved.

@@ -225,6 +225,42 @@ fn check_into(output: &Path, stdout: Stdio, stderr: Stdio) -> Option<i32> {
     command.status().unwrap().code()
 }
 
+#[test]
+fn the_report_and_the_baseline_may_not_both_go_to_one_stream() {
+    // stdout redirected to a file, named by both outputs: the baseline and the report
+    // would be written one after the other into it.
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("ci.log");
+    let own_stdout = dir.path().join("stdout");
+    std::os::unix::fs::symlink("/proc/self/fd/1", &own_stdout).unwrap();
+    for (output, baseline) in [
+        (&log, &log),
+        (&own_stdout, &log),
+        (&own_stdout, &own_stdout),
+    ] {
+        let stdout = std::fs::File::create(&log).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_amperr"))
+            .args(["check", "--output"])
+            .arg(output)
+            .arg("--write-xfail")
+            .arg(baseline)
+            .args(["--", "python3", "examples/adapters/decoder.py"])
+            .current_dir(root())
+            .stdin(Stdio::null())
+            .stdout(stdout)
+            .output()
+            .unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("is also the --output report"), "{stderr}");
+        assert_eq!(
+            std::fs::read_to_string(&log).unwrap(),
+            "",
+            "nothing written"
+        );
+    }
+}
+
 /// `written` is `before`, then a whole JSON report, then the text report.
 fn assert_json_then_text(written: &str, before: &str) {
     let rest = written
@@ -630,6 +666,16 @@ fn a_report_is_not_written_over_the_report_it_reads() {
         assert!(out.stdout.is_empty());
         assert_eq!(std::fs::read(&path).unwrap(), saved, "{output}");
     }
+    // Read from stdin (`report - < R.json`): stdin is that file.
+    let out = Command::new(env!("CARGO_BIN_EXE_amperr"))
+        .args(["report", "-", "--format", "html", "--output", &shown])
+        .stdin(std::fs::File::open(&path).unwrap())
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("is also the report read"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), saved, "through stdin");
     // Another path is written, and the report read stays as it was.
     let html = dir.path().join("report.html").display().to_string();
     let out = amperr(

@@ -219,6 +219,13 @@ impl Paths<'_> {
                 .map(|p| ("the --xfail file", p.as_path())),
         );
         let report_path = self.output.output.as_deref();
+        if let (Some(report), Some(baseline), Some(path)) =
+            (&report, &baseline, self.run.write_xfail.as_deref())
+        {
+            if report.same_place(baseline) {
+                return Err(over_an_input("--write-xfail", path, "the --output report"));
+            }
+        }
         let outputs = [
             ("--output", report.as_ref(), report_path),
             (
@@ -357,7 +364,11 @@ pub fn run_report(args: ReportArgs) -> Outcome {
     let output = args.output.destination()?;
     // The report read is the run's input: a view of it must not replace it.
     if let (Some(destination), Some(path)) = (&output, &args.output.output) {
-        if args.report != Path::new("-") && destination.replaces(&args.report) {
+        let over = match args.report == Path::new("-") {
+            true => destination.replaces_stdin(),
+            false => destination.replaces(&args.report),
+        };
+        if over {
             return Err(over_an_input("--output", path, "the report read"));
         }
     }

@@ -268,7 +268,7 @@ impl Search {
         }
         for fault in self.unexplained.drain(..) {
             decisions.push(Decision::Problem(format!(
-                "{} {} in a run of several cases; the search for the case at fault was cut short ({reason})",
+                "{} {}, and the search for the case at fault was cut short ({reason})",
                 self.peer.name, fault.verb
             )));
         }
@@ -601,8 +601,9 @@ impl Search {
             && (!self.answered_any || self.last_blame.as_deref() == Some(key))
     }
 
-    /// Up to [`PROBES`] other cases, evenly spread over the corpus from `case` on: the
-    /// corpus is in code order, so they are in other areas and categories.
+    /// Up to [`PROBES`] other cases, evenly spread over the corpus from `case` on: its
+    /// boundary cases go through the areas and categories in order, so the probes fall in
+    /// other areas and categories.
     fn spread_from(&self, case: usize) -> Vec<usize> {
         let mut probes: Vec<usize> = (1..=PROBES)
             .map(|k| (case + self.total * k / (PROBES + 1)) % self.total)

@@ -325,6 +325,8 @@ struct Shape {
 impl Index {
     pub(crate) fn new(entries: &[Entry]) -> Index {
         let mut index = Index::default();
+        // Where each shape is in its length's list: found by lookup, not by search.
+        let mut places: HashMap<Vec<usize>, usize> = HashMap::new();
         for (n, entry) in entries.iter().enumerate() {
             if entry.case.contains('*') {
                 index.starred.push((n, entry.case.clone()));
@@ -334,14 +336,16 @@ impl Index {
             let wild: Vec<usize> = (0..chars.len()).filter(|i| chars[*i] == '?').collect();
             let key: String = chars.iter().filter(|c| **c != '?').collect();
             let shapes = index.shapes.entry(chars.len()).or_default();
-            let at = match shapes.iter().position(|s| s.wild == wild) {
-                Some(at) => at,
-                None => {
-                    let entries = HashMap::new();
-                    shapes.push(Shape { wild, entries });
-                    shapes.len() - 1
-                }
-            };
+            // The length is part of the shape: `?` places alone would mix lengths.
+            let mut place = wild.clone();
+            place.push(chars.len());
+            let at = *places.entry(place).or_insert_with(|| {
+                shapes.push(Shape {
+                    wild,
+                    entries: HashMap::new(),
+                });
+                shapes.len() - 1
+            });
             shapes[at].entries.entry(key).or_default().push(n);
         }
         index
