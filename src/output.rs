@@ -189,17 +189,18 @@ impl Destination {
                 file.write_all(contents)?;
                 file.flush()
             }
-            Destination::Stream(Stream::Stdout) => {
-                let mut out = io::stdout().lock();
-                out.write_all(contents)?;
-                out.flush()
-            }
-            Destination::Stream(Stream::Stderr) => {
-                let mut err = io::stderr().lock();
-                err.write_all(contents)?;
-                err.flush()
-            }
+            Destination::Stream(Stream::Stdout) => through_stream(io::stdout().lock(), contents),
+            Destination::Stream(Stream::Stderr) => through_stream(io::stderr().lock(), contents),
         }
+    }
+}
+
+/// Writes to amperr's own stdout or stderr. A reader gone from it (`| head`) is no
+/// failure, as for what amperr prints there: the verdict stands.
+fn through_stream(mut stream: impl Write, contents: &[u8]) -> io::Result<()> {
+    match stream.write_all(contents).and_then(|()| stream.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        written => written,
     }
 }
 

@@ -32,6 +32,14 @@ fn fast() -> Options {
     }
 }
 
+/// [`fast`], with at most `max_restarts` restarts.
+fn fast_restarting(max_restarts: u32) -> Options {
+    Options {
+        max_restarts,
+        ..fast()
+    }
+}
+
 fn run(argv: &[&str], profile: Profile, options: &Options) -> Report {
     let argv: Vec<String> = argv.iter().map(|a| a.to_string()).collect();
     gate::run(
@@ -282,10 +290,7 @@ fn protocol_errors_name_the_line_and_the_case() {
 #[test]
 fn a_crash_on_the_last_case_fails_the_gate_when_the_restart_limit_cuts_its_search_short() {
     // The last case passes alone; the control run that would decide is past the limit.
-    let options = Options {
-        max_restarts: 1,
-        ..fast()
-    };
+    let options = fast_restarting(1);
     let report = misbehave("crash-on-last-unless-first", &options);
     assert_eq!(
         report.conclusion,
@@ -301,10 +306,7 @@ fn a_crash_on_the_last_case_fails_the_gate_when_the_restart_limit_cuts_its_searc
 
 #[test]
 fn a_decoder_failing_on_the_first_and_the_middle_case_is_not_called_broken() {
-    let options = Options {
-        max_restarts: 16,
-        ..fast()
-    };
+    let options = fast_restarting(16);
     let report = misbehave("no-area-0-or-reserved", &options);
     assert_eq!(
         report.conclusion,
@@ -346,10 +348,7 @@ fn the_64_kib_bound_is_on_the_answer_not_its_line_ending() {
 
 #[test]
 fn garbage_on_every_attempt_is_a_broken_decoder() {
-    let options = Options {
-        max_restarts: 10,
-        ..fast()
-    };
+    let options = fast_restarting(10);
     let report = misbehave("garbage-all", &options);
     assert_eq!(report.conclusion, Conclusion::Broken);
     assert_eq!(report.exit_code(), 3);
@@ -603,14 +602,7 @@ fn misbehave_with_pid(mode: &str, pid_file: &PidFile, options: &Options) -> Repo
 fn a_decoder_that_leaves_its_process_group_cannot_hang_the_gate() {
     let pid_file = PidFile::new("escape");
     let started = Instant::now();
-    let report = misbehave_with_pid(
-        "escape",
-        &pid_file,
-        &Options {
-            max_restarts: 2,
-            ..fast()
-        },
-    );
+    let report = misbehave_with_pid("escape", &pid_file, &fast_restarting(2));
     assert!(started.elapsed() < Duration::from_secs(60));
     assert_eq!(report.conclusion, Conclusion::NotConformant);
     pid_file.assert_gone();
@@ -626,13 +618,7 @@ fn a_daemon_in_a_session_of_its_own_does_not_outlive_the_gate() {
 
 #[test]
 fn a_crash_that_no_single_case_causes_is_blamed_on_none() {
-    let report = misbehave(
-        "crash-on-second",
-        &Options {
-            max_restarts: 6,
-            ..fast()
-        },
-    );
+    let report = misbehave("crash-on-second", &fast_restarting(6));
     assert!(
         report.groups.iter().all(|g| g.failure == Failure::NotRun),
         "{}",

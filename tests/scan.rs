@@ -18,6 +18,11 @@ fn scan_text(text: &[u8]) -> Vec<(u32, u64, u64)> {
 fn scan_in_blocks(text: &[u8], block: usize) -> Vec<(u32, u64, u64)> {
     let mut scan = Scan::with_block_size(block);
     scan.scan("log", text).unwrap();
+    found(&scan)
+}
+
+/// What `scan` found so far: (code, count, first line).
+fn found(scan: &Scan) -> Vec<(u32, u64, u64)> {
     scan.found()
         .iter()
         .map(|f| (f.code.0, f.count, f.first.line))
@@ -288,12 +293,7 @@ fn short_reads_find_the_same_codes() {
     for step in [1, 3, 7, 64, 4096] {
         let mut scan = Scan::new();
         scan.scan("log", Trickle(LOG.as_bytes(), step)).unwrap();
-        let found: Vec<(u32, u64, u64)> = scan
-            .found()
-            .iter()
-            .map(|f| (f.code.0, f.count, f.first.line))
-            .collect();
-        assert_eq!(found, expected, "reads of {step} bytes");
+        assert_eq!(found(&scan), expected, "reads of {step} bytes");
     }
 }
 
@@ -318,12 +318,7 @@ fn a_read_error_keeps_the_codes_read_before_it() {
         let mut scan = Scan::with_block_size(block);
         let error = scan.scan("log", FailsAfter(LOG.as_bytes())).unwrap_err();
         assert_eq!(error.to_string(), "the disk went away");
-        let found: Vec<(u32, u64, u64)> = scan
-            .found()
-            .iter()
-            .map(|f| (f.code.0, f.count, f.first.line))
-            .collect();
-        assert_eq!(found, scan_text(LOG.as_bytes()), "blocks of {block}");
+        assert_eq!(found(&scan), scan_text(LOG.as_bytes()), "blocks of {block}");
         assert_eq!(scan.occurrences(), 7);
     }
 }
@@ -344,12 +339,7 @@ fn a_read_error_drops_the_code_it_may_have_cut() {
             let mut scan = Scan::with_block_size(block);
             let error = scan.scan("log", FailsAfter(log.as_bytes())).unwrap_err();
             assert_eq!(error.to_string(), "the disk went away");
-            let found: Vec<(u32, u64, u64)> = scan
-                .found()
-                .iter()
-                .map(|f| (f.code.0, f.count, f.first.line))
-                .collect();
-            assert_eq!(found, expected, "{log:?} in blocks of {block}");
+            assert_eq!(found(&scan), expected, "{log:?} in blocks of {block}");
         }
     }
 }

@@ -432,23 +432,10 @@ fn emit(
     };
     match destination {
         Some(destination) => {
-            let failed = match destination.write(rendered.as_bytes()) {
-                Ok(()) => None,
-                // amperr's own stdout or stderr, whose reader went away (`| head`): as
-                // for the report printed there, the verdict stands.
-                Err(e)
-                    if e.kind() == io::ErrorKind::BrokenPipe
-                        && matches!(destination, Destination::Stream(_)) =>
-                {
-                    None
-                }
-                Err(e) => Some(written(e, "the report", output.output.as_deref())),
-            };
+            let written = (destination.write(rendered.as_bytes()))
+                .map_err(|e| written(e, "the report", output.output.as_deref()));
             let printed = super::print_with_status(&report.text(), status);
-            match failed {
-                Some(failed) => Err(failed),
-                None => printed,
-            }
+            written.and(printed)
         }
         None => super::print_with_status(&rendered, status),
     }

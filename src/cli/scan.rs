@@ -61,18 +61,12 @@ const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 fn open(mut reader: impl Read + 'static) -> io::Result<(Box<dyn Read>, bool)> {
     // A pipe may hand out fewer bytes than the magic in a read: read until it is all in
     // (or the source ends), then put what was read back in front of the rest.
-    let mut magic = [0u8; GZIP_MAGIC.len()];
-    let mut read = 0;
-    while read < magic.len() {
-        match reader.read(&mut magic[read..]) {
-            Ok(0) => break,
-            Ok(n) => read += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    let gzip = magic[..read] == GZIP_MAGIC;
-    let reader = io::Cursor::new(magic).take(read as u64).chain(reader);
+    let mut magic = Vec::with_capacity(GZIP_MAGIC.len());
+    (reader.by_ref())
+        .take(GZIP_MAGIC.len() as u64)
+        .read_to_end(&mut magic)?;
+    let gzip = magic == GZIP_MAGIC;
+    let reader = io::Cursor::new(magic).chain(reader);
     Ok(if gzip {
         let reader = BufReader::with_capacity(64 * 1024, reader);
         (Box::new(MultiGzDecoder::new(reader)), true)
