@@ -333,6 +333,56 @@ fn a_bad_table_is_a_usage_error() {
     assert!(text(&out.stderr).contains("not a JSON report of amperr check"));
 }
 
+/// A table file is bounded like a page's table read with `--script` (1,048,576 characters
+/// as JSON; 2.3.0's is about 1,700): a hostile 64 MiB one took 3.3 GB to report on.
+#[test]
+fn a_table_over_one_mib_is_refused_and_one_at_the_bound_is_read() {
+    let dir = tmp();
+    // `{"a0000001":1,...}` padded with spaces to exactly `len` bytes.
+    let table = |len: usize| {
+        let mut t = String::from("{");
+        for i in 0..len / 20 {
+            t.push_str(&format!("\"a{i:07}\":1,"));
+        }
+        t.pop();
+        t.push('}');
+        let pad = len - t.len();
+        t.insert_str(1, &" ".repeat(pad));
+        assert_eq!(t.len(), len);
+        t
+    };
+    let file = path(dir.path(), "at.json");
+    std::fs::write(&file, table(1 << 20)).unwrap();
+    let out = amperr(&["check-table", &file]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    // Too large, however the cut at the bound falls: here inside a character.
+    let mut cut = table(1 << 20).into_bytes();
+    cut.truncate((1 << 20) - 1);
+    cut.extend("\u{20AC}\"}".as_bytes());
+    std::fs::write(path(dir.path(), "cut.json"), cut).unwrap();
+    let out = amperr(&["check-table", &path(dir.path(), "cut.json")]);
+    assert!(
+        text(&out.stderr).contains("is larger than 1 MiB"),
+        "{}",
+        text(&out.stderr)
+    );
+    std::fs::write(&file, table((1 << 20) + 1)).unwrap();
+    for args in [vec!["check-table", &file], vec!["check-table", "-"]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_amperr"))
+            .args(&args)
+            .stdin(std::fs::File::open(&file).unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("is larger than 1 MiB"), "{stderr}");
+        assert!(
+            stderr.contains(if args[1] == "-" { "-" } else { &file }),
+            "{stderr}"
+        );
+    }
+}
+
 #[test]
 fn a_huge_random_corpus_is_a_usage_error() {
     let out = check(&["--random", "10000001"], &PYTHON_DECODER);

@@ -19,8 +19,14 @@ use crate::ProfileArg;
 /// not run out.
 const MAX_RANDOM: i64 = 10_000_000;
 
-/// The largest saved report or table read.
-const MAX_INPUT: u64 = 64 * 1024 * 1024;
+/// How much of an untrusted file is read, and that bound in words.
+struct Bound(u64, &'static str);
+
+/// A saved report: a whole corpus of failures fits many times over.
+const MAX_REPORT: Bound = Bound(64 * 1024 * 1024, "64 MiB");
+/// A table file: bounded like a page's table read with `--script` (1,048,576 characters as
+/// JSON; 2.3.0's is about 1,700), so that reporting on it stays within tens of megabytes.
+const MAX_TABLE: Bound = Bound(1024 * 1024, "1 MiB");
 
 #[derive(Args)]
 pub struct CorpusArgs {
@@ -372,7 +378,7 @@ pub fn run_report(args: ReportArgs) -> Outcome {
             return Err(over_an_input("--output", path, "the report read"));
         }
     }
-    let text = read_input(&args.report)?;
+    let text = read_input(&args.report, MAX_REPORT)?;
     let report = Report::from_json(&text)
         .map_err(|e| CliError::usage(format!("{}: {e}", args.report.display())))?;
     // A conversion: it succeeded, whatever the verdict it carries (`check` gave that).
@@ -390,7 +396,7 @@ pub fn run_vectors(args: VectorsArgs) -> Outcome {
 pub fn run_check_table(args: CheckTableArgs) -> Outcome {
     let profile = args.profile.profile;
     let (text, source) = match &args.table {
-        Some(path) => (read_input(path)?, path.display().to_string()),
+        Some(path) => (read_input(path, MAX_TABLE)?, path.display().to_string()),
         None => (
             read_table(&args.build, profile)?,
             "the build's amp.errorCode".to_string(),
@@ -446,25 +452,25 @@ fn written(e: io::Error, what: &str, path: Option<&Path>) -> CliError {
     CliError::usage(format!("cannot write {what} to {path}: {e}"))
 }
 
-/// A file (or `-`, stdin) as text, bounded.
-fn read_input(path: &Path) -> Result<String, CliError> {
-    let mut text = String::new();
+/// A file (or `-`, stdin) as text, bounded: the bound is judged before the text, so a
+/// file cut at it inside a character is too large, not "not UTF-8".
+fn read_input(path: &Path, Bound(max, shown_max): Bound) -> Result<String, CliError> {
+    let mut bytes = Vec::new();
     let shown = path.display();
     let read = if path == Path::new("-") {
-        io::stdin()
-            .lock()
-            .take(MAX_INPUT + 1)
-            .read_to_string(&mut text)
+        io::stdin().lock().take(max + 1).read_to_end(&mut bytes)
     } else {
         let file = std::fs::File::open(path)
             .map_err(|e| CliError::usage(format!("cannot read {shown}: {e}")))?;
-        file.take(MAX_INPUT + 1).read_to_string(&mut text)
+        file.take(max + 1).read_to_end(&mut bytes)
     };
     read.map_err(|e| CliError::usage(format!("cannot read {shown}: {e}")))?;
-    if text.len() as u64 > MAX_INPUT {
-        return Err(CliError::usage(format!("{shown} is larger than 64 MiB")));
+    if bytes.len() as u64 > max {
+        return Err(CliError::usage(format!(
+            "{shown} is larger than {shown_max}"
+        )));
     }
-    Ok(text)
+    String::from_utf8(bytes).map_err(|e| CliError::usage(format!("{shown} is not UTF-8: {e}")))
 }
 
 /// A progress bar on stderr, shown only on a terminal and only once a run passes a second.
