@@ -691,6 +691,25 @@ fn a_report_is_not_written_over_the_report_it_reads() {
     assert_eq!(std::fs::read(&path).unwrap(), saved);
 }
 
+/// A version 1 report reads as version 2, so the JSON view of it is a version 2 report: it
+/// said version 1 while holding what version 2 added.
+#[test]
+fn a_version_1_report_is_given_back_as_version_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut json) = saved_report(dir.path());
+    json["format_version"] = 1.into();
+    std::fs::write(&path, json.to_string()).unwrap();
+    let out = amperr(
+        &["report", "--format", "json", &path.display().to_string()],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let given: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(given["format_version"], 2);
+    json["format_version"] = 2.into();
+    assert_eq!(given, json, "nothing else changes");
+}
+
 #[test]
 fn a_report_of_another_version_is_refused_naming_the_versions_read() {
     let dir = tempfile::tempdir().unwrap();

@@ -369,7 +369,9 @@ impl Report {
         if protocol != u64::from(crate::gate::protocol::VERSION) {
             return Err(ReadError::ProtocolVersion(protocol));
         }
-        let report: Report = serde_json::from_value(value).map_err(not_a_report)?;
+        let mut report: Report = serde_json::from_value(value).map_err(not_a_report)?;
+        // Read as this version, it is one: a view of it must not claim an older schema.
+        report.format_version = FORMAT_VERSION;
         // A run's wall time: a saved report is untrusted, and a time no run takes (1e20 s,
         // negative) is a report tampered with or made by hand, not one to show.
         if !(0.0..=MAX_SECONDS).contains(&report.seconds) {
