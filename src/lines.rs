@@ -1,11 +1,36 @@
-//! Reading lines with a bound on their length.
+//! Reading untrusted text with a bound: line by line, or whole.
 //!
 //! Input from stdin, files and third-party decoders is untrusted: one line without a
 //! newline must not be able to take all memory. [`BoundedLines`] keeps at most `limit`
 //! bytes of a line, skips the rest, and says so. The bound is on the line's content: the
-//! `\n` or `\r\n` that ends it is not counted.
+//! `\n` or `\r\n` that ends it is not counted. [`read_bounded`] reads a whole input (a
+//! saved report, a table, an xfail list) up to a bound.
 
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
+
+/// Why [`read_bounded`] gave no text.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    /// More bytes than the bound.
+    #[error("more than the bound")]
+    TooLarge,
+    #[error("not UTF-8 ({0})")]
+    NotUtf8(#[from] std::string::FromUtf8Error),
+}
+
+/// All of `reader` as text, if it holds at most `max` bytes of UTF-8. Size is judged
+/// first, on bytes: an input cut at the bound inside a character is too large, not "not
+/// UTF-8". At most `max + 1` bytes are read.
+pub fn read_bounded(reader: impl Read, max: u64) -> Result<String, ReadError> {
+    let mut bytes = Vec::new();
+    reader.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(ReadError::TooLarge);
+    }
+    Ok(String::from_utf8(bytes)?)
+}
 
 /// One line, without its `\n` (or `\r\n`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -118,6 +143,22 @@ impl<R: BufRead> Iterator for BoundedLines<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_whole_read_is_judged_by_its_size_before_its_text() {
+        let read = |bytes: &[u8], max| read_bounded(bytes, max);
+        assert_eq!(read(b"abc", 3).unwrap(), "abc");
+        assert!(matches!(read(b"abcd", 3), Err(ReadError::TooLarge)));
+        // The euro sign's three bytes straddle the bound: too large, not "not UTF-8".
+        assert!(matches!(
+            read("ab\u{20AC}".as_bytes(), 3),
+            Err(ReadError::TooLarge)
+        ));
+        assert_eq!(read("ab\u{20AC}".as_bytes(), 5).unwrap(), "ab\u{20AC}");
+        assert!(matches!(read(b"a\xFFb", 3), Err(ReadError::NotUtf8(_))));
+        assert_eq!(read(b"", 0).unwrap(), "");
+        assert!(matches!(read(b"x", 0), Err(ReadError::TooLarge)));
+    }
 
     fn lines(input: &[u8], limit: usize) -> Vec<(usize, Line)> {
         // A tiny buffer makes lines cross many fill_buf calls.

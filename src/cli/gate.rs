@@ -1,11 +1,12 @@
 //! `check`, `report`, `vectors` and `check-table`: the conformance gate on the command line.
 
-use std::io::{self, IsTerminal, Read};
+use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use amperr::gate::report::Report;
 use amperr::gate::{self, Corpus, FieldName, Xfail, corpus, vectors, xfail};
+use amperr::lines::{ReadError, read_bounded};
 use amperr::output::Destination;
 use amperr::table::check_table;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
@@ -452,25 +453,20 @@ fn written(e: io::Error, what: &str, path: Option<&Path>) -> CliError {
     CliError::usage(format!("cannot write {what} to {path}: {e}"))
 }
 
-/// A file (or `-`, stdin) as text, bounded: the bound is judged before the text, so a
-/// file cut at it inside a character is too large, not "not UTF-8".
+/// A file (or `-`, stdin) as text, bounded.
 fn read_input(path: &Path, Bound(max, shown_max): Bound) -> Result<String, CliError> {
-    let mut bytes = Vec::new();
     let shown = path.display();
     let read = if path == Path::new("-") {
-        io::stdin().lock().take(max + 1).read_to_end(&mut bytes)
+        read_bounded(io::stdin().lock(), max)
     } else {
         let file = std::fs::File::open(path)
             .map_err(|e| CliError::usage(format!("cannot read {shown}: {e}")))?;
-        file.take(max + 1).read_to_end(&mut bytes)
+        read_bounded(file, max)
     };
-    read.map_err(|e| CliError::usage(format!("cannot read {shown}: {e}")))?;
-    if bytes.len() as u64 > max {
-        return Err(CliError::usage(format!(
-            "{shown} is larger than {shown_max}"
-        )));
-    }
-    String::from_utf8(bytes).map_err(|e| CliError::usage(format!("{shown} is not UTF-8: {e}")))
+    read.map_err(|e| match e {
+        ReadError::TooLarge => CliError::usage(format!("{shown} is larger than {shown_max}")),
+        e => CliError::usage(format!("cannot read {shown}: {e}")),
+    })
 }
 
 /// A progress bar on stderr, shown only on a terminal and only once a run passes a second.

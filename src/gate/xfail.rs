@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::gate::corpus::Corpus;
 use crate::gate::protocol::FieldName;
+use crate::lines::{ReadError, read_bounded};
 
 /// The largest xfail file read.
 const MAX_FILE: u64 = 16 * 1024 * 1024;
@@ -67,7 +68,7 @@ pub struct Xfail {
 #[derive(Debug, thiserror::Error)]
 pub enum XfailError {
     #[error("cannot read xfail file {path}: {error}")]
-    Read { path: String, error: std::io::Error },
+    Read { path: String, error: ReadError },
     #[error("xfail file {path} is larger than 16 MiB")]
     TooLarge { path: String },
     #[error(
@@ -111,11 +112,15 @@ impl Xfail {
     /// Reads and checks a list against the (unsharded) corpus.
     pub fn load(path: &Path, corpus: &Corpus) -> Result<Xfail, XfailError> {
         let shown = path.display().to_string();
-        let text = read_bounded(path).map_err(|e| match e {
-            None => XfailError::TooLarge {
+        let file = std::fs::File::open(path).map_err(|e| XfailError::Read {
+            path: shown.clone(),
+            error: ReadError::Io(e),
+        })?;
+        let text = read_bounded(file, MAX_FILE).map_err(|e| match e {
+            ReadError::TooLarge => XfailError::TooLarge {
                 path: shown.clone(),
             },
-            Some(error) => XfailError::Read {
+            error => XfailError::Read {
                 path: shown.clone(),
                 error,
             },
@@ -381,20 +386,6 @@ impl Index {
 enum ParseError {
     Syntax(String),
     Field { entry: usize, field: String },
-}
-
-/// `None` when the file is over the bound.
-fn read_bounded(path: &Path) -> Result<String, Option<std::io::Error>> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(Some)?;
-    let mut text = String::new();
-    file.take(MAX_FILE + 1)
-        .read_to_string(&mut text)
-        .map_err(Some)?;
-    if text.len() as u64 > MAX_FILE {
-        return Err(None);
-    }
-    Ok(text)
 }
 
 /// Whether `text` matches `pattern`, where `*` matches any run and `?` one character.
