@@ -108,6 +108,25 @@ fn a_decoder_that_stops_after_a_fixed_count_is_told_so_plainly() {
     assert_eq!(report.counts.timeout, 0);
 }
 
+/// A decoder that exits right after answering a case: the gate tries alone only the case in
+/// flight and those after it, so it must not claim that no single case makes it fail (this
+/// one, given alone, does).
+#[test]
+fn an_exit_right_after_an_answer_does_not_clear_the_cases_answered() {
+    let report = run("exit-after-answer", &options(1));
+    assert_eq!(report.exit_code(), 1, "{}", report.text());
+    let problems = report.run_problems.join("\n");
+    assert!(
+        !problems.contains("no single case makes it fail"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("exited with status 1 in a run of several cases")
+            && problems.contains("the cases answered before the failure were not tried alone"),
+        "{problems}"
+    );
+}
+
 #[test]
 fn a_search_cut_short_by_the_restart_limit_is_not_called_fruitless() {
     // Buffered and crashing on every category-2 code: the search for each culprit takes
@@ -119,7 +138,7 @@ fn a_search_cut_short_by_the_restart_limit_is_not_called_fruitless() {
     let report = run("buffered-crash-category-2", &options);
     let problems = report.run_problems.join("\n");
     assert!(
-        !problems.contains("no single case makes it fail"),
+        !problems.contains("makes it fail again"),
         "{}",
         report.text()
     );

@@ -641,14 +641,17 @@ impl Search {
         }
     }
 
-    /// Every case has a verdict: failures no case explained are the decoder's own.
+    /// Every case has a verdict: failures no case explained are the decoder's own. Only
+    /// the case in flight and those after it were tried, so the problem claims no more: a
+    /// case answered just before the failure (a decoder that exits right after answering
+    /// it) or two cases together may set it off.
     fn finished(&mut self) -> Vec<Decision> {
         self.unexplained
             .drain(..)
             .map(|fault| {
                 Decision::Problem(format!(
-                    "{} {} in a run of several cases, and no single case makes it fail",
-                    self.peer.name, fault.verb
+                    "{} {} in a run of several cases, and no case from the one in flight on makes it fail again in {}, alone or in a shorter run; the cases answered before the failure were not tried alone",
+                    self.peer.name, fault.verb, self.peer.fresh
                 ))
             })
             .collect()
