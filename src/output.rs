@@ -134,12 +134,13 @@ impl Destination {
     }
 
     /// Whether writing here would replace the file at `other` (an input, or another
-    /// output): the same file, or the same new path. What is written through replaces
-    /// nothing.
+    /// output), or write into the FIFO or device it is: the same file, or the same new
+    /// path. (Reading a FIFO, then writing into it, would wait for a reader for ever.)
     pub fn replaces(&self, other: &Path) -> bool {
         use std::os::unix::fs::MetadataExt;
-        let Destination::Replace(path) = self else {
-            return false;
+        let path = match self {
+            Destination::Replace(path) | Destination::WriteThrough(path) => path,
+            Destination::Stream(_) => return false,
         };
         match (fs::metadata(path), fs::metadata(other)) {
             (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
@@ -148,11 +149,13 @@ impl Destination {
         }
     }
 
-    /// Whether this replaces the file amperr's stdin is (`amperr report - < R.json`).
+    /// Whether this replaces, or writes into, what amperr's stdin is (`amperr report - <
+    /// R.json`).
     pub fn replaces_stdin(&self) -> bool {
         use std::os::fd::AsFd;
-        let Destination::Replace(path) = self else {
-            return false;
+        let path = match self {
+            Destination::Replace(path) | Destination::WriteThrough(path) => path,
+            Destination::Stream(_) => return false,
         };
         fs::metadata(path).is_ok_and(|meta| same_file(io::stdin().as_fd(), &meta))
     }

@@ -710,6 +710,65 @@ fn a_version_1_report_is_given_back_as_version_2() {
     assert_eq!(given, json, "nothing else changes");
 }
 
+/// One FIFO as the input and the output: amperr would read the input from it, then wait
+/// forever to write into it (a FIFO is written through, so it was never "replaced").
+#[test]
+fn a_fifo_that_is_also_an_input_is_refused_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+    let f = fifo.display().to_string();
+    let python = ["--", "python3", "examples/adapters/decoder.py"];
+    let report_args = ["report", &f, "--format", "junit", "--output", &f];
+    let check_args = [&["check", "--xfail", &f, "--output", &f][..], &python].concat();
+    let link = dir.path().join("link");
+    std::os::unix::fs::symlink(&fifo, &link).unwrap();
+    let l = link.display().to_string();
+    let via_link = ["report", &f, "--output", &l];
+    for args in [&report_args[..], &check_args, &via_link] {
+        // Nothing writes into the FIFO: a refusal comes before amperr reads it.
+        let mut child = Command::new(env!("CARGO_BIN_EXE_amperr"))
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let status = wait_with_timeout(&mut child, Duration::from_secs(20));
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        assert_eq!(status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("is also"), "{args:?}: {err}");
+    }
+    // The FIFO as stdin (opened read-write, so that opening it does not wait).
+    let stdin = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&fifo)
+        .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_amperr"))
+        .args(["report", "-", "--output", &f])
+        .stdin(stdin)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = wait_with_timeout(&mut child, Duration::from_secs(20));
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert_eq!(status.code(), Some(2), "stdin: {err}");
+    assert!(err.contains("is also the report read"), "stdin: {err}");
+}
+
 #[test]
 fn a_report_of_another_version_is_refused_naming_the_versions_read() {
     let dir = tempfile::tempdir().unwrap();
