@@ -4,7 +4,8 @@
 //! A decoder's answers and stderr, a log's file names, a table's keys and every string of a
 //! saved report come from outside. Printed raw, an ESC or C1 byte drives the terminal, a
 //! bidi override (U+202E) makes a line read backwards, U+2028 starts a line a reader cannot
-//! see, and U+FFFE makes an XML report unreadable. [`untrusted`] writes every such
+//! see, a tag character (U+E0041) hides text in a name that shows none, and U+FFFE makes an
+//! XML report unreadable. [`untrusted`] writes every such
 //! character as a visible escape (`\u{1b}`), so the text shows what was sent and can do
 //! nothing else; what it returns contains only characters that XML 1.0 allows, so the same
 //! text is safe in the JUnit and HTML reports too (after their own markup escaping).
@@ -170,6 +171,13 @@ fn acts(c: char, lines: Lines) -> bool {
         // paragraph separators; the byte-order mark; interlinear annotation.
         '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' => true,
         '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' => true,
+        // The rest of Unicode's invisible format characters (Cf): the soft hyphen, number
+        // and end-of-ayah signs, format controls of some scripts, and the tag characters,
+        // which hide ASCII text in a string that shows none.
+        '\u{00AD}' | '\u{0600}'..='\u{0605}' | '\u{06DD}' | '\u{070F}' => true,
+        '\u{0890}'..='\u{0891}' | '\u{08E2}' | '\u{180E}' | '\u{110BD}' | '\u{110CD}' => true,
+        '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}' => true,
+        '\u{E0001}' | '\u{E0020}'..='\u{E007F}' => true,
         // Noncharacters: U+FDD0..U+FDEF and the last two of every plane (XML forbids
         // U+FFFE and U+FFFF; the others are no text anyone means to show).
         c => is_noncharacter(c),
@@ -200,6 +208,58 @@ mod tests {
             untrusted(sent, Lines::Escape),
             "a\\u{1b}[2Jb\\u{7}c\\u{9b}d\\u{202e}e\\u{2028}f\\u{fffe}g\\u{ffff}h\\u{1fffe}i\\u{feff}"
         );
+    }
+
+    /// Every invisible format character (Unicode's Cf), such as the soft hyphen and the tag
+    /// characters that hide ASCII text in a name ("ASCII smuggling"), is escaped like the
+    /// zero-width ones: a name shown as `ok` must not hold `ignore`.
+    #[test]
+    fn every_format_character_is_escaped() {
+        let hidden = [
+            '\u{ad}',
+            '\u{600}',
+            '\u{605}',
+            '\u{6dd}',
+            '\u{70f}',
+            '\u{890}',
+            '\u{891}',
+            '\u{8e2}',
+            '\u{180e}',
+            '\u{2064}',
+            '\u{110bd}',
+            '\u{110cd}',
+            '\u{13430}',
+            '\u{1343f}',
+            '\u{1bca0}',
+            '\u{1bca3}',
+            '\u{1d173}',
+            '\u{1d17a}',
+            '\u{e0001}',
+            '\u{e0020}',
+            '\u{e0069}',
+            '\u{e007f}',
+        ];
+        for c in hidden {
+            let shown = format!("\\u{{{:x}}}", u32::from(c));
+            assert_eq!(
+                untrusted(&format!("ok{c}"), Lines::Escape),
+                format!("ok{shown}")
+            );
+        }
+        // Their visible neighbours are text.
+        for c in [
+            '\u{ac}',
+            '\u{ae}',
+            '\u{606}',
+            '\u{180d}',
+            '\u{e0080}',
+            '\u{e0100}',
+        ] {
+            assert_eq!(
+                untrusted(&format!("ok{c}"), Lines::Escape),
+                format!("ok{c}")
+            );
+        }
     }
 
     #[test]
