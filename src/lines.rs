@@ -68,6 +68,11 @@ impl<R: BufRead> BoundedLines<R> {
         }
     }
 
+    /// The reader, to see what it holds already (a line there is read without waiting).
+    pub fn get_ref(&self) -> &R {
+        &self.reader
+    }
+
     /// Reads one line into `self.buf`; `Ok(None)` at the end, `Ok(Some(too_long))` else.
     fn read_raw(&mut self) -> io::Result<Option<bool>> {
         self.buf.clear();

@@ -109,6 +109,43 @@ fn stdin_codes_good_ones_printed_bad_ones_reported_exit_2() {
     assert!(!err.contains("panicked"));
 }
 
+/// `tail -f player.log | amperr decode`: each code is shown as its line comes, not when
+/// stdin ends (nor lost when a signal stops amperr while it waits), even when the line
+/// comes in two pieces.
+#[test]
+fn stdin_codes_are_decoded_as_they_come() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_amperr"))
+        .args(["decode", "--format", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let (sent, got) = std::sync::mpsc::channel();
+    let output = BufReader::new(child.stdout.take().unwrap());
+    let reader = std::thread::spawn(move || {
+        for line in output.lines() {
+            let record: Record = serde_json::from_str(&line.unwrap()).unwrap();
+            sent.send(record.code).unwrap();
+        }
+    });
+    let wait = std::time::Duration::from_secs(20);
+    input.write_all(b"0x20200194\n0x1").unwrap();
+    input.flush().unwrap();
+    assert_eq!(
+        got.recv_timeout(wait),
+        Ok(0x2020_0194),
+        "the first, at once"
+    );
+    input.write_all(b"0\n").unwrap();
+    input.flush().unwrap();
+    assert_eq!(got.recv_timeout(wait), Ok(0x10), "the second, once whole");
+    drop(input);
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    reader.join().unwrap();
+}
+
 #[test]
 fn a_huge_stdin_line_is_refused_not_buffered() {
     let mut input = vec![b'7'; 1 << 20];

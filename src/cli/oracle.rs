@@ -1,6 +1,6 @@
 //! `decode`, `spec` and `compose`: the oracle on the command line.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufReader, BufWriter, Write};
 
 use amperr::lines::{BoundedLines, Line};
 use amperr::{Code, Decoded, Profile, decode, parse_code, render, spec};
@@ -152,7 +152,15 @@ fn decode_all<W: Write>(
         }
         return Ok(());
     }
-    for line in BoundedLines::new(io::stdin().lock(), MAX_CODE_LINE) {
+    let stdin = BufReader::with_capacity(64 * 1024, io::stdin().lock());
+    let mut lines = BoundedLines::new(stdin, MAX_CODE_LINE);
+    loop {
+        // What is decoded is shown before amperr waits for more (`tail -f log | amperr
+        // decode`), and only then: a write per line would slow a large batch down.
+        if !lines.get_ref().buffer().contains(&b'\n') {
+            printer.out.flush()?;
+        }
+        let Some(line) = lines.next() else { break };
         let (number, line) =
             line.map_err(|e| io::Error::new(e.kind(), format!("reading stdin: {e}")))?;
         let at = format!("stdin line {number}: ");
