@@ -769,6 +769,91 @@ fn a_fifo_that_is_also_an_input_is_refused_not_waited_on() {
     assert!(err.contains("is also the report read"), "stdin: {err}");
 }
 
+/// A saved report is untrusted: `report` states the verdict it carries, so one that `check`
+/// could not have written (a conclusion its own findings contradict, a map of another
+/// shape, an unknown profile, lists beyond what a run writes) is refused, naming what is
+/// wrong. Such reports were shown: a green CONFORMANT over four failing groups, say.
+#[test]
+fn a_report_check_could_not_have_written_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, json) = saved_report(dir.path());
+    assert_eq!(json["conclusion"], "conformant");
+    type Edit = fn(&mut serde_json::Value);
+    let edits: [(&str, Edit, &str); 10] = [
+        (
+            "conclusion",
+            |j| j["conclusion"] = "not_conformant".into(),
+            "lists no failing group",
+        ),
+        (
+            "problem",
+            |j| j["run_problems"] = vec!["x"].into(),
+            "conclusion is conformant, but",
+        ),
+        (
+            "rows",
+            |j| j["map"] = vec!["Z".repeat(256); 3].into(),
+            "the map has 3 rows",
+        ),
+        (
+            "letter",
+            |j| j["map"][2] = "Z".repeat(256).into(),
+            "map row 2 holds 'Z'",
+        ),
+        (
+            "width",
+            |j| j["map"][0] = ".".repeat(257).into(),
+            "map row 0 is not 256 letters",
+        ),
+        (
+            "profile",
+            |j| j["profile"] = "amp-9".into(),
+            "profile is \"amp-9\"",
+        ),
+        (
+            "shard",
+            |j| j["shard"] = "0/0".into(),
+            "shard: \"0/0\" is not a shard",
+        ),
+        (
+            "counts",
+            |j| j["counts"]["pass"] = 1_000_000_000_000u64.into(),
+            "do not add up",
+        ),
+        (
+            "kind",
+            |j| j["kind"] = "checks".into(),
+            "kind is \"checks\"",
+        ),
+        (
+            "notes",
+            |j| j["notes"] = vec![""; 10_001].into(),
+            "notes holds 10001 items: a run writes at most 10000",
+        ),
+    ];
+    for (what, edit, says) in edits {
+        let mut changed = json.clone();
+        edit(&mut changed);
+        std::fs::write(&path, changed.to_string()).unwrap();
+        for format in ["text", "junit", "html", "json"] {
+            let out = amperr(
+                &["report", "--format", format, &path.display().to_string()],
+                b"",
+            );
+            let err = text(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{what}, {format}: {err}");
+            assert!(err.contains(says), "{what}: {err}");
+            assert!(out.stdout.is_empty(), "{what}");
+        }
+    }
+    // At the bounds, a report is read.
+    let mut kept = json.clone();
+    kept["notes"] = vec![""; 10_000].into();
+    std::fs::write(&path, kept.to_string()).unwrap();
+    let out = amperr(&["report", &path.display().to_string()], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
 #[test]
 fn a_report_of_another_version_is_refused_naming_the_versions_read() {
     let dir = tempfile::tempdir().unwrap();
@@ -801,7 +886,7 @@ fn a_tampered_report_cannot_drive_the_terminal_or_break_the_xml() {
     let (path, mut json) = saved_report(dir.path());
     let evil = "x\u{1b}[2J\u{7}\u{9b}31m\u{202e}\u{2028}\u{fffe}\u{ffff}\u{1}";
     json["decoder"] = serde_json::json!([evil]);
-    json["profile"] = evil.into();
+    json["conclusion"] = "not_conformant".into();
     json["run_problems"] = serde_json::json!([evil]);
     json["notes"] = serde_json::json!([evil]);
     json["stderr"] = evil.into();
@@ -818,11 +903,14 @@ fn a_tampered_report_cannot_drive_the_terminal_or_break_the_xml() {
         }
     }
     // The reason a report is refused quotes it: escaped too.
-    json["conclusion"] = evil.into();
-    std::fs::write(&path, json.to_string()).unwrap();
-    let out = amperr(&["report", &shown], b"");
-    assert_eq!(out.status.code(), Some(2));
-    assert_nothing_raw(&text(&out.stderr), "the error");
+    for key in ["conclusion", "profile", "kind", "shard"] {
+        let mut refused = json.clone();
+        refused[key] = evil.into();
+        std::fs::write(&path, refused.to_string()).unwrap();
+        let out = amperr(&["report", &shown], b"");
+        assert_eq!(out.status.code(), Some(2), "{key}");
+        assert_nothing_raw(&text(&out.stderr), key);
+    }
 }
 
 #[test]

@@ -72,7 +72,7 @@ pub struct CheckArgs {
 #[derive(Args)]
 pub struct RunArgs {
     /// Run only shard K of N (1 <= K <= N): the N shards together cover the corpus once
-    #[arg(long, value_name = "K/N", value_parser = shard)]
+    #[arg(long, value_name = "K/N", value_parser = corpus::parse_shard)]
     shard: Option<(u32, u32)>,
     /// Seconds without an answer, while cases are pending, before the case in flight fails;
     /// also how long a decoder has to exit after its last answer, its input ended
@@ -165,17 +165,6 @@ pub fn seconds(s: &str) -> Result<Duration, String> {
         return Err(bad());
     }
     Ok(Duration::from_secs_f64(value))
-}
-
-/// `K/N` with 1 <= K <= N.
-fn shard(s: &str) -> Result<(u32, u32), String> {
-    let bad = || format!("{s:?} is not a shard: give K/N with 1 <= K <= N, e.g. 2/4");
-    let (k, n) = s.split_once('/').ok_or_else(bad)?;
-    let (k, n): (u32, u32) = (k.parse().map_err(|_| bad())?, n.parse().map_err(|_| bad())?);
-    if k == 0 || k > n {
-        return Err(bad());
-    }
-    Ok((k, n))
 }
 
 pub fn run_check(args: CheckArgs) -> Outcome {

@@ -327,6 +327,17 @@ impl SplitMix64 {
     }
 }
 
+/// `K/N` with 1 <= K <= N: a shard as `--shard` takes it and a report gives it.
+pub fn parse_shard(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("{s:?} is not a shard: give K/N with 1 <= K <= N, e.g. 2/4");
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let (k, n): (u32, u32) = (k.parse().map_err(|_| bad())?, n.parse().map_err(|_| bad())?);
+    if k == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

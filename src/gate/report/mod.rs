@@ -11,6 +11,7 @@
 mod groups;
 pub mod html;
 pub mod junit;
+mod read;
 pub mod summary;
 mod tally;
 pub mod text;
@@ -23,6 +24,7 @@ use crate::decode::Class;
 use crate::gate::field::FieldName;
 pub use crate::gate::xfail::EntryReport;
 
+pub use read::{MAX_LISTED, MAX_SECONDS, ReadError};
 pub use tally::Tally;
 
 /// The JSON report's schema version: 2 added the `not_started` conclusion and a `null`
@@ -30,10 +32,6 @@ pub use tally::Tally;
 pub const FORMAT_VERSION: u32 = 2;
 /// The schema versions this build reads (a version 1 report reads as version 2).
 pub const READS_FORMAT_VERSIONS: std::ops::RangeInclusive<u64> = 1..=2;
-
-/// The longest run a saved report may say it took, in seconds (about 317 years; `--timeout`
-/// takes at most 1e9).
-pub const MAX_SECONDS: f64 = 1e10;
 
 /// What went wrong with a case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -351,38 +349,6 @@ impl Report {
         crate::escape::json(self)
     }
 
-    /// Reads a saved JSON report, refusing a format or protocol version this build does
-    /// not know (it would be read wrong, not fail).
-    pub fn from_json(text: &str) -> Result<Report, ReadError> {
-        let not_a_report = |e: serde_json::Error| ReadError::NotAReport(e.to_string());
-        let value: serde_json::Value = serde_json::from_str(text).map_err(not_a_report)?;
-        let version = |key: &str| value.get(key).and_then(serde_json::Value::as_u64);
-        let (Some(format), Some(protocol)) =
-            (version("format_version"), version("protocol_version"))
-        else {
-            let why = "no format_version and protocol_version numbers".to_string();
-            return Err(ReadError::NotAReport(why));
-        };
-        if !READS_FORMAT_VERSIONS.contains(&format) {
-            return Err(ReadError::FormatVersion(format));
-        }
-        if protocol != u64::from(crate::gate::protocol::VERSION) {
-            return Err(ReadError::ProtocolVersion(protocol));
-        }
-        let mut report: Report = serde_json::from_value(value).map_err(not_a_report)?;
-        // Read as this version, it is one: a view of it must not claim an older schema.
-        report.format_version = FORMAT_VERSION;
-        // A run's wall time: a saved report is untrusted, and a time no run takes (1e20 s,
-        // negative) is a report tampered with or made by hand, not one to show.
-        if !(0.0..=MAX_SECONDS).contains(&report.seconds) {
-            return Err(ReadError::NotAReport(format!(
-                "seconds is {}: a run's wall time is a number of seconds from 0 to {MAX_SECONDS}",
-                shown(report.seconds)
-            )));
-        }
-        Ok(report)
-    }
-
     /// The fields that were (or were not) checked, as a list; `-` for none.
     pub fn field_names(&self, checked: bool) -> String {
         let list: Vec<&str> = self
@@ -406,30 +372,6 @@ impl Report {
             .and_then(Cell::from_letter)
             .unwrap_or(Cell::NoCase)
     }
-}
-
-/// A number as short as it reads: `1e20`, not 21 digits.
-fn shown(value: f64) -> String {
-    if value.abs() >= 1e15 {
-        format!("{value:e}")
-    } else {
-        value.to_string()
-    }
-}
-
-/// A saved report that this build cannot read.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum ReadError {
-    #[error("not a JSON report of amperr check --format json: {0}")]
-    NotAReport(String),
-    #[error(
-        "a report of format version {0}; this build reads format versions 1 and 2: use the amperr that wrote it"
-    )]
-    FormatVersion(u64),
-    #[error(
-        "a report of protocol version {0}; this build reads protocol version 1: use the amperr that wrote it"
-    )]
-    ProtocolVersion(u64),
 }
 
 pub(crate) use crate::render::plural as count;

@@ -22,6 +22,24 @@ fn cut(text: &str) -> String {
 /// The most distinct silent answers recorded per field.
 const SILENT_ANSWERS_KEPT: usize = 32;
 
+/// The most run problems, and notes, a report lists: a run of many restarts could write
+/// many, and a saved report with more is not read (the last one kept says more came).
+pub(super) const MAX_KEPT: usize = 10_000;
+
+/// Adds `item` to `list` unless it is there, up to [`MAX_KEPT`] with the line that says
+/// more came.
+fn keep(list: &mut Vec<String>, item: String, what: &str) {
+    if list.len() >= MAX_KEPT || list.contains(&item) {
+        return;
+    }
+    match list.len() == MAX_KEPT - 1 {
+        true => list.push(format!(
+            "more {what} came, not listed ({MAX_KEPT} are kept)"
+        )),
+        false => list.push(item),
+    }
+}
+
 /// Collects outcomes case by case while the gate runs.
 pub struct Tally<'c> {
     gate: Gate,
@@ -199,16 +217,12 @@ impl<'c> Tally<'c> {
 
     /// Records a note on the run, once however often it recurs: shown, not failing.
     pub fn note(&mut self, note: String) {
-        if !self.notes.contains(&note) {
-            self.notes.push(note);
-        }
+        keep(&mut self.notes, note, "notes");
     }
 
     /// Records a problem not tied to one case, once however often it recurs.
     pub fn problem(&mut self, problem: String) {
-        if !self.run_problems.contains(&problem) {
-            self.run_problems.push(problem);
-        }
+        keep(&mut self.run_problems, problem, "problems of the run");
     }
 
     /// Records a case that failed as a whole: refused, crash, timeout, protocol error or
@@ -390,5 +404,31 @@ impl<'c> Tally<'c> {
             seconds,
             stderr,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A run writes at most as many problems (or notes) as a saved report may hold, the
+    /// last saying more came; each is kept once.
+    #[test]
+    fn problems_are_kept_once_and_up_to_the_bound() {
+        let mut list = Vec::new();
+        for i in 0..3 * MAX_KEPT {
+            keep(
+                &mut list,
+                format!("problem {}", i % (2 * MAX_KEPT)),
+                "problems",
+            );
+            keep(&mut list, "problem 0".to_string(), "problems");
+        }
+        assert_eq!(list.len(), MAX_KEPT);
+        assert_eq!(list[MAX_KEPT - 2], format!("problem {}", MAX_KEPT - 2));
+        assert_eq!(
+            list[MAX_KEPT - 1],
+            format!("more problems came, not listed ({MAX_KEPT} are kept)")
+        );
     }
 }

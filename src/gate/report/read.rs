@@ -1,0 +1,237 @@
+//! Reading a saved report, which is untrusted: a file anyone may have edited, or made.
+//!
+//! `amperr report` states the verdict a saved report carries, in every view, so a report
+//! is read only if `check` could have written it: a version this build reads, every list
+//! within what a run writes (so a view of a 64 MiB file stays within a few hundred
+//! megabytes, not gigabytes), and a conclusion that its own counts, groups and problems
+//! agree with. Anything else is refused, naming what is wrong.
+
+use serde::Deserialize;
+
+use super::{Cell, Conclusion, FORMAT_VERSION, READS_FORMAT_VERSIONS, Report};
+use crate::catalog::Profile;
+use crate::gate::corpus;
+
+/// The longest run a saved report may say it took, in seconds (about 317 years; `--timeout`
+/// takes at most 1e9).
+pub const MAX_SECONDS: f64 = 1e10;
+
+/// The most items a list of a saved report may hold: above what a run writes (an xfail
+/// list holds some 160,000 entries at most; run problems and notes are kept to
+/// [`super::tally::MAX_KEPT`]).
+pub const MAX_LISTED: usize = 1_000_000;
+
+/// A saved report that this build cannot read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    #[error("not a JSON report of amperr check --format json: {0}")]
+    NotAReport(String),
+    #[error(
+        "a report of format version {0}; this build reads format versions 1 and 2: use the amperr that wrote it"
+    )]
+    FormatVersion(u64),
+    #[error(
+        "a report of protocol version {0}; this build reads protocol version 1: use the amperr that wrote it"
+    )]
+    ProtocolVersion(u64),
+}
+
+/// The two numbers read before the rest: a report of another version would be read wrong,
+/// not fail. Every other key is skipped, not kept; and a report is an object (a derived
+/// reader would take `[1, 2]` as versions 1 and 2).
+#[derive(Default)]
+struct Versions {
+    format_version: Option<serde_json::Value>,
+    protocol_version: Option<serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for Versions {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Versions, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = Versions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut map: M,
+            ) -> Result<Versions, M::Error> {
+                let mut versions = Versions::default();
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "format_version" => versions.format_version = Some(map.next_value()?),
+                        "protocol_version" => versions.protocol_version = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(versions)
+            }
+        }
+        deserializer.deserialize_map(Keys)
+    }
+}
+
+impl Report {
+    /// Reads a saved JSON report, refusing a version this build does not read and a
+    /// report that `check` could not have written.
+    pub fn from_json(text: &str) -> Result<Report, ReadError> {
+        let not_a_report = |e: serde_json::Error| ReadError::NotAReport(e.to_string());
+        let versions: Versions = serde_json::from_str(text).map_err(not_a_report)?;
+        let number = |v: Option<serde_json::Value>| v.and_then(|v| v.as_u64());
+        let (Some(format), Some(protocol)) = (
+            number(versions.format_version),
+            number(versions.protocol_version),
+        ) else {
+            let why = "no format_version and protocol_version numbers".to_string();
+            return Err(ReadError::NotAReport(why));
+        };
+        if !READS_FORMAT_VERSIONS.contains(&format) {
+            return Err(ReadError::FormatVersion(format));
+        }
+        if protocol != u64::from(crate::gate::protocol::VERSION) {
+            return Err(ReadError::ProtocolVersion(protocol));
+        }
+        let mut report: Report = serde_json::from_str(text).map_err(not_a_report)?;
+        // Read as this version, it is one: a view of it must not claim an older schema.
+        report.format_version = FORMAT_VERSION;
+        report.check_written().map_err(ReadError::NotAReport)?;
+        Ok(report)
+    }
+
+    /// Whether `check` could have written this report; else what is wrong with it.
+    fn check_written(&self) -> Result<(), String> {
+        self.check_lists()?;
+        self.check_run()?;
+        self.check_map()?;
+        self.check_counts()?;
+        self.check_conclusion()
+    }
+
+    fn check_lists(&self) -> Result<(), String> {
+        let kept = super::tally::MAX_KEPT;
+        let lists = [
+            ("decoder", self.decoder.len(), MAX_LISTED),
+            ("fields", self.fields.len(), MAX_LISTED),
+            ("groups", self.groups.len(), MAX_LISTED),
+            ("aliases_accepted", self.aliases_accepted.len(), MAX_LISTED),
+            (
+                "implementation_defined_answers",
+                self.implementation_defined_answers.len(),
+                MAX_LISTED,
+            ),
+            ("xfail", self.xfail.len(), MAX_LISTED),
+            ("run_problems", self.run_problems.len(), kept),
+            ("notes", self.notes.len(), kept),
+        ];
+        match lists.into_iter().find(|(_, len, most)| len > most) {
+            Some((key, len, most)) => Err(format!(
+                "{key} holds {len} items: a run writes at most {most}"
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// What ran, how, and for how long.
+    fn check_run(&self) -> Result<(), String> {
+        if !matches!(self.kind.as_str(), "check" | "check-player") {
+            return Err(format!(
+                "kind is {:?}: it is check or check-player",
+                self.kind
+            ));
+        }
+        if self.profile.parse::<Profile>().is_err() {
+            return Err(format!(
+                "profile is {:?}, which this build does not know: the profiles are {}",
+                self.profile,
+                Profile::listed()
+            ));
+        }
+        if let Some(shard) = &self.shard {
+            corpus::parse_shard(shard).map_err(|e| format!("shard: {e}"))?;
+        }
+        // A time no run takes (1e20 s, negative) is a report tampered with or made by hand.
+        if !(0.0..=MAX_SECONDS).contains(&self.seconds) {
+            return Err(format!(
+                "seconds is {}: a run's wall time is a number of seconds from 0 to {MAX_SECONDS}",
+                shown(self.seconds)
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_map(&self) -> Result<(), String> {
+        let shape = "the map is 16 rows (areas 0..15) of 256 letters (categories 0x00..0xFF)";
+        if self.map.len() != 16 {
+            return Err(format!("the map has {} rows: {shape}", self.map.len()));
+        }
+        for (area, row) in self.map.iter().enumerate() {
+            if row.chars().count() != 256 {
+                return Err(format!("map row {area} is not 256 letters: {shape}"));
+            }
+            if let Some(letter) = row.chars().find(|&c| Cell::from_letter(c).is_none()) {
+                let letters: String = Cell::ALL.iter().map(|c| c.letter()).collect();
+                return Err(format!(
+                    "map row {area} holds {letter:?}: a cell is one of {letters:?}"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every case has one outcome.
+    fn check_counts(&self) -> Result<(), String> {
+        let c = &self.counts;
+        let outcomes = [
+            c.pass,
+            c.mismatch,
+            c.refused,
+            c.crash,
+            c.timeout,
+            c.protocol_error,
+            c.not_run,
+            c.expected_failure,
+        ];
+        let sum = outcomes
+            .iter()
+            .try_fold(0usize, |sum, n| sum.checked_add(*n));
+        if sum != Some(self.cases) {
+            return Err(format!(
+                "the counts of outcomes do not add up to its {} cases",
+                self.cases
+            ));
+        }
+        if c.implementation_defined > c.pass {
+            return Err("more passes with implementation-defined answers than passes".into());
+        }
+        Ok(())
+    }
+
+    /// Conformant exactly when nothing failed.
+    fn check_conclusion(&self) -> Result<(), String> {
+        let failed = !self.groups.is_empty() || !self.run_problems.is_empty();
+        match (self.conclusion, failed) {
+            (Conclusion::Conformant, true) => Err(format!(
+                "its conclusion is conformant, but it lists {} failing groups and {} problems of the run",
+                self.groups.len(),
+                self.run_problems.len()
+            )),
+            (Conclusion::NotConformant, false) => Err(
+                "its conclusion is not conformant, but it lists no failing group and no problem of the run"
+                    .to_string(),
+            ),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A number as short as it reads: `1e20`, not 21 digits.
+fn shown(value: f64) -> String {
+    if value.abs() >= 1e15 {
+        format!("{value:e}")
+    } else {
+        value.to_string()
+    }
+}
