@@ -95,24 +95,41 @@ mod json {
     #[derive(Default)]
     pub struct Safe(PrettyFormatter<'static>);
 
+    /// `text` with each acting character as JSON's `\uXXXX` (two, for one beyond the BMP).
+    fn write_escaped<W: ?Sized + Write>(w: &mut W, text: &str) -> io::Result<()> {
+        let mut rest = text;
+        while let Some((at, c)) = rest
+            .char_indices()
+            .find(|&(_, c)| super::acts(c, super::Lines::Escape))
+        {
+            w.write_all(&rest.as_bytes()[..at])?;
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                write!(w, "\\u{unit:04x}")?;
+            }
+            rest = &rest[at + c.len_utf8()..];
+        }
+        w.write_all(rest.as_bytes())
+    }
+
     impl Formatter for Safe {
         fn write_string_fragment<W: ?Sized + Write>(
             &mut self,
             w: &mut W,
             text: &str,
         ) -> io::Result<()> {
-            let mut rest = text;
-            while let Some((at, c)) = rest
-                .char_indices()
-                .find(|&(_, c)| super::acts(c, super::Lines::Escape))
-            {
-                w.write_all(&rest.as_bytes()[..at])?;
-                for unit in c.encode_utf16(&mut [0; 2]) {
-                    write!(w, "\\u{unit:04x}")?;
-                }
-                rest = &rest[at + c.len_utf8()..];
-            }
-            w.write_all(rest.as_bytes())
+            write_escaped(w, text)
+        }
+
+        /// JSON kept as written (a table's values): a tab, CR or LF in it is whitespace
+        /// between tokens (a string holds them escaped), so it becomes a space; anything
+        /// else that acts is inside a string, where the escape means the same.
+        fn write_raw_fragment<W: ?Sized + Write>(
+            &mut self,
+            w: &mut W,
+            fragment: &str,
+        ) -> io::Result<()> {
+            let spaced = fragment.replace(['\t', '\r', '\n'], " ");
+            write_escaped(w, &spaced)
         }
 
         fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
@@ -297,6 +314,22 @@ mod tests {
         let value = serde_json::json!({"k": [1, "x"]});
         let pretty = serde_json::to_string_pretty(&value).unwrap() + "\n";
         assert_eq!(json(&value).unwrap(), pretty, "serde_json's pretty layout");
+    }
+
+    /// JSON kept as it was written (a table's values) is escaped too: what acts can only be
+    /// inside its strings, where `\uXXXX` means the same.
+    #[cfg(feature = "json")]
+    #[test]
+    fn raw_json_is_escaped_like_strings() {
+        let written = "[\"a\u{202e}b\u{e0041}\",\r\n\t1.5e3]";
+        let raw = serde_json::value::RawValue::from_string(written.to_string()).unwrap();
+        let shown = json(&raw).unwrap();
+        assert_eq!(shown, "[\"a\\u202eb\\udb40\\udc41\",   1.5e3]\n");
+        let read: serde_json::Value = serde_json::from_str(&shown).unwrap();
+        assert_eq!(
+            read,
+            serde_json::from_str::<serde_json::Value>(written).unwrap()
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 use crate::catalog::Profile;
 use crate::escape::{Lines, untrusted};
@@ -32,12 +33,42 @@ pub struct Missing {
     pub value: u32,
 }
 
+/// A value as the table wrote it: its JSON text, unchanged (`2.6738688e8` stays so, where
+/// a parsed number would be shown as `267386880.0`).
+#[derive(Clone, Debug, Serialize)]
+#[serde(transparent)]
+pub struct AsWritten(Box<RawValue>);
+
+impl AsWritten {
+    /// The JSON text.
+    pub fn text(&self) -> &str {
+        self.0.get()
+    }
+
+    /// The value as JavaScript reads it, if that is an integer from 0 to 2^32 - 1: the
+    /// player compares numbers, so `2.6738688e8` is 267386880 and `-0` is 0.
+    pub fn integer(&self) -> Option<u32> {
+        let number: f64 = serde_json::from_str(self.text()).ok()?;
+        let in_range = number.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&number);
+        // In range and whole: the conversion is exact.
+        in_range.then_some(number as u32)
+    }
+}
+
+impl PartialEq for AsWritten {
+    fn eq(&self, other: &AsWritten) -> bool {
+        self.text() == other.text()
+    }
+}
+
+impl Eq for AsWritten {}
+
 /// A name the table has and the profile lacks.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Unknown {
     pub name: String,
     /// The table's value, as it was (any JSON).
-    pub value: serde_json::Value,
+    pub value: AsWritten,
 }
 
 /// A name with another value in the table than in the profile.
@@ -45,7 +76,7 @@ pub struct Unknown {
 pub struct WrongValue {
     pub name: String,
     /// The table's value, as it was (any JSON).
-    pub got: serde_json::Value,
+    pub got: AsWritten,
     /// The profile's value.
     pub expected: u32,
 }
@@ -80,7 +111,7 @@ pub struct TableError(pub String);
 
 /// A dump's names and values, each name once: a name given twice would let the last value
 /// hide the first.
-struct Dump(serde_json::Map<String, serde_json::Value>);
+struct Dump(BTreeMap<String, AsWritten>);
 
 impl<'de> serde::Deserialize<'de> for Dump {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Dump, D::Error> {
@@ -91,15 +122,15 @@ impl<'de> serde::Deserialize<'de> for Dump {
                 f.write_str("a JSON object of names to values")
             }
             fn visit_map<M: serde::de::MapAccess<'de>>(self, mut map: M) -> Result<Dump, M::Error> {
-                let mut names = serde_json::Map::new();
-                while let Some((name, value)) = map.next_entry::<String, serde_json::Value>()? {
+                let mut names = BTreeMap::new();
+                while let Some((name, value)) = map.next_entry::<String, Box<RawValue>>()? {
                     if names.contains_key(&name) {
                         let shown = untrusted(&name, Lines::Escape);
                         return Err(serde::de::Error::custom(format_args!(
                             "the name {shown:?} is given twice"
                         )));
                     }
-                    names.insert(name, value);
+                    names.insert(name, AsWritten(value));
                 }
                 Ok(Dump(names))
             }
@@ -121,7 +152,6 @@ pub fn check_table(text: &str, profile: Profile) -> Result<TableReport, TableErr
     let Dump(table) = serde_json::from_str(text.trim_start_matches('\u{feff}'))
         .map_err(|e| TableError(e.to_string()))?;
     let known: BTreeMap<&str, u32> = profile.catalog().names().iter().copied().collect();
-    let value_of = |v: &serde_json::Value| v.as_u64().and_then(|n| u32::try_from(n).ok());
     let missing: Vec<Missing> = known
         .iter()
         .filter(|(name, _)| !table.contains_key(**name))
@@ -134,7 +164,7 @@ pub fn check_table(text: &str, profile: Profile) -> Result<TableReport, TableErr
     let mut wrong_values = Vec::new();
     let mut table_names: BTreeMap<u32, BTreeSet<String>> = BTreeMap::new();
     for (name, raw) in &table {
-        let value = value_of(raw);
+        let value = raw.integer();
         if let Some(v) = value {
             table_names.entry(v).or_default().insert(name.clone());
         }
@@ -229,9 +259,9 @@ impl TableReport {
             ("missing", finding)
         });
         let unknown = self.unknown.iter().map(|Unknown { name, value }| {
-            let value = match value.as_u64() {
+            let value = match value.integer() {
                 Some(v) => format!("{v:#09X}"),
-                None => value.to_string(),
+                None => value.text().to_string(),
             };
             (
                 "unknown",
@@ -241,7 +271,9 @@ impl TableReport {
         let wrong = self.wrong_values.iter().map(|w| {
             let finding = format!(
                 "{} = {} (the profile says {:#09X})",
-                w.name, w.got, w.expected
+                w.name,
+                w.got.text(),
+                w.expected
             );
             ("wrong value", finding)
         });
@@ -272,19 +304,20 @@ mod tests {
         let r = check_table(dump, Profile::DOC).unwrap();
         assert_eq!(r.conclusion, Verdict::NotConformant);
         assert!(r.missing.iter().any(|m| m.name == "networkErrErr"));
-        assert!(r.unknown.contains(&Unknown {
-            name: "mine".to_string(),
-            value: 5.into()
-        }));
         assert!(
-            r.wrong_values
+            r.unknown
                 .iter()
-                .any(|w| w.name == "errUnknown" && w.got == 1)
+                .any(|u| u.name == "mine" && u.value.text() == "5")
         );
         assert!(
             r.wrong_values
                 .iter()
-                .any(|w| w.name == "decodeErrUnknown" && w.got == "x")
+                .any(|w| w.name == "errUnknown" && w.got.text() == "1")
+        );
+        assert!(
+            r.wrong_values
+                .iter()
+                .any(|w| w.name == "decodeErrUnknown" && w.got.text() == "\"x\"")
         );
         assert_eq!(
             r.extra_names[0].in_table,
@@ -314,6 +347,49 @@ mod tests {
         assert!(
             err.to_string().contains("\"errUnknown\" is given twice"),
             "{err}"
+        );
+    }
+
+    /// A value is shown as the table wrote it, and judged as JavaScript reads it (the
+    /// player compares numbers): `2.6738688e8` is 267386880, `-0` is 0; a number beyond
+    /// any double is a wrong value, not an unreadable table.
+    #[test]
+    fn values_are_kept_as_written_and_read_as_javascript_reads_them() {
+        let huge = format!("1{}", "0".repeat(400));
+        let dump = format!(
+            r#"{{"errUnknown": 2.6738688e8, "abortedErrUnknown": 1048576.0, "mine": -0,
+                 "big": 99999999999999999999, "huge": {huge}, "decodeErrUnknown": 1.5,
+                 "networkErrHttpUrlNotFound": "2097556"}}"#
+        );
+        let r = check_table(&dump, Profile::DOC).unwrap();
+        let wrong: Vec<(&str, &str)> = (r.wrong_values.iter())
+            .map(|w| (w.name.as_str(), w.got.text()))
+            .collect();
+        assert_eq!(
+            wrong,
+            [
+                ("decodeErrUnknown", "1.5"),
+                ("networkErrHttpUrlNotFound", "\"2097556\"")
+            ]
+        );
+        let unknown: Vec<(&str, &str)> = (r.unknown.iter())
+            .map(|u| (u.name.as_str(), u.value.text()))
+            .collect();
+        assert_eq!(
+            unknown,
+            [
+                ("big", "99999999999999999999"),
+                ("huge", huge.as_str()),
+                ("mine", "-0")
+            ]
+        );
+        let json = r.json().unwrap();
+        assert!(json.contains("\"value\": 99999999999999999999"), "{json}");
+        assert!(json.contains("\"got\": 1.5"), "{json}");
+        assert!(
+            r.text().contains("mine = 0x0000000 (in the table"),
+            "{}",
+            r.text()
         );
     }
 
