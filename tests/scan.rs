@@ -520,15 +520,36 @@ fn file_names_cannot_drive_the_terminal() {
         assert!(stderr.contains("gone\\u{1b}]0;pwned\\u{7}.log"), "{stderr}");
         match format {
             "text" => assert!(stdout.contains(&format!("{shown}:3 ")), "{stdout}"),
+            // JSON escapes them its own way, so a consumer reads each name exactly.
             _ => {
                 let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-                assert_eq!(report["sources"][0], shown);
-                assert_eq!(report["codes"][0]["first_seen"], format!("{shown}:5"));
+                assert_eq!(report["sources"][0], hostile);
+                assert_eq!(report["codes"][0]["first_seen"], format!("{hostile}:5"));
                 let error = report["errors"][0].as_str().unwrap();
-                assert!(error.contains("gone\\u{1b}]0;pwned\\u{7}.log"), "{error}");
+                assert!(error.contains("gone\x1b]0;pwned\x07.log"), "{error}");
             }
         }
     }
+}
+
+/// A file named with the escape itself (`x\u{1b}.log`, a backslash and a `u`) is another
+/// file than `x<ESC>.log`: the JSON report tells them apart (it gave both as the escape).
+#[test]
+fn the_json_report_names_each_file_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = ["x\x1b.log", "x\\u{1b}.log"];
+    let paths: Vec<String> = (names.iter())
+        .map(|name| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, LOG).unwrap();
+            path.to_str().unwrap().to_string()
+        })
+        .collect();
+    let out = amperr(&["scan", "--format", "json", &paths[0], &paths[1]], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(!out.stdout.contains(&0x1b), "nothing raw");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["sources"], serde_json::json!(paths));
 }
 
 #[test]

@@ -110,8 +110,7 @@ pub fn run_scan(args: ScanArgs) -> Outcome {
                 ),
                 false => format!("cannot read {name}: {e}"),
             };
-            let error = untrusted(&error, Lines::Escape).into_owned();
-            eprintln!("amperr: {error}");
+            eprintln!("amperr: {}", untrusted(&error, Lines::Escape));
             errors.push(error);
         }
     }

@@ -3,6 +3,8 @@
 
 use crate::catalog::Profile;
 use crate::decode::{Class, Decoded, decode};
+use std::borrow::Cow;
+
 use crate::escape::{Lines, untrusted};
 use crate::render::{Record, plural};
 
@@ -99,8 +101,9 @@ pub struct ScanReport {
 
 impl Scan {
     /// The report of this scan under `profile`, judged against each kind of `fail_on` once
-    /// (a repeated kind is taken at its first place). Every name in it (and in `errors`) is
-    /// made safe to print ([`crate::escape`]).
+    /// (a repeated kind is taken at its first place). Names (and `errors`) are kept as
+    /// they are: [`ScanReport::text`] escapes them, and [`ScanReport::json`] writes them as
+    /// JSON's own escapes, so a consumer tells `x\u{1b}.log` from `x<ESC>.log`.
     pub fn report(&self, profile: Profile, fail_on: &[FailOn], errors: Vec<String>) -> ScanReport {
         let mut kinds: Vec<FailOn> = Vec::with_capacity(FailOn::ALL.len());
         for kind in fail_on {
@@ -124,15 +127,8 @@ impl Scan {
             .collect();
         ScanReport {
             profile: profile.id().to_string(),
-            sources: self
-                .sources
-                .iter()
-                .map(|name| untrusted(name, Lines::Escape).into_owned())
-                .collect(),
-            errors: errors
-                .iter()
-                .map(|e| untrusted(e, Lines::Escape).into_owned())
-                .collect(),
+            sources: self.sources.clone(),
+            errors,
             occurrences: self.occurrences(),
             codes,
             others: self.other_codes(profile, fail_on),
@@ -160,10 +156,9 @@ impl Scan {
         })
     }
 
-    /// `source:line`, the name made safe to print.
+    /// `source:line`.
     fn place(&self, place: Place) -> String {
-        let name = untrusted(&self.sources[place.source], Lines::Escape);
-        format!("{name}:{}", place.line)
+        format!("{}:{}", self.sources[place.source], place.line)
     }
 }
 
@@ -211,7 +206,7 @@ impl ScanReport {
                 "{} of unlisted codes, the first {} at {}",
                 plural(f.occurrences as usize, "occurrence"),
                 f.first,
-                f.first_seen
+                untrusted(&f.first_seen, Lines::Escape)
             )
         });
         match (listed.is_empty(), other) {
@@ -274,13 +269,13 @@ impl ScanReport {
         let listed = self.codes.iter().map(|c| Row {
             count: c.count.to_string(),
             code: &c.decoded.hex,
-            first_seen: &c.first_seen,
+            first_seen: untrusted(&c.first_seen, Lines::Escape),
             meaning: meaning(&c.decoded),
         });
         let others = self.others.iter().map(|o| Row {
             count: o.occurrences.to_string(),
             code: "others",
-            first_seen: &o.first_seen,
+            first_seen: untrusted(&o.first_seen, Lines::Escape),
             meaning: format!(
                 "{}{}, not listed (a scan lists {LISTED} and every documented code)",
                 if o.distinct_exact { "" } else { "at least " },
@@ -295,7 +290,7 @@ impl ScanReport {
 struct Row<'a> {
     count: String,
     code: &'a str,
-    first_seen: &'a str,
+    first_seen: Cow<'a, str>,
     meaning: String,
 }
 
