@@ -22,6 +22,10 @@ use std::str::FromStr;
 
 use crate::code::{Code, ComposeError};
 
+/// What the player's names are reached by (`amp.errorCode.networkErrErr`): a name may be
+/// given with it or without.
+pub const NAME_PREFIX: &str = "amp.errorCode.";
+
 /// One source of truth about AMP error codes: a handle on its static [`Catalog`] (its
 /// place in the compiled list: one byte).
 ///
@@ -393,15 +397,25 @@ impl Catalog {
             .map(|i| self.names[i].1)
     }
 
-    /// The code `name` stands for when reported by `area`; names and aliases both count.
+    /// The code `name` stands for when reported by `area`; names and aliases both count,
+    /// with or without the [`NAME_PREFIX`].
     pub fn compose(&self, area: u8, name: &str) -> Result<Code, ComposeError> {
+        let bare = name.strip_prefix(NAME_PREFIX).unwrap_or(name);
         let code28 = self
-            .value_of(name)
+            .value_of(bare)
             .ok_or_else(|| ComposeError::UnknownName {
                 name: name.to_string(),
                 profile: self.id,
+                suggestion: self.name_like(bare),
             })?;
         Code::with_area(area, code28)
+    }
+
+    /// A name or alias of this profile that differs from `name` only in letter case.
+    pub fn name_like(&self, name: &str) -> Option<&'static str> {
+        (self.names.iter())
+            .find(|(known, _)| known.eq_ignore_ascii_case(name))
+            .map(|(known, _)| *known)
     }
 
     /// Every name and alias of this profile with its value, sorted by name.

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use crate::catalog::Profile;
+use crate::catalog::{NAME_PREFIX, Profile};
 use crate::code::Code;
 
 /// The accepted forms, as error messages list them.
@@ -16,7 +16,6 @@ an amp.errorCode name with or without the prefix (networkErrHttpUrlNotFound, \
 amp.errorCode.networkErrHttpUrlNotFound), or the player's \"(0x20200194)\"";
 
 const BOM: char = '\u{feff}';
-const NAME_PREFIX: &str = "amp.errorCode.";
 /// How much of a bad input an error repeats.
 const SHOWN_INPUT: usize = 64;
 
@@ -118,14 +117,9 @@ pub fn value_of_name(name: &str) -> Option<u32> {
 
 /// A known name that differs from `name` only in letter case.
 fn suggest_name(name: &str) -> Option<&'static str> {
-    Profile::ALL.into_iter().find_map(|profile| {
-        profile
-            .catalog()
-            .names()
-            .iter()
-            .find(|(known, _)| known.eq_ignore_ascii_case(name))
-            .map(|(known, _)| *known)
-    })
+    Profile::ALL
+        .into_iter()
+        .find_map(|profile| profile.catalog().name_like(name))
 }
 
 /// A pasted code that is none of the accepted forms.

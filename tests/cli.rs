@@ -368,6 +368,44 @@ fn compose_from_fields_or_name() {
     }
 }
 
+/// `compose` takes a name as `decode` does: with the `amp.errorCode.` prefix, and a name
+/// in another letter case gets the name it means; an area out of range says what is.
+#[test]
+fn compose_reads_names_and_areas_as_decode_does() {
+    let o = amperr(
+        &[
+            "compose",
+            "--area",
+            "2",
+            "--name",
+            "amp.errorCode.networkErrHttpUrlNotFound",
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("0x20200194 "), "{}", stdout(&o));
+    for (args, expected) in [
+        (
+            &[
+                "compose",
+                "--area",
+                "2",
+                "--name",
+                "networkerrhttpurlnotfound",
+            ][..],
+            "did you mean networkErrHttpUrlNotFound?",
+        ),
+        (
+            &["compose", "--area", "16", "--name", "errUnknown"][..],
+            "area 16 is out of range: give 0..=15",
+        ),
+    ] {
+        let o = amperr(args, b"");
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(expected), "{args:?}: {}", stderr(&o));
+    }
+}
+
 #[test]
 fn every_help_states_its_exit_codes_and_needs_no_repository_file() {
     for command in std::iter::once("").chain(common::COMMANDS) {

@@ -217,10 +217,22 @@ pub fn run_compose(args: ComposeArgs) -> Outcome {
 
 /// An area as a number (0..=15) or as a name of the profile, in any letter case.
 fn area_of(text: &str, profile: Profile) -> Result<u8, String> {
-    if let Ok(value) = number::<u8>(text) {
-        return Ok(value);
-    }
     let areas = profile.catalog().areas();
+    let names = || {
+        let names: Vec<&str> = areas.iter().filter_map(|a| a.name().value()).collect();
+        names.join(", ")
+    };
+    if let Ok(value) = number::<u64>(text) {
+        return u8::try_from(value)
+            .ok()
+            .filter(|&v| v <= Code::AREA_MAX)
+            .ok_or_else(|| {
+                format!(
+                    "area {text} is out of range: give 0..=15 or one of {}",
+                    names()
+                )
+            });
+    }
     areas
         .iter()
         .find(|a| {
@@ -229,11 +241,5 @@ fn area_of(text: &str, profile: Profile) -> Result<u8, String> {
                 .is_some_and(|n| n.eq_ignore_ascii_case(text))
         })
         .map(|a| a.value())
-        .ok_or_else(|| {
-            let names: Vec<&str> = areas.iter().filter_map(|a| a.name().value()).collect();
-            format!(
-                "unknown area {text:?}: give 0..=15 or one of {}",
-                names.join(", ")
-            )
-        })
+        .ok_or_else(|| format!("unknown area {text:?}: give 0..=15 or one of {}", names()))
 }
