@@ -846,6 +846,10 @@ fn a_report_check_could_not_have_written_is_refused() {
             assert!(out.stdout.is_empty(), "{what}");
         }
     }
+    // A byte-order mark before it (as PowerShell writes) is read past, as check-table does.
+    std::fs::write(&path, format!("\u{feff}{json}")).unwrap();
+    let out = amperr(&["report", &path.display().to_string()], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     // At the bounds, a report is read.
     let mut kept = json.clone();
     kept["notes"] = vec![""; 10_000].into();

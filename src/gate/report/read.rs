@@ -78,6 +78,8 @@ impl Report {
     /// Reads a saved JSON report, refusing a version this build does not read and a
     /// report that `check` could not have written.
     pub fn from_json(text: &str) -> Result<Report, ReadError> {
+        // A byte-order mark before the JSON (as PowerShell writes files) is no part of it.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let not_a_report = |e: serde_json::Error| ReadError::NotAReport(e.to_string());
         let versions: Versions = serde_json::from_str(text).map_err(not_a_report)?;
         let number = |v: Option<serde_json::Value>| v.and_then(|v| v.as_u64());
