@@ -17,8 +17,8 @@ use crate::gate::corpus;
 pub const MAX_SECONDS: f64 = 1e10;
 
 /// The most items a list of a saved report may hold: above what a run writes (an xfail
-/// list holds some 160,000 entries at most; run problems and notes are kept to
-/// [`super::tally::MAX_KEPT`]).
+/// list holds some 160,000 entries at most). Run problems and notes have a bound of
+/// their own, 10,000: a run keeps no more.
 pub const MAX_LISTED: usize = 1_000_000;
 
 /// A saved report that this build cannot read.
