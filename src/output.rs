@@ -134,13 +134,13 @@ impl Destination {
     }
 
     /// Whether writing here would replace the file at `other` (an input, or another
-    /// output), or write into the FIFO or device it is: the same file, or the same new
-    /// path. (Reading a FIFO, then writing into it, would wait for a reader for ever.)
+    /// output), or write into the FIFO it is: the same file, or the same new path.
+    /// (Reading a FIFO, then writing into it, would wait for a reader for ever; a device
+    /// read, then written, is no clash.)
     pub fn replaces(&self, other: &Path) -> bool {
         use std::os::unix::fs::MetadataExt;
-        let path = match self {
-            Destination::Replace(path) | Destination::WriteThrough(path) => path,
-            Destination::Stream(_) => return false,
+        let Some(path) = self.clashing_path() else {
+            return false;
         };
         match (fs::metadata(path), fs::metadata(other)) {
             (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
@@ -149,15 +149,26 @@ impl Destination {
         }
     }
 
-    /// Whether this replaces, or writes into, what amperr's stdin is (`amperr report - <
-    /// R.json`).
+    /// Whether this replaces, or writes into the FIFO, that amperr's stdin is (`amperr
+    /// report - < R.json`).
     pub fn replaces_stdin(&self) -> bool {
         use std::os::fd::AsFd;
-        let path = match self {
-            Destination::Replace(path) | Destination::WriteThrough(path) => path,
-            Destination::Stream(_) => return false,
+        let Some(path) = self.clashing_path() else {
+            return false;
         };
         fs::metadata(path).is_ok_and(|meta| same_file(io::stdin().as_fd(), &meta))
+    }
+
+    /// The path whose being an input too is a clash: a file replaced, or a FIFO.
+    fn clashing_path(&self) -> Option<&Path> {
+        use std::os::unix::fs::FileTypeExt;
+        match self {
+            Destination::Replace(path) => Some(path),
+            Destination::WriteThrough(path) => fs::metadata(path)
+                .is_ok_and(|meta| meta.file_type().is_fifo())
+                .then_some(path.as_path()),
+            Destination::Stream(_) => None,
+        }
     }
 
     /// Whether this and `other` write to one place: the same stream, the same FIFO or

@@ -48,7 +48,10 @@ impl AsWritten {
     /// The value as JavaScript reads it, if that is an integer from 0 to 2^32 - 1: the
     /// player compares numbers, so `2.6738688e8` is 267386880 and `-0` is 0.
     pub fn integer(&self) -> Option<u32> {
-        let number: f64 = serde_json::from_str(self.text()).ok()?;
+        // Rust's parse rounds correctly, as JavaScript does (serde_json's own does not
+        // always: 1009948005.0000000000000); a JSON number is in its grammar, and `1e400`
+        // is infinite, so not whole.
+        let number: f64 = self.text().parse().ok()?;
         let in_range = number.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&number);
         // In range and whole: the conversion is exact.
         in_range.then_some(number as u32)
@@ -391,6 +394,11 @@ mod tests {
             "{}",
             r.text()
         );
+        // Read exactly: two names of one value are extra names however it is written.
+        let dump = r#"{"mineA": 1009948005, "mineB": 1009948005.0000000000000}"#;
+        let r = check_table(dump, Profile::DOC).unwrap();
+        assert_eq!(r.extra_names[0].value, 1_009_948_005);
+        assert_eq!(r.extra_names[0].in_table, ["mineA", "mineB"]);
     }
 
     #[test]

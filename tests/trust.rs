@@ -708,6 +708,45 @@ fn a_version_1_report_is_given_back_as_version_2() {
     assert_eq!(given["format_version"], 2);
     json["format_version"] = 2.into();
     assert_eq!(given, json, "nothing else changes");
+
+    // Version 1 gave a case not run a reproduce command; version 2 gives none.
+    let saved = path.display().to_string();
+    let crash = ["python3", "tests/fixtures/misbehave.py", "crash"];
+    let args = [
+        &[
+            "check",
+            "--max-restarts",
+            "0",
+            "--format",
+            "json",
+            "--output",
+            &saved,
+            "--",
+        ][..],
+        &crash,
+    ]
+    .concat();
+    let out = amperr(&args, b"");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let not_run = (json["groups"].as_array().unwrap().iter())
+        .position(|g| g["failure"]["kind"] == "not_run")
+        .expect("a group of cases not run");
+    assert!(json["groups"][not_run]["example"]["reproduce"].is_null());
+    json["format_version"] = 1.into();
+    json["groups"][not_run]["example"]["reproduce"] = "echo 1 | decoder".into();
+    std::fs::write(&path, json.to_string()).unwrap();
+    let out = amperr(
+        &["report", "--format", "json", &path.display().to_string()],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let given: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        given["groups"][not_run]["example"]["reproduce"].is_null(),
+        "{given}"
+    );
 }
 
 /// One FIFO as the input and the output: amperr would read the input from it, then wait
@@ -767,6 +806,21 @@ fn a_fifo_that_is_also_an_input_is_refused_not_waited_on() {
         .unwrap();
     assert_eq!(status.code(), Some(2), "stdin: {err}");
     assert!(err.contains("is also the report read"), "stdin: {err}");
+
+    // A device read, then written, is no clash (it was refused: "will not write over it").
+    let device = dir.path().join("null");
+    let null = nix::sys::stat::makedev(1, 3);
+    let mode = nix::sys::stat::Mode::from_bits_truncate(0o666);
+    nix::sys::stat::mknod(&device, nix::sys::stat::SFlag::S_IFCHR, mode, null).unwrap();
+    let d = device.display().to_string();
+    let out = check(&["--xfail", &d, "--output", &d]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        std::fs::metadata(&device)
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
 }
 
 /// A saved report is untrusted: `report` states the verdict it carries, so one that `check`
@@ -779,7 +833,25 @@ fn a_report_check_could_not_have_written_is_refused() {
     let (path, json) = saved_report(dir.path());
     assert_eq!(json["conclusion"], "conformant");
     type Edit = fn(&mut serde_json::Value);
-    let edits: [(&str, Edit, &str); 10] = [
+    let edits: [(&str, Edit, &str); 13] = [
+        (
+            "count",
+            |j| {
+                j["counts"]["pass"] = (j["counts"]["pass"].as_u64().unwrap() - 1).into();
+                j["counts"]["mismatch"] = 1.into();
+            },
+            "conclusion is conformant, but",
+        ),
+        (
+            "cell",
+            |j| j["map"][1] = format!("M{}", ".".repeat(255)).into(),
+            "conformant, but",
+        ),
+        (
+            "broken",
+            |j| j["conclusion"] = "broken".into(),
+            "counts answers judged",
+        ),
         (
             "conclusion",
             |j| j["conclusion"] = "not_conformant".into(),
@@ -827,8 +899,8 @@ fn a_report_check_could_not_have_written_is_refused() {
         ),
         (
             "notes",
-            |j| j["notes"] = vec![""; 10_001].into(),
-            "notes holds 10001 items: a run writes at most 10000",
+            |j| j["notes"] = vec![""; 1_000_001].into(),
+            "notes holds 1000001 items: a run writes at most 1000000",
         ),
     ];
     for (what, edit, says) in edits {
@@ -852,7 +924,7 @@ fn a_report_check_could_not_have_written_is_refused() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     // At the bounds, a report is read.
     let mut kept = json.clone();
-    kept["notes"] = vec![""; 10_000].into();
+    kept["notes"] = vec![""; 1_000_000].into();
     std::fs::write(&path, kept.to_string()).unwrap();
     let out = amperr(&["report", &path.display().to_string()], b"");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));

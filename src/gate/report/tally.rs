@@ -23,20 +23,35 @@ fn cut(text: &str) -> String {
 const SILENT_ANSWERS_KEPT: usize = 32;
 
 /// The most run problems, and notes, a report lists: a run of many restarts could write
-/// many, and a saved report with more is not read (the last one kept says more came).
-pub(super) const MAX_KEPT: usize = 10_000;
+/// many (a line then says more came).
+const MAX_KEPT: usize = 10_000;
 
-/// Adds `item` to `list` unless it is there, up to [`MAX_KEPT`] with the line that says
-/// more came.
-fn keep(list: &mut Vec<String>, item: String, what: &str) {
-    if list.len() >= MAX_KEPT || list.contains(&item) {
-        return;
+/// Distinct texts in the order they came, up to [`MAX_KEPT`].
+#[derive(Default)]
+struct Kept {
+    items: Vec<String>,
+    /// A distinct text came when the list was full.
+    more: bool,
+}
+
+impl Kept {
+    fn add(&mut self, item: String) {
+        if self.items.contains(&item) {
+            return;
+        }
+        match self.items.len() < MAX_KEPT {
+            true => self.items.push(item),
+            false => self.more = true,
+        }
     }
-    match list.len() == MAX_KEPT - 1 {
-        true => list.push(format!(
-            "more {what} came, not listed ({MAX_KEPT} are kept)"
-        )),
-        false => list.push(item),
+
+    /// The texts, and a last line if more came than were kept.
+    fn finish(mut self, what: &str) -> Vec<String> {
+        if self.more {
+            let line = format!("more {what} came, not listed (the first {MAX_KEPT} are)");
+            self.items.push(line);
+        }
+        self.items
     }
 }
 
@@ -56,8 +71,8 @@ pub struct Tally<'c> {
     aliases: BTreeMap<&'static str, usize>,
     /// Per field, each distinct answer (cut short) and how often it came.
     silent: FieldMap<Vec<(String, usize)>>,
-    run_problems: Vec<String>,
-    notes: Vec<String>,
+    run_problems: Kept,
+    notes: Kept,
     pub restarts: u32,
     /// The decoder could not be started at all.
     pub not_started: bool,
@@ -107,8 +122,8 @@ impl<'c> Tally<'c> {
             failures: BTreeSet::new(),
             aliases: BTreeMap::new(),
             silent: Default::default(),
-            run_problems: Vec::new(),
-            notes: Vec::new(),
+            run_problems: Kept::default(),
+            notes: Kept::default(),
             restarts: 0,
             not_started: false,
             answered: 0,
@@ -217,12 +232,12 @@ impl<'c> Tally<'c> {
 
     /// Records a note on the run, once however often it recurs: shown, not failing.
     pub fn note(&mut self, note: String) {
-        keep(&mut self.notes, note, "notes");
+        self.notes.add(note);
     }
 
     /// Records a problem not tied to one case, once however often it recurs.
     pub fn problem(&mut self, problem: String) {
-        keep(&mut self.run_problems, problem, "problems of the run");
+        self.run_problems.add(problem);
     }
 
     /// Records a case that failed as a whole: refused, crash, timeout, protocol error or
@@ -353,7 +368,7 @@ impl<'c> Tally<'c> {
             Conclusion::NotStarted
         } else if self.answered == 0 && !blamed && !corpus.cases.is_empty() {
             Conclusion::Broken
-        } else if groups.is_empty() && self.run_problems.is_empty() {
+        } else if groups.is_empty() && self.run_problems.items.is_empty() {
             Conclusion::Conformant
         } else {
             Conclusion::NotConformant
@@ -398,8 +413,8 @@ impl<'c> Tally<'c> {
                 })
                 .collect(),
             xfail,
-            run_problems: self.run_problems,
-            notes: self.notes,
+            run_problems: self.run_problems.finish("problems of the run"),
+            notes: self.notes.finish("notes"),
             restarts: self.restarts,
             seconds,
             stderr,
@@ -411,24 +426,26 @@ impl<'c> Tally<'c> {
 mod tests {
     use super::*;
 
-    /// A run writes at most as many problems (or notes) as a saved report may hold, the
-    /// last saying more came; each is kept once.
+    /// A run keeps each problem (or note) once, up to the bound, then says more came.
     #[test]
     fn problems_are_kept_once_and_up_to_the_bound() {
-        let mut list = Vec::new();
-        for i in 0..3 * MAX_KEPT {
-            keep(
-                &mut list,
-                format!("problem {}", i % (2 * MAX_KEPT)),
-                "problems",
-            );
-            keep(&mut list, "problem 0".to_string(), "problems");
-        }
-        assert_eq!(list.len(), MAX_KEPT);
-        assert_eq!(list[MAX_KEPT - 2], format!("problem {}", MAX_KEPT - 2));
+        let fill = |n: usize| {
+            let mut kept = Kept::default();
+            for i in 0..n {
+                kept.add(format!("problem {i}"));
+                kept.add("problem 0".to_string());
+            }
+            kept.finish("problems")
+        };
+        let exactly = fill(MAX_KEPT);
+        assert_eq!(exactly.len(), MAX_KEPT);
+        assert_eq!(exactly[MAX_KEPT - 1], format!("problem {}", MAX_KEPT - 1));
+        let more = fill(3 * MAX_KEPT);
+        assert_eq!(more.len(), MAX_KEPT + 1);
+        assert_eq!(more[..MAX_KEPT], exactly[..]);
         assert_eq!(
-            list[MAX_KEPT - 1],
-            format!("more problems came, not listed ({MAX_KEPT} are kept)")
+            more[MAX_KEPT],
+            format!("more problems came, not listed (the first {MAX_KEPT} are)")
         );
     }
 }
