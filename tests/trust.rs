@@ -764,23 +764,25 @@ fn a_fifo_that_is_also_an_input_is_refused_not_waited_on() {
     std::os::unix::fs::symlink(&fifo, &link).unwrap();
     let l = link.display().to_string();
     let via_link = ["report", &f, "--output", &l];
-    for args in [&report_args[..], &check_args, &via_link] {
-        // Nothing writes into the FIFO: a refusal comes before amperr reads it.
+    // amperr on `args` and `stdin`, given 20 s to end: its exit status and stderr.
+    let within = |args: &[&str], stdin: Stdio| {
         let mut child = Command::new(env!("CARGO_BIN_EXE_amperr"))
             .args(args)
+            .stdin(stdin)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
         let status = wait_with_timeout(&mut child, Duration::from_secs(20));
         let mut err = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut err)
-            .unwrap();
-        assert_eq!(status.code(), Some(2), "{args:?}: {err}");
+        let mut stderr = child.stderr.take().unwrap();
+        stderr.read_to_string(&mut err).unwrap();
+        (status.code(), err)
+    };
+    for args in [&report_args[..], &check_args, &via_link] {
+        // Nothing writes into the FIFO: a refusal comes before amperr reads it.
+        let (status, err) = within(args, Stdio::inherit());
+        assert_eq!(status, Some(2), "{args:?}: {err}");
         assert!(err.contains("is also"), "{args:?}: {err}");
     }
     // The FIFO as stdin (opened read-write, so that opening it does not wait).
@@ -789,22 +791,8 @@ fn a_fifo_that_is_also_an_input_is_refused_not_waited_on() {
         .write(true)
         .open(&fifo)
         .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_amperr"))
-        .args(["report", "-", "--output", &f])
-        .stdin(stdin)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let status = wait_with_timeout(&mut child, Duration::from_secs(20));
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
-    assert_eq!(status.code(), Some(2), "stdin: {err}");
+    let (status, err) = within(&["report", "-", "--output", &f], stdin.into());
+    assert_eq!(status, Some(2), "stdin: {err}");
     assert!(err.contains("is also the report read"), "stdin: {err}");
 
     // A device read, then written, is no clash (it was refused: "will not write over it").
