@@ -438,6 +438,28 @@ fn fields_never_sent_are_not_checked_unless_required() {
     assert_eq!((name.sent, name.failed), (0, report.cases));
 }
 
+/// A field left out of some answers is checked only where sent: the report says so, with
+/// the counts, rather than listing it as checked like a field sent in every answer.
+#[test]
+fn a_field_left_out_of_some_answers_is_noted() {
+    let report = misbehave("name-when-known", &fast());
+    assert_eq!(report.conclusion, Conclusion::Conformant);
+    let name = &report.fields[FieldName::Name as usize];
+    assert!(name.checked && 0 < name.sent && name.sent < report.cases);
+    let note = format!(
+        "name was sent in {} of the {} answers and left out of the other {}: it was \
+         checked only where sent (--require-fields name fails an answer without it)",
+        name.sent,
+        report.cases,
+        report.cases - name.sent
+    );
+    assert_eq!(report.notes, [note]);
+    let text = report.text();
+    assert!(text.contains(&report.notes[0]), "{text}");
+    // Fields sent in every answer, or in none, get no such note.
+    assert!(misbehave("missing-fields", &fast()).notes.is_empty());
+}
+
 #[test]
 fn a_decoder_must_exit_0_when_its_input_ends() {
     let report = misbehave("exit-1-at-end", &fast());

@@ -200,6 +200,17 @@ fn duplicate_keys_are_a_protocol_error() {
 }
 
 #[test]
+fn an_error_that_is_not_a_string_is_a_protocol_error_not_a_refusal() {
+    let report = run("error-false", &options(1));
+    assert_eq!(report.counts.protocol_error, 1, "{}", report.text());
+    assert_eq!(report.counts.refused, 0, "{}", report.text());
+    let e = &report.groups[0].example;
+    assert_eq!(e.id, "documented/0x20200194");
+    let detail = e.detail.as_deref().unwrap_or_default();
+    assert!(detail.contains("\"error\" is false"), "{detail}");
+}
+
+#[test]
 fn a_byte_order_mark_gets_its_own_hint() {
     let report = run("bom", &options(1));
     let detail = report.groups[0].example.detail.clone().unwrap_or_default();

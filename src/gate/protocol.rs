@@ -56,6 +56,8 @@ pub enum ProtocolError {
     MissingCode,
     #[error("\"code\" is {0}, not an unsigned 32-bit integer")]
     BadCode(String),
+    #[error("\"error\" is {0}: a string refuses the case, null (or no \"error\") answers it")]
+    BadError(String),
     #[error("answers the code {got}, but the request in turn was {expected}: answers out of step")]
     WrongEcho { expected: u32, got: u32 },
     #[error(
@@ -88,6 +90,7 @@ impl ProtocolError {
         match self {
             ProtocolError::NotJson(_) => "not JSON",
             ProtocolError::MissingCode | ProtocolError::BadCode(_) => "bad code",
+            ProtocolError::BadError(_) => "bad error",
             ProtocolError::WrongEcho { .. } => "wrong echo",
             ProtocolError::Repeated { .. } | ProtocolError::AnsweredTwice(_) => "repeated answer",
             ProtocolError::TooLong => "too long",
@@ -106,6 +109,7 @@ impl ProtocolError {
             ProtocolError::MissingCode | ProtocolError::BadCode(_) => {
                 "sends an answer without a valid code"
             }
+            ProtocolError::BadError(_) => "sends an \"error\" that is neither a string nor null",
             ProtocolError::WrongEcho { .. } => "answers out of step",
             ProtocolError::Repeated { .. } | ProtocolError::AnsweredTwice(_) => {
                 "answers a request again"
@@ -153,23 +157,22 @@ pub fn parse_answer<'l>(
             crate::escape::cut(raw_code.get(), crate::escape::SHOWN).into_owned(),
         )
     })?;
-    match wire.error.filter(|e| e.get() != "null") {
-        Some(error) => Ok(Response::Refusal {
-            code,
-            error: refusal_text(error),
-        }),
-        None => Ok(Response::Answer {
+    let Some(raw_error) = wire.error.filter(|e| e.get() != "null") else {
+        return Ok(Response::Answer {
             code,
             fields: wire.fields,
+        });
+    };
+    match serde_json::from_str::<String>(raw_error.get()) {
+        Ok(error) => Ok(Response::Refusal {
+            code,
+            // Cut to a bound, not yet escaped for display.
+            error: crate::escape::cut(&error, crate::escape::SHOWN).into_owned(),
         }),
+        Err(_) => Err(ProtocolError::BadError(
+            crate::escape::cut(raw_error.get(), crate::escape::SHOWN).into_owned(),
+        )),
     }
-}
-
-/// A refusal's message: its string, or its raw JSON if it is not a string; cut to a
-/// bound, not yet escaped for display.
-fn refusal_text(raw: &RawValue) -> String {
-    let text = serde_json::from_str::<String>(raw.get()).unwrap_or_else(|_| raw.get().to_string());
-    crate::escape::cut(&text, crate::escape::SHOWN).into_owned()
 }
 
 /// How the wire reader says a key came twice (serde errors carry only text).
@@ -307,6 +310,27 @@ mod tests {
             err(r#"{"code": 1} trailing"#),
             ProtocolError::NotJson(_)
         ));
+    }
+
+    /// `"error": false` means "no error" to its author, `{"error": {...}}` a refusal: the
+    /// protocol takes neither for the other, it names what it accepts.
+    #[test]
+    fn an_error_is_a_string_or_null() {
+        for raw in ["false", "true", "0", "{}", "[]", r#"{"why": "x"}"#] {
+            let line = format!(r#"{{"code": 1, "error": {raw}}}"#);
+            assert_eq!(
+                parse_response(&line).unwrap_err(),
+                ProtocolError::BadError(raw.to_string()),
+                "{line}"
+            );
+        }
+        let error = ProtocolError::BadError("false".to_string());
+        assert_eq!(
+            error.to_string(),
+            "\"error\" is false: a string refuses the case, null (or no \"error\") answers it"
+        );
+        let r = parse_response(r#"{"code": 1, "error": ""}"#).unwrap();
+        assert!(matches!(r, Response::Refusal { code: 1, ref error } if error.is_empty()));
     }
 
     #[test]

@@ -82,6 +82,8 @@ pub struct Tally<'c> {
 #[derive(Clone, Copy, Default)]
 struct FieldStats {
     sent: usize,
+    /// Answers without it, when not required.
+    left_out: usize,
     passed: usize,
     failed: usize,
     silent: usize,
@@ -152,7 +154,10 @@ impl<'c> Tally<'c> {
                     self.check_listed_pass(index, Scope::Field(field));
                     continue;
                 }
-                Verdict::NotSent if !self.required[field] => continue,
+                Verdict::NotSent if !self.required[field] => {
+                    stats.left_out += 1;
+                    continue;
+                }
                 Verdict::NotSent => {
                     stats.failed += 1;
                     (Failure::Missing(field), None)
@@ -318,6 +323,23 @@ impl<'c> Tally<'c> {
         *cell = (*cell).max(outcome);
     }
 
+    /// A field sent in some answers and left out of others is checked only where sent:
+    /// say so, as listing it among the checked fields would not.
+    fn note_fields_left_out(&mut self) {
+        for &field in self.gate.fields {
+            let FieldStats { sent, left_out, .. } = self.fields[field];
+            if sent > 0 && left_out > 0 {
+                let key = field.key();
+                self.notes.add(format!(
+                    "{key} was sent in {sent} of the {} answers and left out of the other \
+                     {left_out}: it was checked only where sent (--require-fields {key} fails \
+                     an answer without it)",
+                    sent + left_out
+                ));
+            }
+        }
+    }
+
     /// Every failure seen, `(case index, scope)`, for `--write-xfail`.
     pub fn failures(&self) -> &BTreeSet<(usize, Scope)> {
         &self.failures
@@ -326,12 +348,13 @@ impl<'c> Tally<'c> {
     /// The finished report; `reproduce` gives the command that asks the decoder about
     /// one code.
     pub fn finish(
-        self,
+        mut self,
         decoder: &[String],
         reproduce: &dyn Fn(u32) -> String,
         seconds: f64,
         stderr: String,
     ) -> Report {
+        self.note_fields_left_out();
         let fields = self
             .gate
             .fields
