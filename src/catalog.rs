@@ -399,16 +399,16 @@ impl Catalog {
 
     /// The code `name` stands for when reported by `area`; names and aliases both count,
     /// with or without the [`NAME_PREFIX`].
-    pub fn compose(&self, area: u8, name: &str) -> Result<Code, ComposeError> {
+    pub fn compose(&self, area: u8, name: &str) -> Result<Code, NamedCodeError> {
         let bare = name.strip_prefix(NAME_PREFIX).unwrap_or(name);
         let code28 = self
             .value_of(bare)
-            .ok_or_else(|| ComposeError::UnknownName {
+            .ok_or_else(|| NamedCodeError::UnknownName {
                 name: name.to_string(),
                 profile: self.id,
                 suggestion: self.name_like(bare),
             })?;
-        Code::with_area(area, code28)
+        Ok(Code::with_area(area, code28)?)
     }
 
     /// A name or alias of this profile that differs from `name` only in letter case.
@@ -427,6 +427,24 @@ impl Catalog {
     pub fn overlay(&self) -> Option<&Overlay> {
         self.overlay.as_ref()
     }
+}
+
+/// A code asked for by area and name ([`Catalog::compose`]) that cannot be built.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NamedCodeError {
+    /// The area does not fit its bits.
+    #[error(transparent)]
+    Bits(#[from] ComposeError),
+    #[error(
+        "{name:?} is not an amp.errorCode name in profile {profile}{}",
+        suggestion.map(|s| format!("; did you mean {s}?")).unwrap_or_default()
+    )]
+    UnknownName {
+        name: String,
+        profile: &'static str,
+        /// The name it differs from in letter case only, if any.
+        suggestion: Option<&'static str>,
+    },
 }
 
 #[cfg(test)]

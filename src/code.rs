@@ -97,16 +97,6 @@ pub enum ComposeError {
     Detail(u32),
     #[error("value {0:#X} does not fit in 28 bits: a value is 0x0..=0xFFFFFFF")]
     Code28(u32),
-    #[error(
-        "{name:?} is not an amp.errorCode name in profile {profile}{}",
-        suggestion.map(|s| format!("; did you mean {s}?")).unwrap_or_default()
-    )]
-    UnknownName {
-        name: String,
-        profile: &'static str,
-        /// The name it differs from in letter case only, if any.
-        suggestion: Option<&'static str>,
-    },
 }
 
 #[cfg(test)]

@@ -56,21 +56,6 @@ pub fn cut(text: &str, most: usize) -> Cow<'_, str> {
     }
 }
 
-/// [`untrusted`] on one line, cut to `most` characters (an ellipsis marks the cut).
-pub fn shortened(text: &str, most: usize) -> Cow<'_, str> {
-    let cut = match text.char_indices().nth(most) {
-        None => text,
-        Some((end, _)) => &text[..end],
-    };
-    let escaped = untrusted(cut, Lines::Escape);
-    if cut.len() == text.len() {
-        return escaped;
-    }
-    let mut owned = escaped.into_owned();
-    owned.push('…');
-    Cow::Owned(owned)
-}
-
 /// `value` as pretty JSON (and a final newline) in which every character that could act is
 /// written as JSON's own `\uXXXX` escape: safe on a terminal, and a consumer still reads
 /// every string exactly as it was (unlike [`untrusted`], which is for people).
@@ -176,6 +161,26 @@ mod json {
             self.0.end_object_value(w)
         }
     }
+}
+
+/// Markup escaping for HTML and XML attributes and text, on text that [`untrusted`] made
+/// safe already (it does not remove what acts; it only keeps markup from being read).
+pub fn html(text: &str) -> Cow<'_, str> {
+    if !text.contains(['&', '<', '>', '"', '\'']) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Whether a character must be escaped rather than shown.
@@ -333,9 +338,9 @@ mod tests {
     }
 
     #[test]
-    fn shortened_cuts_by_characters_and_marks_the_cut() {
-        assert_eq!(shortened("é".repeat(10).as_str(), 4), "éééé…");
-        assert_eq!(shortened("a\nb", 10), "a\\nb");
-        assert!(matches!(shortened("plain", 10), Cow::Borrowed(_)));
+    fn cut_counts_characters_and_marks_the_cut() {
+        assert_eq!(cut("é".repeat(10).as_str(), 4), "éééé…");
+        assert_eq!(cut("a\nb", 3), "a\nb");
+        assert!(matches!(cut("plain", 5), Cow::Borrowed(_)));
     }
 }

@@ -64,7 +64,7 @@ pub mod table;
 #[doc(hidden)]
 pub mod verify;
 
-pub use catalog::{Catalog, Field, Profile};
+pub use catalog::{Catalog, Field, NamedCodeError, Profile};
 pub use code::{Code, ComposeError};
 pub use decode::{Class, Decoded, MissingPlugins, decode};
 pub use parse::{ParseError, parse_code};

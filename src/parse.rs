@@ -143,12 +143,8 @@ pub enum Reason {
 
 impl ParseError {
     fn new(input: &str, reason: Reason) -> ParseError {
-        let mut shown: String = input.chars().take(SHOWN_INPUT).collect();
-        if shown.len() < input.len() {
-            shown.push('…');
-        }
         ParseError {
-            input: shown,
+            input: crate::escape::cut(input, SHOWN_INPUT).into_owned(),
             reason,
         }
     }

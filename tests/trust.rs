@@ -140,6 +140,65 @@ fn a_killed_gate_takes_its_decoder_with_it() {
     }
 }
 
+/// Whether a daemon that rewrites `pid_file` in every generation still lives: the file,
+/// removed, comes back.
+fn hopper_alive(pid_file: &Path) -> bool {
+    let _ = std::fs::remove_file(pid_file);
+    thread::sleep(Duration::from_millis(500));
+    pid_file.exists()
+}
+
+#[test]
+fn a_daemon_that_keeps_forking_does_not_outlive_the_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("hopper.pid");
+    let mut gate = spawn_check(&["--shard", "1/2000"], "hopper", &pid_file);
+    read_pid(&pid_file);
+    let exit = wait_with_timeout(&mut gate, Duration::from_secs(60));
+    assert_eq!(exit.code(), Some(0));
+    assert!(
+        !hopper_alive(&pid_file),
+        "a forking daemon outlived the gate"
+    );
+    // And when the gate is stopped by a signal mid-run.
+    let args = ["--shard", "1/2000", "--idle-timeout", "60"];
+    let mut gate = spawn_check(&args, "hopper-hang", &pid_file);
+    read_pid(&pid_file);
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(gate.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    let exit = wait_with_timeout(&mut gate, Duration::from_secs(20));
+    assert_eq!(exit.code(), Some(143));
+    assert!(
+        !hopper_alive(&pid_file),
+        "a forking daemon outlived SIGTERM"
+    );
+}
+
+#[test]
+fn a_daemon_without_the_gates_marker_does_not_outlive_the_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("daemon.pid");
+    let mut gate = spawn_check(&["--shard", "1/2000"], "drop-marker", &pid_file);
+    let daemon = read_pid(&pid_file);
+    let exit = wait_with_timeout(&mut gate, Duration::from_secs(60));
+    assert_eq!(exit.code(), Some(0));
+    let started = Instant::now();
+    while running(daemon) && started.elapsed() < Duration::from_secs(2) {
+        thread::sleep(Duration::from_millis(20));
+    }
+    let alive = running(daemon);
+    if alive {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(daemon as i32),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+    }
+    assert!(!alive, "a daemon without the marker outlived the gate");
+}
+
 fn check(args: &[&str]) -> Output {
     let mut all = vec!["check"];
     all.extend(args);
@@ -629,6 +688,39 @@ fn an_output_over_the_program_found_through_path_is_refused_before_the_run() {
         std::fs::read_to_string(not_run.join("mydec")).unwrap(),
         "not a program"
     );
+}
+
+#[test]
+fn an_output_over_a_script_the_command_names_indirectly_is_refused_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = "// the team's decoder\n";
+    for name in ["dec.js", "impl.py", "pdec.py", "pkg.py"] {
+        std::fs::write(dir.path().join(name), source).unwrap();
+    }
+    let at = |name: &str| dir.path().join(name).display().to_string();
+    // node finds dec.js for `dec`, python3 -m pdec.py for `pdec`, and an option's value
+    // after `=` names a file as well as a separate argument does.
+    let cases: [(&str, &[&str]); 3] = [
+        ("dec.js", &["node", "dec"]),
+        ("impl.py", &["sh", "wrap.sh", "--impl=impl.py"]),
+        ("pdec.py", &["python3", "-m", "pdec"]),
+    ];
+    for (file, command) in cases {
+        let out = Command::new(env!("CARGO_BIN_EXE_amperr"))
+            .args(["check", "--output", &at(file), "--"])
+            .args(command)
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{command:?}: {err}");
+        assert!(
+            err.contains("is also an input of the run"),
+            "{command:?}: {err}"
+        );
+        assert_eq!(std::fs::read_to_string(at(file)).unwrap(), source);
+    }
 }
 
 fn saved_report(dir: &Path) -> (PathBuf, serde_json::Value) {

@@ -16,10 +16,6 @@ use super::player::{BuildArgs, read_table};
 use super::{CliError, Outcome};
 use crate::ProfileArg;
 
-/// The most random codes a corpus takes: each case costs memory, and the 2^32 codes must
-/// not run out.
-const MAX_RANDOM: i64 = 10_000_000;
-
 /// How much of an untrusted file is read, and that bound in words.
 struct Bound(u64, &'static str);
 
@@ -34,7 +30,7 @@ pub struct CorpusArgs {
     #[command(flatten)]
     profile: ProfileArg,
     /// Add N random codes to the corpus (at most 10,000,000)
-    #[arg(long, default_value_t = 0, value_name = "N", value_parser = clap::value_parser!(u32).range(..=MAX_RANDOM))]
+    #[arg(long, default_value_t = 0, value_name = "N", value_parser = clap::value_parser!(u32).range(..=i64::from(corpus::MAX_RANDOM)))]
     random: u32,
     /// The seed the random codes are drawn from
     #[arg(long, default_value_t = 0, value_name = "S")]
@@ -173,7 +169,7 @@ pub fn run_check(args: CheckArgs) -> Outcome {
     // script, say) are inputs no report may replace.
     let program = args.decoder.first().and_then(gate::program_file);
     let inputs: Vec<PathBuf> = (program.into_iter())
-        .chain(args.decoder.iter().map(PathBuf::from))
+        .chain(args.decoder.iter().flat_map(|arg| files_named(arg)))
         .filter(|path| path.is_file())
         .collect();
     let mut pipe = gate::Pipe::new(args.decoder);
@@ -184,6 +180,31 @@ pub fn run_check(args: CheckArgs) -> Outcome {
         output: &args.output,
     };
     gate_run(&mut pipe, whole, None, paths, args.require_fields)
+}
+
+/// Extensions an interpreter adds to a name it is given (`node dec` runs `dec.js`,
+/// `python3 -m dec` runs `dec.py`).
+const SCRIPT_EXTENSIONS: [&str; 10] = [
+    "js", "mjs", "cjs", "py", "rb", "pl", "sh", "php", "ts", "lua",
+];
+
+/// The files a decoder's argument may name: itself, an option's value after `=`, either
+/// with a script extension added, and a dotted Python module's file (`pkg.dec`).
+fn files_named(arg: &str) -> Vec<PathBuf> {
+    let value = arg.split_once('=').map(|(_, value)| value);
+    let module = arg.replace('.', "/");
+    let mut files = Vec::new();
+    for name in [Some(arg), value, Some(module.as_str())]
+        .into_iter()
+        .flatten()
+    {
+        files.push(PathBuf::from(name));
+        let named = SCRIPT_EXTENSIONS
+            .iter()
+            .map(|ext| PathBuf::from(format!("{name}.{ext}")));
+        files.extend(named);
+    }
+    files
 }
 
 /// The files a gate reads and writes.

@@ -23,7 +23,7 @@ pub struct CheckPlayerArgs {
     /// the message and the code line, and nothing else
     #[arg(long)]
     a11y: bool,
-    /// Only these codes (0x hex or decimal; repeatable), e.g. to reproduce one failure
+    /// Only these codes (any form `decode` reads; repeatable), e.g. to reproduce one failure
     #[arg(long = "code", value_name = "CODE", value_parser = code, conflicts_with = "write_xfail")]
     codes: Vec<u32>,
     #[command(flatten)]
@@ -131,13 +131,11 @@ impl BuildArgs {
     }
 }
 
-/// `0x` hex or decimal.
+/// A code in any form `decode` reads.
 fn code(s: &str) -> Result<u32, String> {
-    let parsed = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        Some(hex) => u32::from_str_radix(hex, 16),
-        None => s.parse(),
-    };
-    parsed.map_err(|_| format!("{s:?} is not a code: give 0x hex or decimal, e.g. 0x20200194"))
+    amperr::parse_code(s)
+        .map(|code| code.0)
+        .map_err(|e| e.to_string())
 }
 
 pub fn run_check_player(args: CheckPlayerArgs) -> Outcome {

@@ -24,7 +24,7 @@
 
 use std::ops::Range;
 
-use crate::gate::report::{Failure, Peer};
+use crate::gate::outcome::{Failure, Peer};
 
 /// How much of the answered cases a control run cycles through.
 const GOOD_KEPT: usize = 4096;

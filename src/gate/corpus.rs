@@ -76,7 +76,9 @@ impl Expected {
             Expected::Int(n) => n.to_string(),
             Expected::Text(text) => serde_json::Value::from(text).to_string(),
             Expected::Null => "null".to_string(),
-            Expected::ImplementationDefined => "(implementation-defined)".to_string(),
+            Expected::ImplementationDefined => {
+                "(implementation-defined: a string or null)".to_string()
+            }
             Expected::CodeLine(overlay, code) => {
                 serde_json::Value::from(overlay.code_line(code)).to_string()
             }
@@ -175,8 +177,16 @@ pub struct Corpus {
     pub cases: Vec<Case>,
 }
 
+/// The most random codes a corpus takes: each case costs memory (a 10,000,000-case corpus
+/// holds about 0.5 GB), and the draw must never come near running out of the 2^32 codes.
+pub const MAX_RANDOM: u32 = 10_000_000;
+
 impl Corpus {
     /// Generates the corpus of a profile, with `random` extra codes drawn from `seed`.
+    ///
+    /// # Panics
+    ///
+    /// If `random` is over [`MAX_RANDOM`].
     pub fn generate(profile: Profile, random: u32, seed: u64) -> Corpus {
         Corpus {
             profile,
@@ -255,7 +265,16 @@ pub enum ShardError {
 /// The cases of [`Corpus::generate`], one at a time: the documented and boundary cases
 /// (about 20,900), then the random ones drawn as they are asked for, so that millions of
 /// them can be written out without being held.
+///
+/// # Panics
+///
+/// If `random` is over [`MAX_RANDOM`]: drawing ever more distinct codes would hold ever
+/// more memory, and past the 2^32 codes never end.
 pub fn cases(profile: Profile, random: u32, seed: u64) -> impl Iterator<Item = Case> {
+    assert!(
+        random <= MAX_RANDOM,
+        "{random} random codes asked for: a corpus takes at most {MAX_RANDOM}"
+    );
     let mut seen = HashSet::new();
     let catalog = profile.catalog();
     let documented = catalog.entries().iter().flat_map(|entry| {
@@ -341,6 +360,20 @@ pub fn parse_shard(s: &str) -> Result<(u32, u32), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bound is the library's, not only the command line's: past it the draw holds
+    /// gigabytes, and past 2^32 codes it never ends.
+    #[test]
+    #[should_panic(expected = "10000001 random codes asked for: a corpus takes at most 10000000")]
+    fn a_corpus_refuses_more_random_codes_than_it_can_draw() {
+        let _ = cases(Profile::DOC, MAX_RANDOM + 1, 0);
+    }
+
+    #[test]
+    fn the_largest_corpus_starts_drawing() {
+        let mut drawn = cases(Profile::DOC, MAX_RANDOM, 0).filter(|c| c.origin == Origin::Random);
+        assert!(drawn.next().is_some());
+    }
 
     #[test]
     fn only_keeps_generated_cases_and_adds_given_ones() {

@@ -37,7 +37,11 @@ pub fn judge<'a>(
 fn judge_field<'a>(case: &Expectation, field: FieldName, got: &'a str) -> Verdict<'a> {
     let expected = case.fields[field];
     if expected == Expected::ImplementationDefined {
-        return Verdict::ImplementationDefined(got);
+        // Only text fields are ever silent: any string, or null, is an answer.
+        return match got == "null" || got.starts_with('"') {
+            true => Verdict::ImplementationDefined(got),
+            false => Verdict::Mismatch(got),
+        };
     }
     if matches_expected(expected, got) {
         return Verdict::Pass;
@@ -223,17 +227,33 @@ mod tests {
         }
     }
 
+    /// Where the source is silent any text is an answer, but a field is still of its type:
+    /// a consumer that reads a conformant decoder's message must get a string or null.
     #[test]
-    fn silent_fields_accept_anything() {
+    fn silent_fields_accept_any_string_or_null() {
         let v = verdicts(
             0x7070_0000,
             Profile::DOC,
-            r#"{"code":1886388224,"message":42,"area_name":"Mine"}"#,
+            r#"{"code":1886388224,"message":"Mine","area_name":null,"category_name":"\u0041"}"#,
         );
-        assert_eq!(v[FieldName::Message], "ImplementationDefined(\"42\")");
         assert_eq!(
-            v[FieldName::AreaName],
+            v[FieldName::Message],
             "ImplementationDefined(\"\\\"Mine\\\"\")"
         );
+        assert_eq!(v[FieldName::AreaName], "ImplementationDefined(\"null\")");
+        assert!(v[FieldName::CategoryName].starts_with("ImplementationDefined"));
+        for wrong in ["42", "false", "{\"nested\":[1]}", "[]", "2.5"] {
+            let line = format!(
+                r#"{{"code":1886388224,"message":{wrong},"area_name":{wrong},"category_name":{wrong}}}"#
+            );
+            let v = verdicts(0x7070_0000, Profile::DOC, &line);
+            for field in [
+                FieldName::Message,
+                FieldName::AreaName,
+                FieldName::CategoryName,
+            ] {
+                assert_eq!(v[field], format!("Mismatch({wrong:?})"), "{line}");
+            }
+        }
     }
 }

@@ -36,6 +36,7 @@ pub mod corpus;
 pub mod field;
 pub(crate) mod judge;
 pub(crate) mod live;
+pub(crate) mod outcome;
 pub(crate) mod pipe;
 #[cfg(feature = "player")]
 pub mod player;
@@ -51,7 +52,7 @@ pub use corpus::Corpus;
 pub use field::{FieldMap, FieldName};
 pub use live::LiveDecoder;
 pub use pipe::{Pipe, PipeSession};
-pub use process::{program_file, terminate_all};
+pub use process::{only_gate_children, program_file, terminate_all};
 pub use report::{Conclusion, Report};
 #[doc(hidden)]
 pub use runner::record;

@@ -16,9 +16,9 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::gate::outcome::reproduce;
 use crate::gate::process::{self, Child, Pipes};
 use crate::gate::protocol;
-use crate::gate::report::reproduce;
 use crate::gate::transport::{Ended, Finish, Next, Session, StartError, Transport};
 use crate::lines::{BoundedLines, Line};
 

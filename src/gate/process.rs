@@ -4,9 +4,11 @@
 //! - It is started from argv with no shell, in a process group of its own, marked with an
 //!   environment cookie (`AMPERR_GATE_SESSION`), and with the parent-death signal set, so
 //!   that even a `kill -9` of amperr kills it.
-//! - [`Child::stop`] kills its group and every process carrying its cookie (a daemon that
-//!   left the group), and reaps what is amperr's to reap (amperr makes itself the child
-//!   subreaper, so orphans of a wrapper come back to it), within a bounded time.
+//! - [`Child::stop`] kills its group, then its strays (`strays`: a daemon that left the
+//!   group, found among amperr's orphans by its cookie, or as the only session's; frozen
+//!   with its descendants so that it cannot fork away), and reaps what is amperr's to reap
+//!   (amperr makes itself the child subreaper, so orphans of a wrapper come back to it),
+//!   within a bounded time.
 //! - Every running child is registered, so that [`terminate_all`] can end them all when
 //!   amperr itself is told to stop (SIGINT, SIGTERM, SIGHUP: the command line installs the
 //!   handlers and exits 128 + the signal); so is every [`ScratchDir`] they use, removed
@@ -22,13 +24,17 @@ use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, kill, killpg};
 use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid};
 use nix::unistd::Pid;
+
+mod strays;
+
+use strays::Claim;
 
 /// The environment variable whose value marks a child's processes.
 pub const COOKIE_ENV: &str = "AMPERR_GATE_SESSION";
@@ -313,6 +319,8 @@ pub fn terminate_all() {
     }
 }
 
+/// Kills a session: its process group, then its strays, and reaps what is amperr's to
+/// reap.
 fn kill_and_reap(
     pgid: Pid,
     cookie: &str,
@@ -336,21 +344,31 @@ fn kill_and_reap(
     while reapable(group, deadline) {
         let _ = killpg(pgid, Signal::SIGKILL);
     }
-    // Then processes that left the group (a daemon in a session of its own): a reaped
-    // process has handed its children to amperr already, so each round finds the next
-    // generation, until none is left.
-    while Instant::now() < deadline {
-        let marked = marked_children(cookie);
-        if marked.is_empty() {
-            break;
-        }
-        for pid in &marked {
-            let _ = kill(*pid, Signal::SIGKILL);
-        }
-        for pid in marked {
-            reapable(pid, deadline);
-        }
-    }
+    // Then processes that left the group (a daemon in a session of its own). No session
+    // starts meanwhile (it would be taken for a stray), and while no other runs, every
+    // orphan of a process that starts nothing else is this one's, marked or not.
+    let live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+    let others: Vec<Pid> = (live.children.iter())
+        .map(|(other, _)| *other)
+        .filter(|other| *other != pgid)
+        .collect();
+    let claim = match others.is_empty() && ONLY_GATE_CHILDREN.load(Ordering::Relaxed) {
+        true => Claim::All,
+        false => Claim::Cookie(cookie),
+    };
+    strays::kill_strays(claim, &others, deadline);
+    drop(live);
+}
+
+/// Set by [`only_gate_children`].
+static ONLY_GATE_CHILDREN: AtomicBool = AtomicBool::new(false);
+
+/// Declares that this process starts no child of its own, only the gate's: then a
+/// stopping session also kills every orphan amperr has that carries no cookie (a daemon
+/// can remove it from its environment, or hide its environment). The command line calls
+/// it; a program that starts other children must not.
+pub fn only_gate_children() {
+    ONLY_GATE_CHILDREN.store(true, Ordering::Relaxed);
 }
 
 /// Waits (until `deadline`) for `pid` (or, negative, a member of that group) to be
@@ -365,34 +383,6 @@ fn reapable(pid: Pid, deadline: Instant) -> bool {
             Ok(_) => return true,
         }
     }
-}
-
-/// amperr's own children whose environment holds `AMPERR_GATE_SESSION=<cookie>`: a
-/// session's descendants orphaned to amperr, wherever they moved (one that clears its
-/// environment escapes this).
-fn marked_children(cookie: &str) -> Vec<Pid> {
-    let marker = format!("{COOKIE_ENV}={cookie}\0");
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return Vec::new();
-    };
-    let children: Vec<i32> = tasks
-        .filter_map(Result::ok)
-        .filter_map(|task| std::fs::read_to_string(task.path().join("children")).ok())
-        .flat_map(|list| {
-            let pids = list.split_whitespace().filter_map(|pid| pid.parse().ok());
-            pids.collect::<Vec<i32>>()
-        })
-        .collect();
-    children
-        .into_iter()
-        .filter(|pid| {
-            let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
-            environ
-                .windows(marker.len())
-                .any(|w| w == marker.as_bytes())
-        })
-        .map(Pid::from_raw)
-        .collect()
 }
 
 /// An exit status in words: `exited with status 3`, `was killed by signal 11 (SIGSEGV)`.
@@ -453,13 +443,17 @@ mod tests {
         let found = (0..100)
             .map(|_| {
                 thread::sleep(Duration::from_millis(10));
-                marked_children("test-cookie-1")
+                strays::own_children()
+                    .into_iter()
+                    .filter(|pid| strays::carries(*pid, "test-cookie-1"))
+                    .collect::<Vec<_>>()
             })
             .find(|found| !found.is_empty())
             .unwrap_or_default();
         assert_eq!(found, [Pid::from_raw(child.id() as i32)]);
+        let pid = Pid::from_raw(child.id() as i32);
         assert!(
-            marked_children("test-cookie-").is_empty(),
+            !strays::carries(pid, "test-cookie-"),
             "the whole value must match"
         );
         child.kill().unwrap();

@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use crate::gate::report::Gate;
+use crate::gate::outcome::Gate;
 use crate::lines::Line;
 
 /// Starts peers.

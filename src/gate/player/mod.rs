@@ -37,7 +37,7 @@ use headless_chrome::Tab;
 use headless_chrome::protocol::cdp::Page;
 
 use crate::catalog::Profile;
-use crate::gate::report::{Gate, command_line};
+use crate::gate::outcome::{Gate, command_line};
 use crate::gate::transport::{Findings, StartError, Transport};
 use crate::render::plural;
 pub use chromium::find_browser;

@@ -107,7 +107,7 @@ fn file_url(path: &Path) -> String {
 
 /// Text for an HTML attribute.
 fn attribute(text: &str) -> String {
-    crate::gate::report::summary::html_escape(text).into_owned()
+    crate::escape::html(text).into_owned()
 }
 
 fn html(scripts: &[PathBuf], css: &[PathBuf]) -> String {

@@ -8,8 +8,9 @@
 
 use std::fmt::Write as _;
 
-use super::summary::{Summary, html_escape as escape};
+use super::summary::Summary;
 use super::{Cell, Conclusion, Report, count};
+use crate::escape::html as escape;
 
 /// The map's geometry in CSS pixels: its top-left corner on the page, and one cell.
 pub const MAP_LEFT: u32 = 64;

@@ -6,8 +6,6 @@
 //! view can pass an ESC, a bidi override or an XML-forbidden character through; each
 //! view then applies only its own markup escaping.
 
-use std::borrow::Cow;
-
 use crate::escape::{Lines, untrusted};
 use crate::render::plural;
 
@@ -229,23 +227,4 @@ fn group_lines(g: &super::Group) -> GroupLines {
         example: format!("{}: {}", line(&e.id), line(&e.outcome())),
         reproduce: e.reproduce.as_deref().map(line),
     }
-}
-
-/// Markup escaping for HTML, on text that [`Report::summary`] made safe already.
-pub fn html_escape(text: &str) -> Cow<'_, str> {
-    if !text.contains(['&', '<', '>', '"', '\'']) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
 }
