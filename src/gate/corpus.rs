@@ -177,8 +177,8 @@ pub struct Corpus {
     pub cases: Vec<Case>,
 }
 
-/// The most random codes a corpus takes: each case costs memory (a 10,000,000-case corpus
-/// holds about 0.5 GB), and the draw must never come near running out of the 2^32 codes.
+/// The most random codes a corpus takes: each case costs memory, and the draw must never
+/// come near running out of the 2^32 codes.
 pub const MAX_RANDOM: u32 = 10_000_000;
 
 impl Corpus {

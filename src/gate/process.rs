@@ -275,7 +275,7 @@ impl Child {
         }
     }
 
-    /// Kills the child, its process group and every process carrying its cookie, then
+    /// Kills the child, its process group and its strays (see the module's doc), then
     /// reaps what is amperr's to reap, giving up after a bounded time. Returns the child's
     /// exit status, if it was reaped.
     pub fn stop(&mut self) -> Option<ExitStatus> {
@@ -348,15 +348,12 @@ fn kill_and_reap(
     // starts meanwhile (it would be taken for a stray), and while no other runs, every
     // orphan of a process that starts nothing else is this one's, marked or not.
     let live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
-    let others: Vec<Pid> = (live.children.iter())
-        .map(|(other, _)| *other)
-        .filter(|other| *other != pgid)
-        .collect();
-    let claim = match others.is_empty() && ONLY_GATE_CHILDREN.load(Ordering::Relaxed) {
+    let alone = live.children.iter().all(|(other, _)| *other == pgid);
+    let claim = match alone && ONLY_GATE_CHILDREN.load(Ordering::Relaxed) {
         true => Claim::All,
         false => Claim::Cookie(cookie),
     };
-    strays::kill_strays(claim, &others, deadline);
+    strays::kill_strays(claim, deadline);
     drop(live);
 }
 

@@ -28,19 +28,19 @@ use super::COOKIE_ENV;
 pub(super) enum Claim<'c> {
     /// Those carrying this cookie: other sessions are running.
     Cookie(&'c str),
-    /// Every one (no other session runs), but these process groups' leaders.
+    /// Every one: no other session runs, and amperr starts no child of its own.
     All,
 }
 
 /// Kills the session's strays and every descendant of theirs, round after round (a killed
 /// stray's orphans come back to amperr) until none is left or `deadline` passes; reaps
 /// each.
-pub(super) fn kill_strays(claim: Claim<'_>, spare: &[Pid], deadline: Instant) {
+pub(super) fn kill_strays(claim: Claim<'_>, deadline: Instant) {
     let mut quiet = 0;
     while quiet < QUIET_SCANS && Instant::now() < deadline {
         let strays: Vec<Pid> = own_children()
             .into_iter()
-            .filter(|pid| !spare.contains(pid) && claims(claim, *pid))
+            .filter(|pid| claims(claim, *pid))
             .collect();
         if strays.is_empty() {
             quiet += 1;
