@@ -47,6 +47,10 @@ pub fn untrusted(text: &str, lines: Lines) -> Cow<'_, str> {
 /// How many characters of an untrusted value a report keeps.
 pub const SHOWN: usize = 120;
 
+/// How many characters of a peer's reason for refusing a case a report keeps: a reason
+/// may quote what it saw (check-player's "the overlay changed" quotes both readings).
+pub const REASON_SHOWN: usize = 600;
+
 /// The text cut to `most` characters, an ellipsis marking the cut; not escaped (that is
 /// for where it is shown). Borrows when the text is short enough.
 pub fn cut(text: &str, most: usize) -> Cow<'_, str> {

@@ -167,7 +167,7 @@ pub fn parse_answer<'l>(
         Ok(error) => Ok(Response::Refusal {
             code,
             // Cut to a bound, not yet escaped for display.
-            error: crate::escape::cut(&error, crate::escape::SHOWN).into_owned(),
+            error: crate::escape::cut(&error, crate::escape::REASON_SHOWN).into_owned(),
         }),
         Err(_) => Err(ProtocolError::BadError(
             crate::escape::cut(raw_error.get(), crate::escape::SHOWN).into_owned(),

@@ -28,9 +28,10 @@
 mod chromium;
 mod page;
 mod session;
+mod visual;
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use headless_chrome::Tab;
@@ -43,8 +44,8 @@ use crate::render::plural;
 pub use chromium::find_browser;
 use chromium::{Chromium, evaluate, said, with_timeout};
 pub use page::PageSource;
-use session::Answers;
 pub use session::PlayerSession;
+use session::{AfterRun, Answers};
 
 /// What to gate, and how.
 #[derive(Clone, Debug)]
@@ -70,6 +71,10 @@ pub struct Player {
     page: page::Page,
     /// The build's table was read (on the first run that got a ready player).
     table_read: bool,
+    /// The table as read before the first code (`JSON.stringify`'s text).
+    table_before: Option<String>,
+    /// What the last run that answered every code read after it.
+    after: Arc<Mutex<AfterRun>>,
     findings: Findings,
 }
 
@@ -82,6 +87,8 @@ impl Player {
             config,
             page,
             table_read: false,
+            table_before: None,
+            after: Arc::default(),
             findings: Findings::default(),
         })
     }
@@ -154,7 +161,10 @@ impl Player {
             return Ok(());
         }
         let table = match read(tab, &self.page.calls).map_err(|e| self.failed(e))? {
-            Table::Json(json) => json,
+            Table::Json(json) => {
+                self.table_before = Some(json.clone());
+                json
+            }
             // A page of the team's own may gate a player with no such table.
             Table::None if matches!(self.config.page, PageSource::Page(_)) => {
                 let note = "the page has no amp.errorCode: the table was not checked";
@@ -203,6 +213,73 @@ impl Player {
     }
 }
 
+impl Player {
+    /// Judges the table read after the last code against the one read before the first:
+    /// a build whose table changes on the way (a module loaded late) fails, naming both.
+    fn table_after(&mut self, after: Option<Result<String, String>>) {
+        let Some(before) = self.table_before.as_deref() else {
+            return;
+        };
+        let after = match after.map(|read| read.and_then(|envelope| table_of(&envelope))) {
+            // No run answered every code: there is no "after".
+            None => return,
+            Some(Ok(Table::Json(json))) => json,
+            Some(Ok(Table::None)) => "(none)".to_string(),
+            Some(Ok(Table::Unreadable(why)) | Err(why)) => {
+                self.findings.problems.push(format!(
+                    "the build's amp.errorCode could not be read after the last code: {why}"
+                ));
+                return;
+            }
+        };
+        if let Some(changes) = table_changes(before, &after) {
+            self.findings.problems.push(format!(
+                "the build's amp.errorCode changed during the run (read before the first code \
+                 and after the last): {changes}"
+            ));
+        }
+    }
+}
+
+/// How a table read later differs from one read before, in words (`None`: the same).
+fn table_changes(before: &str, after: &str) -> Option<String> {
+    if before == after {
+        return None;
+    }
+    type Names = serde_json::Map<String, serde_json::Value>;
+    let (Ok(was), Ok(now)) = (
+        serde_json::from_str::<Names>(before),
+        serde_json::from_str::<Names>(after),
+    ) else {
+        let cut = |text: &str| crate::escape::cut(text, 200).into_owned();
+        return Some(format!("before {}, after {}", cut(before), cut(after)));
+    };
+    let mut changes: Vec<String> = Vec::new();
+    for (name, value) in &was {
+        match now.get(name) {
+            None => changes.push(format!("{name} = {value} before, gone after")),
+            Some(later) if later != value => {
+                changes.push(format!("{name} = {value} before, {later} after"))
+            }
+            Some(_) => {}
+        }
+    }
+    let added = now.iter().filter(|(name, _)| !was.contains_key(*name));
+    changes.extend(added.map(|(name, value)| format!("{name} absent before, = {value} after")));
+    let named = changes.len().min(TABLE_CHANGES);
+    let mut said = changes[..named].join("; ");
+    if changes.len() > named {
+        said.push_str(&format!(
+            "; and {}",
+            plural(changes.len() - named, "more change")
+        ));
+    }
+    Some(said)
+}
+
+/// How many of a table's changes during a run a report names.
+const TABLE_CHANGES: usize = 8;
+
 /// How many of the table's findings a report names.
 const TABLE_PROBLEMS: usize = 32;
 
@@ -227,6 +304,11 @@ fn read(tab: &Arc<Tab>, calls: &page::Calls) -> Result<Table, String> {
             ));
         }
     };
+    table_of(&envelope)
+}
+
+/// The table in the driver's envelope; `Err` if the envelope is not one.
+fn table_of(envelope: &str) -> Result<Table, String> {
     #[derive(serde::Deserialize)]
     struct Envelope {
         table: Option<String>,
@@ -234,7 +316,7 @@ fn read(tab: &Arc<Tab>, calls: &page::Calls) -> Result<Table, String> {
         none: bool,
         error: Option<String>,
     }
-    let envelope: Envelope = serde_json::from_str(&envelope)
+    let envelope: Envelope = serde_json::from_str(envelope)
         .map_err(|e| format!("amperr's driver gave no table ({e})"))?;
     Ok(match envelope {
         Envelope {
@@ -258,8 +340,16 @@ impl Transport for Player {
         let (chromium, answers) = self.open()?;
         self.read_table(chromium.tab())?;
         let calls = self.page.calls.clone();
-        PlayerSession::start(chromium, answers, calls, self.config.accessible, codes)
-            .map_err(|e| self.failed(format!("amperr's driver could not start: {e}")))
+        let after = Arc::clone(&self.after);
+        PlayerSession::start(
+            chromium,
+            answers,
+            calls,
+            self.config.accessible,
+            codes,
+            after,
+        )
+        .map_err(|e| self.failed(format!("amperr's driver could not start: {e}")))
     }
 
     fn reproduce(&self, code: u32) -> String {
@@ -281,6 +371,15 @@ impl Transport for Player {
     }
 
     fn findings(&mut self) -> Findings {
+        let after = std::mem::take(&mut *self.after.lock().unwrap_or_else(|e| e.into_inner()));
+        self.table_after(after.table);
+        let attempts = after.attempts.iter();
+        let notes = attempts.map(|a| format!("the page tried {a}: refused (no network)"));
+        self.findings.notes.extend(notes);
+        if after.more > 0 {
+            let more = plural(after.more, "more connection");
+            (self.findings.notes).push(format!("the page tried {more}, each refused"));
+        }
         std::mem::take(&mut self.findings)
     }
 }

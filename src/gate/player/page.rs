@@ -202,6 +202,12 @@ impl Calls {
         self.call("table", "")
     }
 
+    /// What amperr reads after the last code, as JSON: `{"table": "<envelope>", "attempts":
+    /// "<one per line>", "more": <count>}`.
+    pub fn after(&self) -> String {
+        self.call("after", "")
+    }
+
     /// Whether the driver holds its binding: `"ok"`, or why not.
     pub fn init(&self) -> String {
         self.call("init", "")

@@ -54,6 +54,18 @@ impl Answers {
     }
 }
 
+/// What the driver read after the last code of a run that answered them all.
+#[derive(Debug, Default)]
+pub(super) struct AfterRun {
+    /// The build's table, as the driver's envelope (`{"table": "<JSON>"}`, ...), or why it
+    /// could not be read.
+    pub table: Option<Result<String, String>>,
+    /// Connections the page tried that interception does not see (WebRTC), one per line.
+    pub attempts: Vec<String>,
+    /// How many more it tried than are named.
+    pub more: usize,
+}
+
 /// One browser driving the page through its codes.
 pub struct PlayerSession {
     // Dropped first: the browser ends, and the driver thread with it.
@@ -89,6 +101,7 @@ impl PlayerSession {
         calls: Calls,
         accessible: bool,
         codes: Vec<u32>,
+        after: Arc<Mutex<AfterRun>>,
     ) -> Result<PlayerSession, String> {
         let tab = Arc::clone(chromium.tab());
         let (setup, init) = (Arc::clone(&tab), calls.init());
@@ -121,6 +134,7 @@ impl PlayerSession {
             accessible,
             state: Arc::new(DriverState::default()),
             received,
+            after,
         };
         let state = Arc::clone(&driver.state);
         thread::spawn(move || {
@@ -188,7 +202,13 @@ impl Session for PlayerSession {
         }
     }
 
-    fn finish(&mut self, _idle: Duration) -> Finish {
+    fn finish(&mut self, idle: Duration) -> Finish {
+        // Every code is answered; the driver still reads the table again (bounded: a page
+        // stuck in a getter is given up on, and the table is then "not read after").
+        let until = std::time::Instant::now() + idle;
+        while !self.state.finished.load(Ordering::Acquire) && std::time::Instant::now() < until {
+            thread::sleep(Duration::from_millis(2));
+        }
         Finish {
             extra_lines: 0,
             first_extra: None,
@@ -268,6 +288,8 @@ struct Driver {
     state: Arc<DriverState>,
     /// Answers the page sent (counted by the binding).
     received: Arc<AtomicUsize>,
+    /// Where what is read after the last code goes.
+    after: Arc<Mutex<AfterRun>>,
 }
 
 impl Driver {
@@ -302,6 +324,38 @@ impl Driver {
             }
             // Every answer of the batch was sent before the batch returned; let them land.
             self.wait_for(sent, Duration::from_secs(5));
+        }
+        self.read_after();
+    }
+
+    /// Reads the table again, and the connections the page tried, once every code is
+    /// answered.
+    fn read_after(&self) {
+        #[derive(serde::Deserialize)]
+        struct After {
+            table: String,
+            attempts: String,
+            more: usize,
+        }
+        let read = evaluate(&self.tab, &self.calls.after()).and_then(|json| {
+            serde_json::from_str::<After>(&json)
+                .map_err(|e| format!("gave no reading amperr could use ({e})"))
+        });
+        let Ok(mut after) = self.after.lock() else {
+            return;
+        };
+        match read {
+            Ok(read) => {
+                after.table = Some(Ok(read.table));
+                let attempts = read.attempts.lines().filter(|a| !a.is_empty());
+                for attempt in attempts {
+                    if !after.attempts.iter().any(|a| a == attempt) {
+                        after.attempts.push(attempt.to_string());
+                    }
+                }
+                after.more = after.more.max(read.more);
+            }
+            Err(why) => after.table = Some(Err(format!("the page {why}"))),
         }
     }
 
