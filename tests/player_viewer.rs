@@ -229,3 +229,44 @@ fn a_webrtc_connection_the_page_tries_is_named() {
         "{notes}"
     );
 }
+
+/// Pauses of amperr itself (SIGSTOP, or Ctrl-Z's SIGTSTP, then SIGCONT) change no verdict.
+/// A pause used to cut amperr's connection to the browser about half the time (the socket
+/// read it was in failed when amperr went on): three pauses lost it in nearly every run.
+#[test]
+fn pauses_of_amperr_change_no_verdict() {
+    use nix::sys::signal::{Signal, kill};
+    use nix::unistd::Pid;
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let gate = Command::new(env!("CARGO_BIN_EXE_amperr"))
+        .args(["check-player", "--browser", &chromium.display().to_string()])
+        .args([
+            "--profile",
+            "amp-2.3.0",
+            "--script",
+            BUILD,
+            "--format",
+            "json",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = Pid::from_raw(gate.id() as i32);
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    for stop in [Signal::SIGSTOP, Signal::SIGTSTP, Signal::SIGSTOP] {
+        kill(pid, stop).unwrap();
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        kill(pid, Signal::SIGCONT).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+    }
+    let output = gate.wait_with_output().unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let cases = report["cases"].as_u64().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{report:#}");
+    assert_eq!(count(&report, "pass"), cases, "{report:#}");
+}

@@ -32,6 +32,8 @@ use nix::sys::signal::{Signal, kill, killpg};
 use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid};
 use nix::unistd::Pid;
 
+#[cfg(feature = "player")]
+mod memory;
 mod strays;
 
 use strays::Claim;
@@ -69,7 +71,12 @@ pub struct ScratchDir {
 impl ScratchDir {
     /// A new directory, named `prefix` and a random suffix, in the temporary directory.
     pub fn new(prefix: &str) -> io::Result<ScratchDir> {
-        let dir = tempfile::Builder::new().prefix(prefix).tempdir()?;
+        ScratchDir::new_in(prefix, std::env::temp_dir())
+    }
+
+    /// A new directory, named `prefix` and a random suffix, in `parent`.
+    pub fn new_in(prefix: &str, parent: impl AsRef<std::path::Path>) -> io::Result<ScratchDir> {
+        let dir = tempfile::Builder::new().prefix(prefix).tempdir_in(parent)?;
         let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
         live.scratch.push(dir.path().to_path_buf());
         Ok(ScratchDir { dir })
@@ -291,6 +298,45 @@ impl Child {
             live.children.retain(|(pgid, _)| *pgid != self.pgid);
         }
         self.reaped
+    }
+}
+
+/// A child's processes, seen from another thread (a watchdog's): how much memory they
+/// use, and a way to kill them. Only while its [`Child`] lives: until [`Child::stop`]
+/// reaps the leader, the process group id names no other group.
+#[cfg(feature = "player")]
+#[derive(Clone, Debug)]
+pub struct Processes {
+    pgid: Pid,
+    cookie: String,
+}
+
+#[cfg(feature = "player")]
+impl Child {
+    pub fn processes(&self) -> Processes {
+        Processes {
+            pgid: self.pgid,
+            cookie: self.cookie.clone(),
+        }
+    }
+}
+
+#[cfg(feature = "player")]
+impl Processes {
+    /// The memory the child's processes (its group, its strays, their descendants) hold
+    /// together, in bytes: their anonymous and shared memory, resident.
+    pub fn memory(&self) -> u64 {
+        memory::used(&memory::processes(self.pgid, &self.cookie))
+    }
+
+    /// Kills every one of the child's processes; [`Child::stop`] still reaps them.
+    pub fn kill(&self) {
+        // Each may be gone already; that is the goal, not an error.
+        let _ = killpg(self.pgid, Signal::SIGKILL);
+        let _ = kill(self.pgid, Signal::SIGKILL);
+        for pid in memory::processes(self.pgid, &self.cookie) {
+            let _ = kill(pid, Signal::SIGKILL);
+        }
     }
 }
 

@@ -5,9 +5,12 @@
 //! it and every process it forks are killed and reaped when the session ends, on a
 //! timeout, and when amperr is signalled. It runs headless, in a fresh temporary profile
 //! removed at the end, in English, and with no network: every request outside the page's
-//! own local files is refused (Fetch interception) and noted. amperr talks to it over the
-//! Chrome DevTools Protocol with the `headless_chrome` crate, connected to the browser it
-//! started itself (never one it downloads).
+//! own local files is refused (Fetch interception) and noted, and what interception does
+//! not see (WebSockets, WebTransport, WebRTC, DNS) finds no way out. A watchdog bounds the
+//! memory of its processes together ([`MEMORY_BOUND`]): past it, amperr kills the browser
+//! and says why ([`Chromium::ended`]), as it does when the page's renderer crashes. amperr
+//! talks to it over the Chrome DevTools Protocol with the `headless_chrome` crate,
+//! connected to the browser it started itself (never one it downloads).
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -19,12 +22,13 @@ use std::time::Duration;
 use headless_chrome::browser::tab::RequestPausedDecision;
 use headless_chrome::protocol::cdp::Fetch::events::RequestPausedEvent;
 use headless_chrome::protocol::cdp::Fetch::{FailRequest, RequestPattern};
+use headless_chrome::protocol::cdp::Inspector;
 use headless_chrome::protocol::cdp::Network::{self, ErrorReason};
 use headless_chrome::protocol::cdp::Runtime;
 use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::{Browser, Tab};
 
-use crate::gate::process::{self, Child, Pipes, ScratchDir};
+use crate::gate::process::{self, Child, Pipes, Processes, ScratchDir};
 use crate::gate::transport::StartError;
 
 /// How long the browser may take to say where its DevTools listen.
@@ -33,6 +37,16 @@ const LAUNCH_TIMEOUT: Duration = Duration::from_secs(30);
 pub const KEPT: usize = 32;
 /// How much of each is kept, in characters (as the driver cuts the texts it sends).
 const KEPT_CHARS: usize = 2048;
+/// How much memory the browser's processes may hold together, in bytes (their anonymous
+/// and shared memory, resident): the fixture build's whole default corpus peaks near
+/// 270 MiB, and a page that allocates without end would take the machine's.
+pub const MEMORY_BOUND: u64 = 1 << 30;
+/// How often the watchdog looks: a page allocating fast goes a little past the bound.
+const WATCH_EVERY: Duration = Duration::from_millis(100);
+/// The longest a socket's path may be (`sun_path`, less its NUL).
+const SOCKET_PATH_MAX: usize = 107;
+/// What Chromium adds to its `TMPDIR` for its own socket (Chrome's name is shorter).
+const CHROMIUM_SOCKET: &str = "/.org.chromium.Chromium.XXXXXX/SingletonSocket";
 
 /// What the page did that a report should mention.
 #[derive(Debug, Default)]
@@ -75,12 +89,64 @@ impl Kept {
 /// A running browser with one tab. Dropping it kills and reaps the browser and removes its
 /// profile.
 pub struct Chromium {
-    // Dropped in this order: the connection, then the processes, then the profile.
+    // Dropped in this order (after `drop` has stopped the watchdog): the connection, then
+    // the processes, then the profile and the temporary directory.
     tab: Arc<Tab>,
     _browser: Browser,
     _child: Child,
     _profile: ScratchDir,
+    _temporary: Option<ScratchDir>,
+    ending: Arc<Ending>,
+    /// The watchdog, and what stops it (dropped).
+    watchdog: Option<(mpsc::Sender<()>, thread::JoinHandle<()>)>,
     pub events: Arc<Mutex<Events>>,
+}
+
+/// How the browser ends early: killed by amperr, and why.
+struct Ending {
+    /// Why, once it is decided; and whether the browser may still be killed from here
+    /// (false once [`Chromium`] is being dropped: its processes are reaped then, and their
+    /// ids could name others).
+    why: Mutex<(Option<String>, bool)>,
+    processes: Processes,
+}
+
+impl Ending {
+    /// Kills the browser, for `why` (the first reason given is kept).
+    fn end(&self, why: String) {
+        let mut state = self.why.lock().unwrap_or_else(|e| e.into_inner());
+        let (reason, killable) = &mut *state;
+        if !*killable {
+            return;
+        }
+        reason.get_or_insert(why);
+        self.processes.kill();
+    }
+
+    /// Watches the memory of the browser's processes until `stop` says so (or is
+    /// dropped), or until it goes over [`MEMORY_BOUND`].
+    fn watch(&self, stop: &mpsc::Receiver<()>) {
+        while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(WATCH_EVERY) {
+            if self.processes.memory() > MEMORY_BOUND {
+                self.end(format!(
+                    "used over {} MiB of memory (its browser's processes together): amperr \
+                     stopped it",
+                    MEMORY_BOUND >> 20
+                ));
+                return;
+            }
+        }
+    }
+}
+
+impl Drop for Chromium {
+    fn drop(&mut self) {
+        self.ending.why.lock().unwrap_or_else(|e| e.into_inner()).1 = false;
+        if let Some((stop, watchdog)) = self.watchdog.take() {
+            drop(stop);
+            let _ = watchdog.join();
+        }
+    }
 }
 
 impl Chromium {
@@ -93,10 +159,7 @@ impl Chromium {
         };
         let profile = ScratchDir::new("amperr-chromium-")
             .map_err(|e| fail(format!("no temporary profile: {e}")))?;
-        // Chromium's own temporary files go in the scratch directory too, so that they
-        // are removed with it even when the browser is killed.
-        let temporary = profile.path().join("tmp");
-        std::fs::create_dir(&temporary)
+        let (temporary, short) = temporary_directory(&profile)
             .map_err(|e| fail(format!("no temporary directory: {e}")))?;
         let argv = arguments(executable, &profile.path().join("profile"));
         // Its home too: what it keeps there (crash reports, caches) is removed with it.
@@ -129,20 +192,55 @@ impl Chromium {
         let tab = browser
             .new_tab()
             .map_err(|e| fail(format!("cannot open a tab: {e}")))?;
+        // Before the page loads (the caller navigates): it can allocate while it loads.
+        let ending = Arc::new(Ending {
+            why: Mutex::new((None, true)),
+            processes: spawned.child.processes(),
+        });
+        let (watched, (stop, stopped)) = (Arc::clone(&ending), mpsc::channel());
+        let watchdog = Some((stop, thread::spawn(move || watched.watch(&stopped))));
         let events = Arc::new(Mutex::new(Events::default()));
-        watch(&tab, &events, allowed).map_err(|e| fail(e.to_string()))?;
-        Ok(Chromium {
+        let chromium = Chromium {
             tab,
             _browser: browser,
             _child: spawned.child,
             _profile: profile,
+            _temporary: short,
+            ending,
+            watchdog,
             events,
-        })
+        };
+        watch(&chromium.tab, &chromium.events, &chromium.ending, allowed)
+            .map_err(|e| fail(e.to_string()))?;
+        Ok(chromium)
     }
 
     pub fn tab(&self) -> &Arc<Tab> {
         &self.tab
     }
+
+    /// Why amperr ended the browser before its time (its processes went over
+    /// [`MEMORY_BOUND`], or the page's renderer crashed), in words that follow "the
+    /// player"; `None` if it did not. Once the session has lost its browser, this says
+    /// why better than the connection's error.
+    pub fn ended(&self) -> Option<String> {
+        let state = self.ending.why.lock().unwrap_or_else(|e| e.into_inner());
+        state.0.clone()
+    }
+}
+
+/// Chromium's `TMPDIR`: inside the scratch directory, so that its files go with it even
+/// when the browser is killed; or, where that path is too long for the socket Chromium
+/// binds under it (the caller's `TMPDIR` is long), a short-named directory of its own in
+/// `/tmp`, removed the same way.
+fn temporary_directory(profile: &ScratchDir) -> std::io::Result<(PathBuf, Option<ScratchDir>)> {
+    let inside = profile.path().join("tmp");
+    if inside.as_os_str().len() + CHROMIUM_SOCKET.len() <= SOCKET_PATH_MAX {
+        std::fs::create_dir(&inside)?;
+        return Ok((inside, None));
+    }
+    let short = ScratchDir::new_in("amperr-", "/tmp")?;
+    Ok((short.path().to_path_buf(), Some(short)))
 }
 
 fn arguments(executable: &Path, profile: &Path) -> Vec<String> {
@@ -164,10 +262,16 @@ fn arguments(executable: &Path, profile: &Path) -> Vec<String> {
             "--disable-breakpad",
             "--mute-audio",
             "--lang=en-US",
-            // What interception does not see (WebSockets) goes to a proxy that is not there,
-            // loopback included.
+            // What interception does not see (WebSockets, WebTransport) goes to a proxy
+            // that is not there, loopback included.
             "--proxy-server=127.0.0.1:9",
             "--proxy-bypass-list=<-loopback>",
+            // No name is looked up (DNS is a packet out; the browser's own background
+            // lookups too), and no connection made to an address either.
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            // WebRTC sends its own UDP (STUN, TURN, mDNS), which neither interception nor
+            // the proxy sees: only through a proxy, so none.
+            "--webrtc-ip-handling-policy=disable_non_proxied_udp",
             "--remote-debugging-port=0",
         ]
         .map(String::from),
@@ -214,8 +318,14 @@ fn devtools_url(stderr: impl Read + Send + 'static) -> Result<String, String> {
     }
 }
 
-/// Refuses every request outside `allowed`, and records refusals, dialogs and exceptions.
-fn watch(tab: &Arc<Tab>, events: &Arc<Mutex<Events>>, allowed: Vec<PathBuf>) -> Result<(), String> {
+/// Refuses every request outside `allowed`, records refusals, dialogs and exceptions, and
+/// ends the browser when the page's renderer crashes.
+fn watch(
+    tab: &Arc<Tab>,
+    events: &Arc<Mutex<Events>>,
+    ending: &Arc<Ending>,
+    allowed: Vec<PathBuf>,
+) -> Result<(), String> {
     let pattern = RequestPattern {
         url_pattern: Some("*".to_string()),
         resource_Type: None,
@@ -248,10 +358,17 @@ fn watch(tab: &Arc<Tab>, events: &Arc<Mutex<Events>>, allowed: Vec<PathBuf>) -> 
     })
     .map_err(said)?;
     tab.enable_runtime().map_err(said)?;
+    tab.call_method(Inspector::Enable(None)).map_err(said)?;
     let seen = Arc::clone(events);
+    let ending = Arc::clone(ending);
     // Weak: the tab holds this listener.
     let this_tab = Arc::downgrade(tab);
     tab.add_event_listener(Arc::new(move |event: &Event| {
+        // A crashed renderer answers no call: ending the browser ends those waiting.
+        if let Event::InspectorTargetCrashed(_) = event {
+            ending.end("crashed (its renderer died)".to_string());
+            return;
+        }
         let Ok(mut events) = seen.lock() else { return };
         match event {
             // A dialog blocks the page until it is closed: close it, and say so.

@@ -27,6 +27,7 @@
 
 mod chromium;
 mod page;
+mod pause;
 mod session;
 mod visual;
 
@@ -98,53 +99,21 @@ impl Player {
         &self.page.allowed
     }
 
-    /// Starts a browser on the page and waits for the player to be ready.
-    fn open(&self) -> Result<(Chromium, Answers), StartError> {
-        let chromium = Chromium::start(&self.config.browser, self.page.allowed.clone())?;
-        let tab = Arc::clone(chromium.tab());
-        let url = self.page.url.clone();
-        let ready_timeout = self.config.ready_timeout;
-        let (driver, ready) = (
-            self.page.calls.driver_script(),
-            self.page.calls.ready(ready_timeout),
-        );
-        let binding = self.page.calls.binding().to_string();
-        let ready = with_timeout(
-            ready_timeout + Duration::from_secs(5),
-            move || -> Result<_, String> {
-                // Before the page exists: the driver takes the binding before any script of
-                // the page can see it.
-                let answers = Answers::through(&tab, &binding)?;
-                // Before any script of the page: the driver keeps the built-ins unreplaced.
-                tab.call_method(Page::AddScriptToEvaluateOnNewDocument {
-                    source: driver,
-                    world_name: None,
-                    include_command_line_api: None,
-                    run_immediately: None,
-                })
-                .map_err(said)?;
-                tab.navigate_to(&url).map_err(said)?;
-                Ok((evaluate(&tab, &ready)?, answers))
-            },
-        );
-        let mut reason = match ready {
-            Some(Ok((outcome, answers))) if outcome == "ready" => return Ok((chromium, answers)),
-            Some(Ok((outcome, _))) => outcome,
-            Some(Err(e)) => format!("while loading, the page {e}"),
-            None => format!(
-                "the page did not answer within {:?}: stuck in a loop while loading?",
-                ready_timeout + Duration::from_secs(5)
-            ),
-        };
-        if let Ok(events) = chromium.events.lock() {
-            let thrown = (events.exceptions.items.iter()).map(|x| format!("it threw {x}"));
-            let dialogs = (events.dialogs.items.iter()).map(|d| format!("it opened a dialog, {d}"));
-            let why: Vec<String> = thrown.chain(dialogs).collect();
-            if !why.is_empty() {
-                reason.push_str(&format!(" ({})", why.join("; ")));
-            }
+    /// What opens a fresh browser on this player's page.
+    fn opener(&self) -> Opener {
+        Opener {
+            browser: self.config.browser.clone(),
+            allowed: self.page.allowed.clone(),
+            url: self.page.url.clone(),
+            calls: self.page.calls.clone(),
+            ready_timeout: self.config.ready_timeout,
         }
-        Err(self.failed(reason))
+    }
+
+    /// Starts a browser on the page and waits for the player to be ready, its answers
+    /// going to `answers`.
+    fn open(&self, answers: &Answers) -> Result<Chromium, StartError> {
+        self.opener().open(answers)
     }
 
     fn failed(&self, reason: String) -> StartError {
@@ -280,6 +249,70 @@ fn table_changes(before: &str, after: &str) -> Option<String> {
 /// How many of a table's changes during a run a report names.
 const TABLE_CHANGES: usize = 8;
 
+/// Opens a fresh browser on a player's page: for each run, and again for a run that lost
+/// its browser to a pause of amperr.
+#[derive(Clone, Debug)]
+struct Opener {
+    browser: PathBuf,
+    allowed: Vec<PathBuf>,
+    url: String,
+    calls: page::Calls,
+    ready_timeout: Duration,
+}
+
+impl Opener {
+    /// Starts a browser on the page and waits for the player to be ready; the page's
+    /// answers go to `answers`.
+    fn open(&self, answers: &Answers) -> Result<Chromium, StartError> {
+        let chromium = Chromium::start(&self.browser, self.allowed.clone())?;
+        let tab = Arc::clone(chromium.tab());
+        let url = self.url.clone();
+        let ready_timeout = self.ready_timeout;
+        let (driver, ready) = (self.calls.driver_script(), self.calls.ready(ready_timeout));
+        let binding = self.calls.binding().to_string();
+        let answers = answers.clone();
+        let ready = with_timeout(
+            ready_timeout + Duration::from_secs(5),
+            move || -> Result<_, String> {
+                // Before the page exists: the driver takes the binding before any script of
+                // the page can see it.
+                answers.bind(&tab, &binding)?;
+                // Before any script of the page: the driver keeps the built-ins unreplaced.
+                tab.call_method(Page::AddScriptToEvaluateOnNewDocument {
+                    source: driver,
+                    world_name: None,
+                    include_command_line_api: None,
+                    run_immediately: None,
+                })
+                .map_err(said)?;
+                tab.navigate_to(&url).map_err(said)?;
+                evaluate(&tab, &ready)
+            },
+        );
+        let mut reason = match ready {
+            Some(Ok(outcome)) if outcome == "ready" => return Ok(chromium),
+            Some(Ok(outcome)) => outcome,
+            Some(Err(e)) => format!("while loading, the page {e}"),
+            None => format!(
+                "the page did not answer within {:?}: stuck in a loop while loading?",
+                ready_timeout + Duration::from_secs(5)
+            ),
+        };
+        if let Ok(events) = chromium.events.lock() {
+            let thrown = (events.exceptions.items.iter()).map(|x| format!("it threw {x}"));
+            let dialogs = (events.dialogs.items.iter()).map(|d| format!("it opened a dialog, {d}"));
+            let why: Vec<String> = thrown.chain(dialogs).collect();
+            if !why.is_empty() {
+                reason.push_str(&format!(" ({})", why.join("; ")));
+            }
+        }
+        Err(StartError {
+            what: "the player".to_string(),
+            reason,
+        })
+    }
+}
+
 /// How many of the table's findings a report names.
 const TABLE_PROBLEMS: usize = 32;
 
@@ -337,19 +370,22 @@ impl Transport for Player {
     type Session = PlayerSession;
 
     fn start(&mut self, codes: Vec<u32>) -> Result<PlayerSession, StartError> {
-        let (chromium, answers) = self.open()?;
+        pause::watch();
+        let (answers, lines) = Answers::new();
+        let started = std::time::Instant::now();
+        let chromium = match self.open(&answers) {
+            // A pause of amperr while the page loaded cut the line to the browser: again.
+            Err(_) if pause::paused_since(started).is_some() => self.open(&answers)?,
+            opened => opened?,
+        };
         self.read_table(chromium.tab())?;
-        let calls = self.page.calls.clone();
-        let after = Arc::clone(&self.after);
-        PlayerSession::start(
-            chromium,
-            answers,
-            calls,
-            self.config.accessible,
-            codes,
-            after,
-        )
-        .map_err(|e| self.failed(format!("amperr's driver could not start: {e}")))
+        let run = session::Run {
+            opener: self.opener(),
+            accessible: self.config.accessible,
+            after: Arc::clone(&self.after),
+        };
+        PlayerSession::start(chromium, answers, lines, codes, run)
+            .map_err(|e| self.failed(format!("amperr's driver could not start: {e}")))
     }
 
     fn reproduce(&self, code: u32) -> String {
@@ -390,7 +426,8 @@ pub fn read_table(config: &PlayerConfig) -> Result<String, TableReadError> {
         what: "the player".to_string(),
         reason,
     })?;
-    let (chromium, _) = player.open()?;
+    let (answers, _lines) = Answers::new();
+    let chromium = player.open(&answers)?;
     match read(chromium.tab(), &player.page.calls).map_err(|e| player.failed(e))? {
         Table::Json(json) => Ok(json),
         Table::None => Err(TableReadError::Unreadable(

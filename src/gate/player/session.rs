@@ -7,16 +7,19 @@
 //! the runner cannot fill memory.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use headless_chrome::Tab;
 use headless_chrome::protocol::cdp::Emulation;
 
+use super::Opener;
+use super::chromium::Events;
 use super::chromium::{Chromium, KEPT, evaluate, said, with_timeout};
 use super::page::Calls;
+use super::pause;
 use crate::gate::protocol::MAX_LINE;
 use crate::gate::transport::{Ended, Finish, Next, Session};
 use crate::lines::Line;
@@ -29,19 +32,26 @@ const BATCH: usize = 2048;
 /// How long handing the driver its binding may take.
 const START_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The answers a page sends through the driver's binding, one line each.
+/// Where the page's answers go: one line each, through the driver's binding, in order.
+/// Cloned for a fresh browser that goes on where a lost one stopped.
+#[derive(Clone)]
 pub(super) struct Answers {
-    lines: Receiver<String>,
+    sender: Sender<String>,
     /// How many have come (counted as they come, before the runner reads them).
     received: Arc<AtomicUsize>,
 }
 
 impl Answers {
-    /// Adds the binding `name` to the tab (and every document it loads next).
-    pub(super) fn through(tab: &Arc<Tab>, name: &str) -> Result<Answers, String> {
+    /// Answers, and the lines they arrive as.
+    pub(super) fn new() -> (Answers, Receiver<String>) {
         let (sender, lines) = mpsc::channel();
         let received = Arc::new(AtomicUsize::new(0));
-        let counted = Arc::clone(&received);
+        (Answers { sender, received }, lines)
+    }
+
+    /// Adds the binding `name` to the tab (and every document it loads next).
+    pub(super) fn bind(&self, tab: &Arc<Tab>, name: &str) -> Result<(), String> {
+        let (sender, counted) = (self.sender.clone(), Arc::clone(&self.received));
         let send = Arc::new(move |payload: serde_json::Value| {
             counted.fetch_add(1, Ordering::Relaxed);
             let _ = sender.send(match payload {
@@ -49,9 +59,18 @@ impl Answers {
                 other => other.to_string(),
             });
         });
-        tab.expose_function(name, send).map_err(said)?;
-        Ok(Answers { lines, received })
+        tab.expose_function(name, send).map_err(said)
     }
+}
+
+/// What a session needs besides its first browser.
+pub(super) struct Run {
+    /// Opens a fresh browser on the page, for a run that lost its own to a pause.
+    pub opener: Opener,
+    /// Read and judge what a screen reader gets.
+    pub accessible: bool,
+    /// Where what is read after the last code goes.
+    pub after: Arc<Mutex<AfterRun>>,
 }
 
 /// What the driver read after the last code of a run that answered them all.
@@ -68,8 +87,6 @@ pub(super) struct AfterRun {
 
 /// One browser driving the page through its codes.
 pub struct PlayerSession {
-    // Dropped first: the browser ends, and the driver thread with it.
-    chromium: Chromium,
     lines: Receiver<String>,
     number: usize,
     state: Arc<DriverState>,
@@ -90,59 +107,73 @@ struct DriverState {
     stop: AtomicBool,
     /// Why the page stopped answering, if it did.
     ended: Mutex<Option<String>>,
+    /// The browser the page runs in now (another after a pause of amperr cut the line to
+    /// the first): taken and dropped with the session, which ends it.
+    browser: Mutex<Option<Chromium>>,
+    /// What every browser of the session saw the page do.
+    events: Mutex<Vec<Arc<Mutex<Events>>>>,
+    /// What happened on the way (a pause of amperr).
+    notes: Mutex<Vec<String>>,
+    /// When the driver began opening a fresh browser in place of one lost to a pause, if
+    /// it is doing so: that is work, not a hang.
+    reopening: Mutex<Option<Instant>>,
+}
+
+impl DriverState {
+    /// The tab of the browser the page runs in now.
+    fn tab(&self) -> Option<Arc<Tab>> {
+        let browser = self.browser.lock().ok()?;
+        browser.as_ref().map(|chromium| Arc::clone(chromium.tab()))
+    }
+
+    /// Calls `f` with what each browser of the session saw.
+    fn each_browser(&self, mut f: impl FnMut(&Events)) {
+        let Ok(all) = self.events.lock() else { return };
+        for events in all.iter() {
+            if let Ok(events) = events.lock() {
+                f(&events);
+            }
+        }
+    }
+
+    /// Makes `chromium` the session's browser, ending the one before.
+    fn replace(&self, chromium: Chromium) {
+        if let Ok(mut events) = self.events.lock() {
+            events.push(Arc::clone(&chromium.events));
+        }
+        let before = self
+            .browser
+            .lock()
+            .ok()
+            .and_then(|mut b| b.replace(chromium));
+        drop(before);
+    }
 }
 
 impl PlayerSession {
     /// Confirms that the driver in the ready page of `chromium` holds its binding, and
-    /// starts sending it `codes`.
+    /// starts sending it `codes`; the answers come as `lines`.
     pub(super) fn start(
         chromium: Chromium,
         answers: Answers,
-        calls: Calls,
-        accessible: bool,
+        lines: Receiver<String>,
         codes: Vec<u32>,
-        after: Arc<Mutex<AfterRun>>,
+        run: Run,
     ) -> Result<PlayerSession, String> {
-        let tab = Arc::clone(chromium.tab());
-        let (setup, init) = (Arc::clone(&tab), calls.init());
-        // A page busy in a loop of its own must not hold the gate here either.
-        let started = with_timeout(START_TIMEOUT, move || -> Result<(), String> {
-            match evaluate(&setup, &init)?.as_str() {
-                "ok" => {}
-                other => return Err(format!("the page's driver said {other:?}")),
-            }
-            // 2.3.0 fills its overlay 50 ms after error(): on virtual time, waits are free.
-            setup
-                .call_method(Emulation::SetVirtualTimePolicy {
-                    policy: Emulation::VirtualTimePolicy::Advance,
-                    budget: None,
-                    max_virtual_time_task_starvation_count: None,
-                    initial_virtual_time: None,
-                })
-                .map_err(said)?;
-            Ok(())
-        });
-        started.unwrap_or_else(|| {
-            Err(format!(
-                "the page did not answer within {START_TIMEOUT:?}: busy in a loop?"
-            ))
-        })?;
-        let Answers { lines, received } = answers;
+        prepare(chromium.tab(), &run.opener.calls)?;
+        let state = Arc::new(DriverState::default());
+        state.replace(chromium);
         let driver = Driver {
-            tab,
-            calls,
-            accessible,
-            state: Arc::new(DriverState::default()),
-            received,
-            after,
+            state: Arc::clone(&state),
+            answers,
+            run,
+            started: Instant::now(),
         };
-        let state = Arc::clone(&driver.state);
         thread::spawn(move || {
             driver.run(&codes);
             driver.state.finished.store(true, Ordering::Release);
         });
         Ok(PlayerSession {
-            chromium,
             lines,
             number: 0,
             state,
@@ -168,7 +199,38 @@ impl PlayerSession {
 impl Drop for PlayerSession {
     fn drop(&mut self) {
         self.state.stop.store(true, Ordering::Relaxed);
+        // The browser ends now, and the driver thread's call into it with it.
+        let browser = self.state.browser.lock().ok().and_then(|mut b| b.take());
+        drop(browser);
     }
+}
+
+/// Confirms that the driver in the ready page of the tab holds its binding, and puts the
+/// page's timers on virtual time.
+fn prepare(tab: &Arc<Tab>, calls: &Calls) -> Result<(), String> {
+    let (setup, init) = (Arc::clone(tab), calls.init());
+    // A page busy in a loop of its own must not hold the gate here either.
+    let started = with_timeout(START_TIMEOUT, move || -> Result<(), String> {
+        match evaluate(&setup, &init)?.as_str() {
+            "ok" => {}
+            other => return Err(format!("the page's driver said {other:?}")),
+        }
+        // 2.3.0 fills its overlay 50 ms after error(): on virtual time, waits are free.
+        setup
+            .call_method(Emulation::SetVirtualTimePolicy {
+                policy: Emulation::VirtualTimePolicy::Advance,
+                budget: None,
+                max_virtual_time_task_starvation_count: None,
+                initial_virtual_time: None,
+            })
+            .map_err(said)?;
+        Ok(())
+    });
+    started.unwrap_or_else(|| {
+        Err(format!(
+            "the page did not answer within {START_TIMEOUT:?}: busy in a loop?"
+        ))
+    })
 }
 
 impl Session for PlayerSession {
@@ -191,7 +253,11 @@ impl Session for PlayerSession {
     }
 
     fn taken(&self) -> u64 {
-        self.state.taken.load(Ordering::Relaxed)
+        let taken = self.state.taken.load(Ordering::Relaxed);
+        // A fresh browser on its way is the peer at work: the count moves every 100 ms.
+        let reopening = self.state.reopening.lock().ok().and_then(|r| *r);
+        let busy = reopening.map_or(0, |since| since.elapsed().as_millis() as u64 / 100 + 1);
+        taken + busy
     }
 
     fn ended(&mut self) -> Ended {
@@ -217,24 +283,44 @@ impl Session for PlayerSession {
     }
 
     fn diagnostics(&self) -> String {
-        let Ok(events) = self.chromium.events.lock() else {
-            return String::new();
-        };
-        let thrown = events.exceptions.items.iter();
-        let mut lines: Vec<String> = thrown.map(|e| format!("the page threw {e}")).collect();
-        if events.exceptions.more > 0 {
-            let more = plural(events.exceptions.more, "more exception");
-            lines.push(format!(
-                "the page threw {more} (the first {KEPT} are named)"
-            ));
-        }
+        let mut lines = Vec::new();
+        self.state.each_browser(|events| {
+            let thrown = events.exceptions.items.iter();
+            lines.extend(thrown.map(|e| format!("the page threw {e}")));
+            if events.exceptions.more > 0 {
+                let more = plural(events.exceptions.more, "more exception");
+                lines.push(format!(
+                    "the page threw {more} (the first {KEPT} are named)"
+                ));
+            }
+        });
         lines.join("\n")
     }
 
     fn notes(&mut self) -> Vec<String> {
-        let Ok(events) = self.chromium.events.lock() else {
-            return Vec::new();
-        };
+        let mut notes = self
+            .state
+            .notes
+            .lock()
+            .map(|n| n.clone())
+            .unwrap_or_default();
+        self.state
+            .each_browser(|events| notes.extend(browser_notes(events)));
+        let object = self.object_text.iter().map(|(object, code)| {
+            format!(
+                "the overlay gives the viewer the text {object:?} (first for {code:#010x}): a DOM \
+                 node joined into text, as the shipped 2.3.0 player joins the content of its \
+                 screen-reader description; screen readers say it aloud"
+            )
+        });
+        notes.extend(object);
+        notes
+    }
+}
+
+/// What a browser saw the page do that a report notes.
+fn browser_notes(events: &Events) -> Vec<String> {
+    {
         let mut notes: Vec<String> = (events.blocked.items.iter())
             .map(|refused| format!("the page asked for {refused}"))
             .collect();
@@ -252,14 +338,6 @@ impl Session for PlayerSession {
             let more = plural(events.dialogs.more, "more dialog");
             notes.push(format!("the page opened {more}: amperr dismissed each"));
         }
-        let object = self.object_text.iter().map(|(object, code)| {
-            format!(
-                "the overlay gives the viewer the text {object:?} (first for {code:#010x}): a DOM \
-                 node joined into text, as the shipped 2.3.0 player joins the content of its \
-                 screen-reader description; screen readers say it aloud"
-            )
-        });
-        notes.extend(object);
         notes
     }
 }
@@ -282,24 +360,110 @@ fn code_of(line: &str) -> u32 {
 
 /// The thread that sends codes into the page, a batch at a time.
 struct Driver {
-    tab: Arc<Tab>,
-    calls: Calls,
-    accessible: bool,
     state: Arc<DriverState>,
-    /// Answers the page sent (counted by the binding).
-    received: Arc<AtomicUsize>,
-    /// Where what is read after the last code goes.
-    after: Arc<Mutex<AfterRun>>,
+    answers: Answers,
+    run: Run,
+    /// When the session started: a pause of amperr after it explains a lost browser.
+    started: Instant,
 }
+
+/// How many times one session goes on in a fresh browser after pauses of amperr.
+const REOPENS: usize = 8;
 
 impl Driver {
     fn run(&self, codes: &[u32]) {
-        let mut sent = 0;
-        for batch in codes.chunks(BATCH) {
+        let mut reopened = 0;
+        loop {
+            // The codes not answered yet: all, or those after a browser lost to a pause.
+            let from = self
+                .answers
+                .received
+                .load(Ordering::Relaxed)
+                .min(codes.len());
+            let Err(why) = self.send(codes, from) else {
+                return self.read_after();
+            };
+            // Why amperr ended the browser itself (over its memory bound, a renderer that
+            // died), if it did: then it was not lost to a pause.
+            let ended = self.state.browser.lock().ok();
+            let why = ended.and_then(|b| b.as_ref()?.ended()).unwrap_or(why);
+            if self.state.stop.load(Ordering::Relaxed) {
+                return;
+            }
+            let lost = why.starts_with("lost its browser");
+            let Some(paused) = lost
+                .then(|| self.reopen_after_pause(&mut reopened))
+                .flatten()
+            else {
+                if let Ok(mut ended) = self.state.ended.lock() {
+                    *ended = Some(why);
+                }
+                return;
+            };
+            let answered = self.answers.received.load(Ordering::Relaxed);
+            if let Ok(mut notes) = self.state.notes.lock() {
+                notes.push(format!(
+                    "amperr was paused for {:.1} s, which cut its connection to the browser; \
+                     the {} not answered went on in a fresh browser",
+                    paused.as_secs_f64(),
+                    plural(codes.len().saturating_sub(answered), "code")
+                ));
+            }
+        }
+    }
+
+    /// Whether amperr was paused since the session started.
+    fn paused(&self) -> bool {
+        pause::paused_since(self.started).is_some()
+    }
+
+    /// If amperr was paused since `since`, a fresh browser in place of the one lost (again
+    /// if another pause cuts the line to the fresh one as it starts), and how long the
+    /// pause was; `None` if there was no pause, or no browser could be opened.
+    fn reopen_after_pause(&self, reopened: &mut usize) -> Option<Duration> {
+        let (mut since, mut paused) = (self.started, Duration::ZERO);
+        while *reopened < REOPENS {
+            paused += pause::paused_since(since)?;
+            *reopened += 1;
+            since = Instant::now();
+            if self.reopen().is_ok() {
+                return Some(paused);
+            }
+        }
+        None
+    }
+
+    /// A fresh browser on the page, in place of the one lost.
+    fn reopen(&self) -> Result<(), String> {
+        let mark = |at: Option<Instant>| {
+            if let Ok(mut reopening) = self.state.reopening.lock() {
+                *reopening = at;
+            }
+        };
+        mark(Some(Instant::now()));
+        let opened = self
+            .run
+            .opener
+            .open(&self.answers)
+            .map_err(|e| e.to_string());
+        let prepared = opened.and_then(|chromium| {
+            prepare(chromium.tab(), &self.run.opener.calls)?;
+            self.state.replace(chromium);
+            Ok(())
+        });
+        mark(None);
+        prepared
+    }
+
+    /// Sends `codes[from..]` into the page, a batch at a time; `Err` says why the page
+    /// stopped answering.
+    fn send(&self, codes: &[u32], from: usize) -> Result<(), String> {
+        let mut sent = from;
+        for batch in codes[from..].chunks(BATCH) {
             // A page faster than the runner must not fill memory with answers.
             while sent > self.state.consumed.load(Ordering::Relaxed) + 2 * BATCH {
                 if self.state.stop.load(Ordering::Relaxed) {
-                    return;
+                    return Err("stopped".to_string());
                 }
                 thread::sleep(Duration::from_millis(1));
             }
@@ -307,8 +471,9 @@ impl Driver {
                 .taken
                 .fetch_add(batch.len() as u64, Ordering::Relaxed);
             sent += batch.len();
-            let run = self.calls.batch(batch, self.accessible);
-            let stopped = match evaluate(&self.tab, &run) {
+            let run = self.run.opener.calls.batch(batch, self.run.accessible);
+            let tab = self.state.tab().ok_or("stopped")?;
+            let stopped = match evaluate(&tab, &run) {
                 Ok(done) if done.is_empty() => None,
                 // The driver's words: "left its page (...)".
                 Ok(why) => Some(why),
@@ -317,15 +482,12 @@ impl Driver {
             if let Some(why) = stopped {
                 // Answers sent before the failure may still be on their way.
                 self.wait_for(sent, Duration::from_millis(200));
-                if let Ok(mut ended) = self.state.ended.lock() {
-                    *ended = Some(why);
-                }
-                return;
+                return Err(why);
             }
             // Every answer of the batch was sent before the batch returned; let them land.
             self.wait_for(sent, Duration::from_secs(5));
         }
-        self.read_after();
+        Ok(())
     }
 
     /// Reads the table again, and the connections the page tried, once every code is
@@ -337,11 +499,12 @@ impl Driver {
             attempts: String,
             more: usize,
         }
-        let read = evaluate(&self.tab, &self.calls.after()).and_then(|json| {
+        let Some(tab) = self.state.tab() else { return };
+        let read = evaluate(&tab, &self.run.opener.calls.after()).and_then(|json| {
             serde_json::from_str::<After>(&json)
                 .map_err(|e| format!("gave no reading amperr could use ({e})"))
         });
-        let Ok(mut after) = self.after.lock() else {
+        let Ok(mut after) = self.run.after.lock() else {
             return;
         };
         match read {
@@ -355,6 +518,15 @@ impl Driver {
                 }
                 after.more = after.more.max(read.more);
             }
+            Err(why) if why.starts_with("lost its browser") && self.paused() => {
+                drop(after);
+                if let Ok(mut notes) = self.state.notes.lock() {
+                    let note = "amperr was paused as it read the build's table again after the \
+                                last code, which cut its connection to the browser: the table was \
+                                not read again";
+                    notes.push(note.to_string());
+                }
+            }
             Err(why) => after.table = Some(Err(format!("the page {why}"))),
         }
     }
@@ -362,7 +534,7 @@ impl Driver {
     /// Waits (at most `limit`) until the page's answers number `count`.
     fn wait_for(&self, count: usize, limit: Duration) {
         let until = std::time::Instant::now() + limit;
-        while self.received.load(Ordering::Relaxed) < count
+        while self.answers.received.load(Ordering::Relaxed) < count
             && std::time::Instant::now() < until
             && !self.state.stop.load(Ordering::Relaxed)
         {
