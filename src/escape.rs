@@ -167,6 +167,24 @@ mod json {
     }
 }
 
+/// A `file://` URL for an absolute `path`, percent-encoded where a URL needs it (so that
+/// no quote, space or `#` of the path ends or changes the URL).
+pub fn file_url(path: &str) -> String {
+    use std::fmt::Write as _;
+    let mut url = String::from("file://");
+    for byte in path.bytes() {
+        match byte {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                url.push(byte as char)
+            }
+            other => {
+                let _ = write!(url, "%{other:02X}");
+            }
+        }
+    }
+    url
+}
+
 /// Markup escaping for HTML and XML attributes and text, on text that [`untrusted`] made
 /// safe already (it does not remove what acts; it only keeps markup from being read).
 pub fn html(text: &str) -> Cow<'_, str> {

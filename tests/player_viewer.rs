@@ -194,6 +194,7 @@ fn the_right_text_drawn_another_way_or_a_frame_later_passes() {
         "next-frame",
         "spins-2ms",
         "animation-loop",
+        "below-the-fold",
     ];
     each(&chromium, &names, |name, status, report| {
         assert_eq!((status, count(report, "pass")), (0, 3), "{name}");
@@ -269,4 +270,138 @@ fn pauses_of_amperr_change_no_verdict() {
     let cases = report["cases"].as_u64().unwrap();
     assert_eq!(output.status.code(), Some(0), "{report:#}");
     assert_eq!(count(&report, "pass"), cases, "{report:#}");
+}
+
+/// Whether tesseract is here; without it (outside CI) the pixel tests say SKIPPED.
+fn tesseract() -> bool {
+    let found = Command::new("tesseract")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have tesseract (.ci/run installs it)"
+        );
+        common::skipped("no tesseract on PATH (apt-get install tesseract-ocr tesseract-ocr-eng)");
+    }
+    found
+}
+
+/// The DOM cannot tell the colour of a background image; the pixels can: white text over a
+/// white image reads as the right text in the page and as nothing on the screen. The gate
+/// fails with the screenshot saved, named in the report and shown in the HTML report.
+#[test]
+fn a_reading_the_pixels_contradict_fails_with_its_screenshot() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    if !tesseract() {
+        return;
+    }
+    let shots = tempfile::tempdir().unwrap();
+    let report_file = shots.path().join("report.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_amperr"))
+        .args(["check-player", "--browser", &chromium.display().to_string()])
+        .args(["--profile", "amp-2.3.0", "--script", BUILD])
+        .args([
+            "--script",
+            "tests/fixtures/players/viewer/white-on-white-image.js",
+        ])
+        .args(["--code", "0x00100000", "--format", "json", "--screenshots"])
+        .arg(shots.path())
+        .arg("--output")
+        .arg(&report_file)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&std::fs::read(&report_file).unwrap()).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{report:#}");
+    // The DOM's reading passes: the pixels alone fail it.
+    assert_eq!(count(&report, "pass"), 1, "{report:#}");
+    let shot = shots.path().join("0x00100000.png");
+    let problems = report["run_problems"].to_string();
+    assert!(
+        problems.contains(r#"the pixels contradict amperr's reading of 0x00100000: the page's text reads \"Video playback aborted.\\n(0x100000)\", the screen shows \"\""#)
+            && problems.contains(&format!("(screenshot: {})", shot.display())),
+        "{problems}"
+    );
+    assert!(
+        std::fs::read(&shot)
+            .unwrap()
+            .starts_with(b"\x89PNG\r\n\x1a\n")
+    );
+    let html = common::amperr(
+        &[
+            "report",
+            &report_file.display().to_string(),
+            "--format",
+            "html",
+        ],
+        b"",
+    );
+    let html = String::from_utf8(html.stdout).unwrap();
+    let url = format!("<img src=\"file://{}\"", shot.display());
+    assert!(html.contains(&url), "no {url} in the HTML report");
+}
+
+/// The pixels confirm the fixture build's readings: each distinct message, and the codes
+/// drawn with the seed, named in a note; `--visual off` reads no pixels.
+#[test]
+fn the_pixels_confirm_the_fixture_builds_readings() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    if !tesseract() {
+        return;
+    }
+    let run = |visual: &str| {
+        let output = Command::new(env!("CARGO_BIN_EXE_amperr"))
+            .args(["check-player", "--browser", &chromium.display().to_string()])
+            .args([
+                "--profile",
+                "amp-2.3.0",
+                "--script",
+                BUILD,
+                "--visual",
+                visual,
+            ])
+            .args([
+                "--code",
+                "0x00100000",
+                "--code",
+                "0x20200194",
+                "--code",
+                "0x10600001",
+            ])
+            .args([
+                "--code",
+                "0x00100001",
+                "--code",
+                "0x20200190",
+                "--format",
+                "json",
+            ])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        (output.status.code(), report["notes"].to_string())
+    };
+    let (status, notes) = run("sample");
+    assert_eq!(status, Some(0), "{notes}");
+    // Three distinct messages, and the two other codes drawn (fewer than the draw wants).
+    assert!(
+        notes.contains(
+            "the pixels confirmed amperr's reading of 5 codes: 0x00100000, 0x20200194, 0x10600001"
+        ),
+        "{notes}"
+    );
+    let (status, notes) = run("off");
+    assert_eq!(status, Some(0));
+    assert!(!notes.contains("pixels"), "{notes}");
 }

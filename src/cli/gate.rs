@@ -42,6 +42,11 @@ impl CorpusArgs {
         self.profile.profile
     }
 
+    /// The seed random codes (and check-player's sample of pixels) are drawn from.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
     pub fn corpus(&self) -> Corpus {
         Corpus::generate(self.profile.profile, self.random, self.seed)
     }

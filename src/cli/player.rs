@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use amperr::gate::Corpus;
 use amperr::gate::player::TableReadError;
-use amperr::gate::player::{PageSource, Player, PlayerConfig, find_browser};
+use amperr::gate::player::{PageSource, Player, PlayerConfig, Visual, VisualMode, find_browser};
 use amperr::gate::transport::StartError;
 use clap::Args;
 
@@ -26,10 +26,55 @@ pub struct CheckPlayerArgs {
     /// Only these codes (any form `decode` reads; repeatable), e.g. to reproduce one failure
     #[arg(long = "code", value_name = "CODE", value_parser = code, conflicts_with = "write_xfail")]
     codes: Vec<u32>,
+    /// Confirm readings against the pixels (a screenshot read with tesseract): each
+    /// distinct message and 4 codes drawn with --seed (sample), every code (all), or none
+    #[arg(long, value_enum, default_value_t = VisualArg::Sample, value_name = "HOW")]
+    visual: VisualArg,
+    /// Where the screenshot of a reading the pixels contradict is saved (default: a new
+    /// directory in the temporary directory)
+    #[arg(long, value_name = "DIR")]
+    screenshots: Option<PathBuf>,
     #[command(flatten)]
     run: RunArgs,
     #[command(flatten)]
     output: OutputArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum VisualArg {
+    All,
+    Sample,
+    Off,
+}
+
+impl CheckPlayerArgs {
+    /// What --visual, --screenshots and --seed ask of the pixels.
+    fn visual(&self) -> Visual {
+        let mode = match self.visual {
+            VisualArg::All => VisualMode::All,
+            VisualArg::Sample => VisualMode::Sample,
+            VisualArg::Off => VisualMode::Off,
+        };
+        Visual {
+            mode,
+            seed: self.corpus.seed(),
+            screenshots: self.screenshots.clone(),
+        }
+    }
+
+    /// What `reproduce:` lines must repeat of the pixels' options.
+    fn visual_argv(&self) -> Vec<String> {
+        let mut argv = Vec::new();
+        match self.visual {
+            VisualArg::Sample => {}
+            VisualArg::All => argv.extend(["--visual", "all"].map(String::from)),
+            VisualArg::Off => argv.extend(["--visual", "off"].map(String::from)),
+        }
+        if let Some(dir) = &self.screenshots {
+            argv.extend(["--screenshots".to_string(), dir.display().to_string()]);
+        }
+        argv
+    }
 }
 
 /// Where the build is, and the browser to load it in.
@@ -127,6 +172,7 @@ impl BuildArgs {
             ready_timeout: self.ready_timeout,
             profile,
             command,
+            visual: Visual::default(),
         })
     }
 }
@@ -140,7 +186,9 @@ fn code(s: &str) -> Result<u32, String> {
 
 pub fn run_check_player(args: CheckPlayerArgs) -> Outcome {
     let profile = args.corpus.profile();
-    let config = args.build.config(profile, args.a11y)?;
+    let mut config = args.build.config(profile, args.a11y)?;
+    config.visual = args.visual();
+    config.command.extend(args.visual_argv());
     // The browser that will run: --browser, or the one found on PATH.
     let browser = amperr::gate::program_file(&config.browser);
     let whole: Corpus = args.corpus.corpus();

@@ -326,6 +326,7 @@
   var selectContents = Range.prototype.selectNodeContents;
   var rangeRects = Range.prototype.getClientRects;
   var boundingRect = Element.prototype.getBoundingClientRect;
+  var scrollIntoView = Element.prototype.scrollIntoView;
   var rectItem = DOMRectList.prototype.item;
   var rectLeft = getter(DOMRectReadOnly.prototype, "left");
   var rectTop = getter(DOMRectReadOnly.prototype, "top");
@@ -824,6 +825,19 @@
     return box;
   }
 
+  // Scrolls `content` into the viewport if it is not in it whole, as a viewer scrolls to
+  // the player (what cannot be scrolled to, such as a box far off to the left, stays out).
+  function inView(content) {
+    var box = rect(apply(boundingRect, content, []));
+    var root = apply(documentElement, doc, []);
+    var width = apply(viewportWidth, root, []);
+    var height = apply(viewportHeight, root, []);
+    if (box.left >= 0 && box.top >= 0 && box.left + box.width <= width && box.top + box.height <= height) return;
+    var where = create(null);
+    where.block = where.inline = "nearest";
+    apply(scrollIntoView, content, [where]);
+  }
+
   // The lines the viewer reads: each trimmed, runs of spaces as one, empty lines dropped.
   function lines(text) {
     var out = "";
@@ -856,6 +870,7 @@
     var reading = create(null);
     reading.text = "";
     reading.refusal = null;
+    reading.box = null;
     reading.description = count > 0 ? describedBy(apply(listItem, found, [0])) : null;
     var shownBy = null;
     for (var i = 0; i < count && i < 64; i++) {
@@ -867,6 +882,7 @@
       state.refusal = null;
       state.walked = 0;
       state.hidden = false;
+      inView(content);
       state.box = playerBox(dialog);
       walk(content, state, 0);
       if (state.refusal !== null && reading.refusal === null) reading.refusal = state.refusal;
@@ -879,6 +895,7 @@
       shownBy = dialog;
       reading.text = text;
       reading.description = describedBy(dialog);
+      reading.box = rect(apply(boundingRect, content, []));
     }
     return reading;
   }
@@ -1084,6 +1101,30 @@
 
   // Sends one answer line per code, each as soon as it is read. Resolves with "" when
   // done, or why the page stopped answering.
+  // For the pixels: raises `code` as a run does (resolves with "" once it has been read
+  // twice, or why not), then `look` reads the overlay again, at once, with its box.
+  driver.show = function (token, code, describe) {
+    if (token !== TOKEN) return "not amperr";
+    return new NativePromise(function (resolve) {
+      one(win.amperrPlayer, code, describe, function () {
+        resolve("");
+      }, resolve);
+    });
+  };
+  // {"answer": {...}, "box": {left, top, width, height} or null}, as JSON.
+  driver.look = function (token, code, describe) {
+    if (token !== TOKEN) return "not amperr";
+    var hook = win.amperrPlayer;
+    var look = create(null);
+    look.answer = read(hook, code, describe);
+    look.box = null;
+    if (typeof hook.shown !== "function") {
+      var shown = overlay();
+      look.box = shown.box;
+    }
+    return apply(stringify, JSON, [look]);
+  };
+
   driver.run = function (token, codes, describe) {
     if (token !== TOKEN) return "not amperr";
     return new NativePromise(function (resolve) {

@@ -26,6 +26,7 @@
 //! its codes; this module is the [`Transport`] the runner sees.
 
 mod chromium;
+mod confirm;
 mod page;
 mod pause;
 mod session;
@@ -44,6 +45,7 @@ use crate::gate::transport::{Findings, StartError, Transport};
 use crate::render::plural;
 pub use chromium::find_browser;
 use chromium::{Chromium, evaluate, said, with_timeout};
+pub use confirm::{Visual, VisualMode};
 pub use page::PageSource;
 pub use session::PlayerSession;
 use session::{AfterRun, Answers};
@@ -63,6 +65,8 @@ pub struct PlayerConfig {
     /// The `amperr check-player ...` command that gates this build (without `--code`),
     /// for reports and `reproduce:` lines.
     pub command: Vec<String>,
+    /// Which readings the pixels confirm (`--visual`).
+    pub visual: Visual,
 }
 
 /// A player build, started afresh in a browser for each run.
@@ -76,6 +80,8 @@ pub struct Player {
     table_before: Option<String>,
     /// What the last run that answered every code read after it.
     after: Arc<Mutex<AfterRun>>,
+    /// The pixels of a sample were read (by the first run that answered every code).
+    photographed: Arc<std::sync::atomic::AtomicBool>,
     findings: Findings,
 }
 
@@ -90,6 +96,7 @@ impl Player {
             table_read: false,
             table_before: None,
             after: Arc::default(),
+            photographed: Arc::default(),
             findings: Findings::default(),
         })
     }
@@ -383,6 +390,8 @@ impl Transport for Player {
             opener: self.opener(),
             accessible: self.config.accessible,
             after: Arc::clone(&self.after),
+            visual: self.config.visual.clone(),
+            photographed: Arc::clone(&self.photographed),
         };
         PlayerSession::start(chromium, answers, lines, codes, run)
             .map_err(|e| self.failed(format!("amperr's driver could not start: {e}")))
@@ -409,6 +418,8 @@ impl Transport for Player {
     fn findings(&mut self) -> Findings {
         let after = std::mem::take(&mut *self.after.lock().unwrap_or_else(|e| e.into_inner()));
         self.table_after(after.table);
+        self.findings.problems.extend(after.pixels.problems);
+        self.findings.notes.extend(after.pixels.notes);
         let attempts = after.attempts.iter();
         let notes = attempts.map(|a| format!("the page tried {a}: refused (no network)"));
         self.findings.notes.extend(notes);

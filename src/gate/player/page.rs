@@ -89,20 +89,9 @@ fn absolute(path: &Path) -> Result<PathBuf, String> {
     std::fs::canonicalize(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-/// A `file://` URL, its path percent-encoded where a URL needs it.
+/// A `file://` URL for `path`.
 fn file_url(path: &Path) -> String {
-    let mut url = String::from("file://");
-    for byte in path.display().to_string().bytes() {
-        match byte {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
-                url.push(byte as char)
-            }
-            other => {
-                let _ = write!(url, "%{other:02X}");
-            }
-        }
-    }
-    url
+    crate::escape::file_url(&path.display().to_string())
 }
 
 /// Text for an HTML attribute.
@@ -206,6 +195,16 @@ impl Calls {
     /// "<one per line>", "more": <count>}`.
     pub fn after(&self) -> String {
         self.call("after", "")
+    }
+
+    /// Raises `code` as a run does; `""` once read, or why not.
+    pub fn show(&self, code: u32, accessible: bool) -> String {
+        self.call("show", &format!("{code}, {accessible}"))
+    }
+
+    /// Reads the overlay now: `{"answer": {...}, "box": {left, top, width, height} or null}`.
+    pub fn look(&self, code: u32, accessible: bool) -> String {
+        self.call("look", &format!("{code}, {accessible}"))
     }
 
     /// Whether the driver holds its binding: `"ok"`, or why not.

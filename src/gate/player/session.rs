@@ -18,10 +18,12 @@ use headless_chrome::protocol::cdp::Emulation;
 use super::Opener;
 use super::chromium::Events;
 use super::chromium::{Chromium, KEPT, evaluate, said, with_timeout};
+use super::confirm::{self, Visual, VisualMode};
 use super::page::Calls;
 use super::pause;
+use super::visual;
 use crate::gate::protocol::MAX_LINE;
-use crate::gate::transport::{Ended, Finish, Next, Session};
+use crate::gate::transport::{Ended, Findings, Finish, Next, Session};
 use crate::lines::Line;
 use crate::render::plural;
 
@@ -71,6 +73,10 @@ pub(super) struct Run {
     pub accessible: bool,
     /// Where what is read after the last code goes.
     pub after: Arc<Mutex<AfterRun>>,
+    /// Which readings the pixels confirm.
+    pub visual: Visual,
+    /// The pixels were read already, by an earlier run of the player: once is enough.
+    pub photographed: Arc<AtomicBool>,
 }
 
 /// What the driver read after the last code of a run that answered them all.
@@ -83,6 +89,8 @@ pub(super) struct AfterRun {
     pub attempts: Vec<String>,
     /// How many more it tried than are named.
     pub more: usize,
+    /// What the pixels said of the sample's readings.
+    pub pixels: Findings,
 }
 
 /// One browser driving the page through its codes.
@@ -117,6 +125,10 @@ struct DriverState {
     /// When the driver began opening a fresh browser in place of one lost to a pause, if
     /// it is doing so: that is work, not a hang.
     reopening: Mutex<Option<Instant>>,
+    /// The first code of each distinct message the run read (for the pixels).
+    shown: Mutex<Vec<(String, u32)>>,
+    /// When the driver last got on with its work after the last code (a photograph).
+    progress: Mutex<Option<Instant>>,
 }
 
 impl DriverState {
@@ -187,12 +199,35 @@ impl PlayerSession {
             self.object_text =
                 object_text(&text).map(|object| (object.to_string(), code_of(&text)));
         }
+        self.note_message(&text);
         self.state.consumed.fetch_add(1, Ordering::Relaxed);
         let line = match text.len() > MAX_LINE {
             true => Line::TooLong,
             false => Line::Text(text),
         };
         Next::Line(self.number, line)
+    }
+}
+
+impl PlayerSession {
+    /// Keeps the first code of each distinct message read, for the pixels.
+    fn note_message(&self, line: &str) {
+        let Ok(mut shown) = self.state.shown.lock() else {
+            return;
+        };
+        if shown.len() >= confirm::DISTINCT || line.len() > MAX_LINE {
+            return;
+        }
+        let Ok(answer) = serde_json::from_str::<serde_json::Value>(line) else {
+            return;
+        };
+        let (Some(message), Some(code)) = (answer["message"].as_str(), answer["code"].as_u64())
+        else {
+            return;
+        };
+        if !shown.iter().any(|(m, _)| m == message) {
+            shown.push((message.to_string(), code as u32));
+        }
     }
 }
 
@@ -271,8 +306,14 @@ impl Session for PlayerSession {
     fn finish(&mut self, idle: Duration) -> Finish {
         // Every code is answered; the driver still reads the table again (bounded: a page
         // stuck in a getter is given up on, and the table is then "not read after").
-        let until = std::time::Instant::now() + idle;
-        while !self.state.finished.load(Ordering::Acquire) && std::time::Instant::now() < until {
+        // So are the pixels of a sample, each bounded by OCR's own limit.
+        let started = Instant::now();
+        while !self.state.finished.load(Ordering::Acquire) {
+            let progress = self.state.progress.lock().ok().and_then(|p| *p);
+            let since = progress.map_or(started.elapsed(), |at| at.elapsed());
+            if since > idle + visual::OCR_TIMEOUT {
+                break;
+            }
             thread::sleep(Duration::from_millis(2));
         }
         Finish {
@@ -381,6 +422,7 @@ impl Driver {
                 .load(Ordering::Relaxed)
                 .min(codes.len());
             let Err(why) = self.send(codes, from) else {
+                self.photograph(codes);
                 return self.read_after();
             };
             // Why amperr ended the browser itself (over its memory bound, a renderer that
@@ -409,6 +451,39 @@ impl Driver {
                     plural(codes.len().saturating_sub(answered), "code")
                 ));
             }
+        }
+    }
+
+    /// Confirms a sample of the run's readings against the pixels (once per player).
+    fn photograph(&self, codes: &[u32]) {
+        let mark = || {
+            if let Ok(mut progress) = self.state.progress.lock() {
+                *progress = Some(Instant::now());
+            }
+        };
+        mark();
+        if self.run.visual.mode == VisualMode::Off
+            || self.run.photographed.swap(true, Ordering::Relaxed)
+        {
+            return;
+        }
+        // The runner has read every answer (and so every message) before the sample.
+        let until = Instant::now() + Duration::from_secs(10);
+        while self.state.consumed.load(Ordering::Relaxed) < codes.len() && Instant::now() < until {
+            if self.state.stop.load(Ordering::Relaxed) {
+                return;
+            }
+            thread::sleep(Duration::from_millis(1));
+        }
+        let shown: Vec<u32> = (self.state.shown.lock())
+            .map(|shown| shown.iter().map(|(_, code)| *code).collect())
+            .unwrap_or_default();
+        let sample = confirm::sample(&self.run.visual, codes, &shown);
+        let Some(tab) = self.state.tab() else { return };
+        let calls = &self.run.opener.calls;
+        let found = confirm::confirm(&tab, calls, &self.run.visual, &sample, &mark);
+        if let Ok(mut after) = self.run.after.lock() {
+            after.pixels = found;
         }
     }
 

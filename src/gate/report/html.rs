@@ -149,12 +149,24 @@ fn write_summary(out: &mut String, s: &Summary) -> std::fmt::Result {
         writeln!(out, "<tr><th>{label}</th><td>{}</td></tr>", escape(value))?;
     }
     for problem in &s.problems {
-        writeln!(out, "<tr><th>problem</th><td>{}</td></tr>", escape(problem))?;
+        write!(out, "<tr><th>problem</th><td>{}", escape(problem))?;
+        // check-player's pixels: the screenshot that contradicts its reading, shown.
+        if let Some(path) = screenshot(problem) {
+            let url = crate::escape::html(&crate::escape::file_url(path)).into_owned();
+            write!(out, "<br><img src=\"{url}\" alt=\"the screenshot\">")?;
+        }
+        writeln!(out, "</td></tr>")?;
     }
     for note in &s.notes {
         writeln!(out, "<tr><th>note</th><td>{}</td></tr>", escape(note))?;
     }
     writeln!(out, "</table>")
+}
+
+/// The screenshot a problem names: `... (screenshot: /abs/path.png)`.
+fn screenshot(problem: &str) -> Option<&str> {
+    let (_, path) = problem.strip_suffix(')')?.rsplit_once(" (screenshot: ")?;
+    (path.starts_with('/') && path.ends_with(".png")).then_some(path)
 }
 
 fn write_groups(out: &mut String, s: &Summary) -> std::fmt::Result {
