@@ -1,5 +1,6 @@
 //! `check-player`'s speed: the default corpus through the fixture build in headless
-//! Chromium, browser start included, against its floor: one code through a fresh browser
+//! Chromium, browser start and the pixels of its sample included (and without the pixels,
+//! which gives the sample's cost), against its floor: one code through a fresh browser
 //! (start Chromium, load the page, read the table, raise one code), which every run pays.
 //!
 //! `cargo bench --bench player` (needs `chromium` on PATH; says SKIPPED without it).
@@ -8,11 +9,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use amperr::Profile;
-use amperr::gate::player::{PageSource, Player, PlayerConfig, find_browser};
+use amperr::gate::player::{PageSource, Player, PlayerConfig, Visual, VisualMode, find_browser};
 use amperr::gate::{Corpus, Options, run_transport};
 use criterion::{Criterion, Throughput};
 
-fn config(browser: PathBuf) -> PlayerConfig {
+fn config(browser: PathBuf, mode: VisualMode) -> PlayerConfig {
     let build =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/players/amp-fixture.js");
     PlayerConfig {
@@ -25,12 +26,16 @@ fn config(browser: PathBuf) -> PlayerConfig {
         ready_timeout: Duration::from_secs(30),
         profile: Profile::AMP_2_3_0,
         command: vec!["amperr".to_string(), "check-player".to_string()],
+        visual: Visual {
+            mode,
+            ..Visual::default()
+        },
     }
 }
 
-fn gate(browser: &Path, corpus: &Corpus) {
+fn gate(browser: &Path, corpus: &Corpus, mode: VisualMode) {
     let mut player =
-        Player::new(config(browser.to_path_buf())).expect("the fixture page is written");
+        Player::new(config(browser.to_path_buf(), mode)).expect("the fixture page is written");
     let (report, _) = run_transport(&mut player, corpus, &Options::default(), &mut |_| {});
     assert_eq!(report.counts.pass, corpus.cases.len(), "{}", report.text());
 }
@@ -47,12 +52,17 @@ fn player(c: &mut Criterion) {
         .sample_size(10)
         .measurement_time(Duration::from_secs(20));
     group.bench_function("floor_one_code_in_a_fresh_browser", |b| {
-        b.iter(|| gate(&browser, &one))
+        b.iter(|| gate(&browser, &one, VisualMode::Off))
     });
     group.throughput(Throughput::Elements(corpus.cases.len() as u64));
-    group.measurement_time(Duration::from_secs(90));
+    group.measurement_time(Duration::from_secs(150));
+    // What check-player does by default: the pixels of a sample confirm the readings.
     group.bench_function("default_corpus_through_the_fixture_build", |b| {
-        b.iter(|| gate(&browser, &corpus))
+        b.iter(|| gate(&browser, &corpus, VisualMode::Sample))
+    });
+    // The same without the pixels: the difference is the visual sample's cost.
+    group.bench_function("default_corpus_without_the_pixels", |b| {
+        b.iter(|| gate(&browser, &corpus, VisualMode::Off))
     });
     group.finish();
 }

@@ -15,6 +15,8 @@ use serde_json::Value;
 
 mod common;
 
+use common::{count, plugin, strings};
+
 const BUILD: &str = "tests/fixtures/players/amp-fixture.js";
 
 /// `amperr check-player --browser CHROMIUM --profile amp-2.3.0 --script BUILD ARGS
@@ -72,28 +74,6 @@ fn check_player(chromium: &Path, args: &[&str]) -> (i32, Value, String) {
     let tmpdir = tempfile::tempdir().unwrap();
     let (child, home) = start(chromium, tmpdir.path(), args);
     finish(child, tmpdir.path(), home)
-}
-
-/// A plugin script holding `source`, in a directory of its own: (the directory, its path).
-fn plugin(source: &str) -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("plugin.js");
-    std::fs::write(&path, source).unwrap();
-    let path = path.display().to_string();
-    (dir, path)
-}
-
-fn count(report: &Value, outcome: &str) -> u64 {
-    report["counts"][outcome].as_u64().unwrap()
-}
-
-fn strings(value: &Value) -> Vec<String> {
-    value
-        .as_array()
-        .unwrap_or(&Vec::new())
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect()
 }
 
 /// The entries of `/tmp` named like amperr's own short directories.

@@ -10,6 +10,8 @@ use serde_json::Value;
 
 mod common;
 
+use common::count;
+
 const BUILD: &str = "tests/fixtures/players/amp-fixture.js";
 /// One code of category 1, one of category 2, one of category 6: three overlay texts.
 const CODES: [&str; 3] = ["0x00100000", "0x20200194", "0x10600001"];
@@ -41,10 +43,6 @@ fn gate(chromium: &Path, name: &str) -> (i32, Value) {
         panic!("{name}: not a JSON report ({e}); stderr:\n{stderr}")
     });
     (output.status.code().unwrap_or(-1), report)
-}
-
-fn count(report: &Value, outcome: &str) -> u64 {
-    report["counts"][outcome].as_u64().unwrap()
 }
 
 /// Each failure group's (field, what the example got).
@@ -110,6 +108,8 @@ fn an_overlay_the_viewer_cannot_read_reads_as_empty() {
         "zero-sized",
         "behind-the-video",
         "covered",
+        "fades-out",
+        "tiny-text",
     ];
     each(&chromium, &hidden, |name, status, report| {
         assert_eq!(status, 1, "{name}");
@@ -195,6 +195,12 @@ fn the_right_text_drawn_another_way_or_a_frame_later_passes() {
         "spins-2ms",
         "animation-loop",
         "below-the-fold",
+        "fades-in",
+        "no-break-space",
+        "large-player",
+        "gradient-text",
+        "overflowing-text",
+        "display-contents",
     ];
     each(&chromium, &names, |name, status, report| {
         assert_eq!((status, count(report, "pass")), (0, 3), "{name}");

@@ -75,3 +75,27 @@ pub const COMMANDS: [&str; 9] = [
     "check-table",
     "scan",
 ];
+
+/// A plugin script holding `source`, in a directory of its own: (the directory, its path).
+pub fn plugin(source: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plugin.js");
+    std::fs::write(&path, source).unwrap();
+    let path = path.display().to_string();
+    (dir, path)
+}
+
+/// How many cases of a JSON report had `outcome`.
+pub fn count(report: &serde_json::Value, outcome: &str) -> u64 {
+    report["counts"][outcome].as_u64().unwrap()
+}
+
+/// A JSON array of strings, as strings (none if it is not an array).
+pub fn strings(value: &serde_json::Value) -> Vec<String> {
+    value
+        .as_array()
+        .unwrap_or(&Vec::new())
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}

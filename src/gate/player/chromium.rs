@@ -261,6 +261,8 @@ fn arguments(executable: &Path, profile: &Path) -> Vec<String> {
             "--disable-crash-reporter",
             "--disable-breakpad",
             "--mute-audio",
+            // A desktop viewer's window: a 1280x720 player fits in it whole.
+            "--window-size=1920,1080",
             "--lang=en-US",
             // What interception does not see (WebSockets, WebTransport) goes to a proxy
             // that is not there, loopback included.

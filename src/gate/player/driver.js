@@ -300,10 +300,10 @@
   // content, open and closed shadow roots, CSS text-transform, bidi overrides. Text drawn
   // where amperr cannot read it exactly (a canvas over it, CSS content it cannot resolve, a
   // mask) refuses the code rather than passing on a DOM text nobody may see.
-  var MIN_HEIGHT = 4; // CSS px of a text's box: below it no glyph is readable
+  var MIN_HEIGHT = 7; // CSS px of a text's box (a 6 px font's): below it, specks
   var MIN_ALPHA = 0.1; // the text's opacity, its colour's alpha times every opacity above it
   var MIN_CONTRAST = 1.5; // WCAG contrast ratio; body text is asked 4.5, below 1.5 is a blur
-  var WALKED = 20000; // nodes read per overlay: a page cannot make a read endless
+  var WALKED = 500; // nodes read per overlay (a real one has tens): a read stays short
   var computed = win.getComputedStyle;
   var styleOf = function (element, pseudo) {
     return apply(computed, win, pseudo ? [element, pseudo] : [element]);
@@ -353,6 +353,7 @@
   var weakGet = WeakMap.prototype.get;
   var weakSet = WeakMap.prototype.set;
   var Sheet = CSSStyleSheet;
+  var SVGElementType = SVGElement;
   var replaceSync = CSSStyleSheet.prototype.replaceSync;
   var adopted = own(Document.prototype, "adoptedStyleSheets");
 
@@ -469,11 +470,22 @@
     return 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
   }
 
+  // The colour glyphs are painted in: SVG text is filled, HTML text takes its fill colour.
+  function glyphColour(element, style) {
+    if (element instanceof SVGElementType) {
+      var paint = css(style, "fill");
+      if (paint === "none") return "transparent";
+      // A gradient or pattern: opaque, of a colour the pixels judge.
+      return startsWith(paint, "rgb") ? paint : "paint / 1";
+    }
+    return css(style, "-webkit-text-fill-color") || css(style, "color");
+  }
+
   // How opaque the text of `style` is on screen: its fill's alpha times every opacity and
   // opacity() filter above it; 0 when a filter blurs or darkens it away. A mask makes the
   // reading a refusal: what shows through cannot be told from the DOM.
   function inkAlpha(element, style, state) {
-    var fill = colour(css(style, "-webkit-text-fill-color") || css(style, "color"));
+    var fill = colour(glyphColour(element, style));
     var alpha = fill.a;
     if (alpha === 0 && (number(css(style, "-webkit-text-stroke-width")) > 0 || css(style, "text-shadow") !== "none")) {
       alpha = 1; // outlined or shadowed glyphs: the pixels judge them
@@ -481,6 +493,12 @@
     var seenAt = element;
     for (var depth = 0; seenAt !== null && depth < 256; depth++) {
       var s = seenAt === element ? style : styleOf(seenAt);
+      // Gradient text: transparent glyphs showing a background through them.
+      if (fill.a === 0 && (css(s, "-webkit-background-clip") === "text" || css(s, "background-clip") === "text") &&
+          css(s, "background-image") !== "none") {
+        alpha = alpha === 0 ? 1 : alpha;
+        state.unknownInk = true;
+      }
       alpha *= number(css(s, "opacity"));
       var filter = css(s, "filter");
       if (filter !== "none" && filter !== "") alpha *= filtered(filter, state);
@@ -520,13 +538,10 @@
     if (x < state.box.left || y < state.box.top || x >= state.box.right || y >= state.box.bottom) return false;
     var target = element;
     for (var depth = 0; depth < 64; depth++) {
-      // An element that makes no box of its own (display: contents) is hit through its parent.
-      while (target !== null && css(styleOf(target), "display") === "contents") target = elementParent(target);
-      if (target === null) return false;
       var root = apply(rootNode, target, []);
       var inShadow = apply(nodeType, root, []) === 11;
       var hit = inShadow ? apply(hitInShadow, root, [x, y]) : apply(hitInDocument, doc, [x, y]);
-      if (hit !== target) {
+      if (!hitsThrough(hit, target)) {
         if (hit !== null) {
           var name = apply(localName, hit, []);
           if (name === "canvas" || name === "iframe" || name === "object" || name === "embed" || name === "img") {
@@ -541,12 +556,23 @@
     return false;
   }
 
+  // Whether `hit` is `target`, or the box `target` is drawn in when it makes none of its own
+  // (display: contents; Chromium hits the element itself or its nearest box).
+  function hitsThrough(hit, target) {
+    for (var depth = 0; target !== null && depth < 64; depth++) {
+      if (hit === target) return true;
+      if (css(styleOf(target), "display") !== "contents") return false;
+      target = elementParent(target);
+    }
+    return false;
+  }
+
   // Whether the text of `style` stands out from what is behind the point (x, y): the
   // backgrounds under it composed down to the page's white, unless an image, a video, a
   // canvas or a frame is behind it (then the pixels judge).
-  function legible(element, style, alpha, x, y) {
-    var fill = colour(css(style, "-webkit-text-fill-color") || css(style, "color"));
-    if (fill.r === null || number(css(style, "-webkit-text-stroke-width")) > 0 || css(style, "text-shadow") !== "none") return true;
+  function legible(element, style, alpha, x, y, state) {
+    var fill = colour(glyphColour(element, style));
+    if (state.unknownInk || fill.r === null || number(css(style, "-webkit-text-stroke-width")) > 0 || css(style, "text-shadow") !== "none") return true;
     var r = 0, g = 0, b = 0, left = 1;
     function under(s) {
       var bg = colour(css(s, "background-color"));
@@ -589,9 +615,26 @@
     return ratio >= MIN_CONTRAST;
   }
 
+  // Grows the box the text read is drawn in (what the pixels photograph) by `box`.
+  function ink(state, box) {
+    if (state.ink === null) {
+      state.ink = create(null);
+      state.ink.left = box.left;
+      state.ink.top = box.top;
+      state.ink.right = box.left + box.width;
+      state.ink.bottom = box.top + box.height;
+      return;
+    }
+    state.ink.left = min(state.ink.left, box.left);
+    state.ink.top = min(state.ink.top, box.top);
+    state.ink.right = max(state.ink.right, box.left + box.width);
+    state.ink.bottom = max(state.ink.bottom, box.top + box.height);
+  }
+
   // Whether the viewer can read the whole of a box of text (`boxes`: rects of its lines)
   // drawn with `style` by `element`.
   function readable(element, style, boxes, state) {
+    state.unknownInk = false;
     if (css(style, "visibility") !== "visible") return false;
     var security = css(style, "-webkit-text-security");
     if (security !== "" && security !== "none") return false; // shown as discs
@@ -605,8 +648,9 @@
       var y = box.top + box.height / 2;
       var xs = [box.left + box.width * 0.1, box.left + box.width / 2, box.left + box.width * 0.9];
       for (var k = 0; k < 3; k++) if (!onTop(element, xs[k], y, state)) return false;
-      if (!legible(element, style, alpha, xs[1], y)) return false;
+      if (!legible(element, style, alpha, xs[1], y, state)) return false;
       seen = true;
+      ink(state, box);
     }
     return seen;
   }
@@ -620,6 +664,13 @@
     var out = "";
     for (var i = 0; i < text.length; i++) {
       var c = apply(charAt, text, [i]);
+      var code = apply(charCodeAt, text, [i]);
+      // What the viewer cannot tell from a space, and what they do not see at all: a
+      // no-break space, a soft hyphen, zero-width spaces and joiners, icon fonts' private
+      // glyphs.
+      if (code === 0xa0) c = " ";
+      else if (code === 0xad || (code >= 0x200b && code <= 0x200d) || code === 0x2060 || code === 0xfeff) continue;
+      else if (code >= 0xe000 && code <= 0xf8ff) continue;
       if (c === "\n" && keepBreaks) out += "\n";
       else if ((c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f") && !keepSpaces) out += " ";
       else out += c;
@@ -838,6 +889,15 @@
     apply(scrollIntoView, content, [where]);
   }
 
+  function padded(ink, margin) {
+    var box = create(null);
+    box.left = max(0, ink.left - margin);
+    box.top = max(0, ink.top - margin);
+    box.width = ink.right + margin - box.left;
+    box.height = ink.bottom + margin - box.top;
+    return box;
+  }
+
   // The lines the viewer reads: each trimmed, runs of spaces as one, empty lines dropped.
   function lines(text) {
     var out = "";
@@ -882,6 +942,8 @@
       state.refusal = null;
       state.walked = 0;
       state.hidden = false;
+      state.ink = null;
+      state.unknownInk = false;
       inView(content);
       state.box = playerBox(dialog);
       walk(content, state, 0);
@@ -895,7 +957,8 @@
       shownBy = dialog;
       reading.text = text;
       reading.description = describedBy(dialog);
-      reading.box = rect(apply(boundingRect, content, []));
+      // What the pixels photograph: the text's own boxes, a margin around them.
+      reading.box = state.ink === null ? rect(apply(boundingRect, content, [])) : padded(state.ink, 4);
     }
     return reading;
   }
@@ -987,27 +1050,75 @@
       later(function () {
         step(function () { return hook.raise(code); }, function () {
           later(function () {
-            if (navigatingTo !== null) {
-              inFlight = false;
-              return left("left its page (it navigated away to " + cut(navigatingTo) + ")");
-            }
-            var first = reading();
-            later(function () {
-              inFlight = false;
-              if (navigatingTo !== null) return left("left its page (it navigated away to " + cut(navigatingTo) + ")");
-              var answer = first;
-              var then = reading();
-              if (!same(first, then)) {
-                answer = refused(code, "the overlay changed after amperr read it: it showed " + shownText(first) +
-                  " " + SETTLE + " ms after the code, then " + shownText(then) + " " + WATCH + " ms later");
+            settled(function () {
+              if (navigatingTo !== null) {
+                inFlight = false;
+                return left("left its page (it navigated away to " + cut(navigatingTo) + ")");
               }
-              if (dialogCount > 0) answer = refused(code, "the page opened a dialog: " + dialogs);
-              done(answer);
-            }, WATCH);
+              var first = reading();
+              later(function () {
+                settled(function () {
+                  inFlight = false;
+                  if (navigatingTo !== null) return left("left its page (it navigated away to " + cut(navigatingTo) + ")");
+                  var answer = first;
+                  var then = reading();
+                  if (!same(first, then)) {
+                    answer = refused(code, "the overlay changed after amperr read it: it showed " + shownText(first) +
+                      " " + SETTLE + " ms after the code, then " + shownText(then) + " " + WATCH + " ms later");
+                  }
+                  if (dialogCount > 0) answer = refused(code, "the page opened a dialog: " + dialogs);
+                  done(answer);
+                });
+              }, WATCH);
+            });
           }, SETTLE);
         }, threw);
       }, SETTLE);
     }, threw);
+  }
+
+  // CSS animations and transitions. Under virtual time the browser draws no frames, so an
+  // animation the overlay starts (a fade-in, a fade-out) would wait for its first frame for
+  // ever, shown as its first keyframe. Each one waiting is started now, on the page's clock,
+  // and amperr reads once every finite one has run (at most ANIMATED ms more): what the
+  // viewer sees once the overlay is drawn. An endless one (a spinner) is not waited for.
+  var ANIMATED = 1000; // page milliseconds an overlay's animations may take
+  var getAnimations = Document.prototype.getAnimations;
+  var playState = getter(Animation.prototype, "playState");
+  var pending = getter(Animation.prototype, "pending");
+  var startTime = own(Animation.prototype, "startTime");
+  var currentTime = getter(Animation.prototype, "currentTime");
+  var effectOf = getter(Animation.prototype, "effect");
+  var computedTiming = AnimationEffect.prototype.getComputedTiming;
+  var timelineOf = getter(Document.prototype, "timeline");
+  var timelineTime = getter(AnimationTimeline.prototype, "currentTime");
+  function animating() {
+    var left = 0;
+    try {
+      var all = apply(getAnimations, doc, []);
+      var now = apply(timelineTime, apply(timelineOf, doc, []), []);
+      for (var i = 0; i < all.length && i < 256; i++) {
+        var animation = all[i];
+        if (apply(playState, animation, []) !== "running") continue;
+        if (apply(pending, animation, []) && apply(startTime.get, animation, []) === null) {
+          apply(startTime.set, animation, [now]);
+        }
+        var effect = apply(effectOf, animation, []);
+        var at = apply(currentTime, animation, []);
+        if (!effect || typeof at !== "number") continue;
+        var end = apply(computedTiming, effect, []).endTime;
+        if (typeof end === "number" && end - at > left && end !== Infinity) left = end - at;
+      }
+    } catch (e) {}
+    return min(left, ANIMATED);
+  }
+  function settled(next) {
+    var left = animating();
+    if (left <= 0) return next();
+    later(function () {
+      animating();
+      next();
+    }, left + 1);
   }
   function same(a, b) {
     return a.message === b.message && a.code_line === b.code_line && a.error === b.error &&
