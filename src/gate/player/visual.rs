@@ -412,7 +412,7 @@ pub(super) fn compare(reading: &Reading, message: &str, code_line: &str) -> Verd
         }
     };
     let seen_message = normalized(&seen_message.join(" "));
-    let agrees = code_key(seen_code) == code
+    let agrees = code_lines_agree(&code_key(seen_code), &code)
         && distance(&seen_message, &message) <= tolerance(message.chars().count());
     match (agrees, reading.confidence >= MIN_CONFIDENCE) {
         (true, _) => Verdict::Agrees,
@@ -425,6 +425,19 @@ pub(super) fn compare(reading: &Reading, message: &str, code_line: &str) -> Verd
         },
     }
 }
+
+/// Whether a code line OCR read (`seen`) agrees with the DOM's (`code`), both as
+/// [`code_key`] gives them: within [`CODE_LINE_EDITS`]. A code line alone is a short word
+/// in hex with no dictionary to help OCR, which misreads a glyph or two of it even at 16
+/// px (`5` as `S`, `ff` as `tt`, measured over 52 codes). The DOM's reading is judged to
+/// the letter already (a padded code line fails there); the pixels are there to catch a
+/// screen that shows another text.
+fn code_lines_agree(seen: &str, code: &str) -> bool {
+    distance(seen, code) <= CODE_LINE_EDITS
+}
+
+/// How many edits OCR may make in a code line.
+const CODE_LINE_EDITS: usize = 2;
 
 /// How many edits OCR may make in a message of `length` characters: one, and one more
 /// every 40. Measured on every amp-2.3.0 text, light on dark and dark on light, from 7 to
@@ -458,6 +471,11 @@ fn code_key(text: &str) -> String {
             'O' | 'o' => '0',
             'l' | 'I' | '|' => '1',
             '\u{d7}' => 'x',
+            // Glyphs OCR reads for hex digits and letters: none of them is hex itself.
+            '\u{a3}' | '\u{192}' | 't' | 'T' => 'f',
+            'S' | 's' => '5',
+            'Z' | 'z' => '2',
+            'g' | 'q' => '9',
             '[' | '{' => '(',
             ']' | '}' => ')',
             c => c.to_ascii_lowercase(),
@@ -574,8 +592,8 @@ mod tests {
             "(Ox2020O194)",
         ]);
         assert_eq!(compare(&noisy, message, code), Verdict::Agrees);
-        // Another digit in the code line is another code.
-        let digit = reading(&[message, "(0x20200184)"]);
+        // Another code in the code line (three digits off) is another code.
+        let digit = reading(&[message, "(0x30300184)"]);
         assert!(matches!(
             compare(&digit, message, code),
             Verdict::Contradicts { .. }
@@ -600,6 +618,28 @@ mod tests {
         let no_code = reading(&[message]);
         assert!(matches!(
             compare(&no_code, message, code),
+            Verdict::Contradicts { .. }
+        ));
+        // OCR's glyphs for hex digits and letters in a code line alone, as measured.
+        assert_eq!(
+            compare(&reading(&["(0x2£27ffff)"]), "", "(0x2f27ffff)"),
+            Verdict::Agrees
+        );
+        assert_eq!(
+            compare(&reading(&["(0x8££00000)"]), "", "(0x8ff00000)"),
+            Verdict::Agrees
+        );
+        assert_eq!(
+            compare(&reading(&["(OxScbfffff)"]), "", "(0x5cbfffff)"),
+            Verdict::Agrees
+        );
+        assert_eq!(
+            compare(&reading(&["(Oxf4dffftt)"]), "", "(0xf4dfffff)"),
+            Verdict::Agrees
+        );
+        // Three digits off is another text.
+        assert!(matches!(
+            compare(&reading(&["(0x2f27f000)"]), "", "(0x2f27ffff)"),
             Verdict::Contradicts { .. }
         ));
         // Category 0: only the code line.
