@@ -37,7 +37,7 @@ const SHOW_TIMEOUT: Duration = Duration::from_secs(10);
 pub enum VisualMode {
     /// None.
     Off,
-    /// The first code of each distinct message, and [`RANDOM`] more drawn with the seed.
+    /// The first code of each distinct message, and 4 more drawn with the seed.
     #[default]
     Sample,
     /// Every code of the run (about 0.5 s a code).
