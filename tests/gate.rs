@@ -881,3 +881,18 @@ fn the_total_timeout_counts_from_the_start_of_the_decoder() {
     );
     assert_eq!(report.counts.pass, corpus.cases.len());
 }
+
+#[test]
+fn a_decoder_still_reading_its_request_is_working_live_as_in_a_batch() {
+    // A decoder that takes a byte of its request every 250 ms is still working after the
+    // idle timeout (1 s): the batch run saw it so, the live one once called it a hang.
+    let argv: Vec<String> = ["python3", &path("tests/fixtures/misbehave.py"), "byte-reader"]
+        .map(String::from)
+        .to_vec();
+    let corpus = Corpus::generate(Profile::DOC, 0, 0).only(&[0x2020_0194]);
+    let batch = gate::run(&argv, &corpus, &fast(), &mut |_| {});
+    assert_eq!(batch.conclusion, Conclusion::Conformant, "{}", batch.text());
+    let mut live = gate::LiveDecoder::new(argv, fast().idle_timeout);
+    let report = live.check(0x2020_0194, Profile::DOC);
+    assert_eq!(report.conclusion, Conclusion::Conformant, "{}", report.text());
+}
