@@ -32,6 +32,7 @@
 
 pub mod adapter;
 pub(crate) mod blame;
+pub mod case;
 pub mod corpus;
 pub mod field;
 pub(crate) mod judge;
