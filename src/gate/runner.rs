@@ -18,7 +18,7 @@ use crate::gate::field::FieldName;
 use crate::gate::judge::judge;
 use crate::gate::outcome::{Failure, Gate};
 use crate::gate::pipe::Pipe;
-use crate::gate::protocol::{ProtocolError, Response, parse_answer, parse_response};
+use crate::gate::protocol::{ProtocolError, Response, parse_answer};
 use crate::gate::report::{Report, Tally};
 use crate::gate::transport::{Echo, Session, Transport};
 use crate::gate::xfail::{Scope, Xfail};
@@ -330,8 +330,9 @@ impl Runner<'_> {
 
 /// Judges and records an answer line to case `index`: the gate's own work per answer,
 /// which the benchmarks measure. A line that is not a response is not recorded.
+#[cfg(feature = "internal")]
 pub fn record(tally: &mut Tally<'_>, corpus: &Corpus, index: usize, text: &str) {
-    if let Ok(response) = parse_response(text) {
+    if let Ok(response) = crate::gate::protocol::parse_response(text) {
         record_response(tally, corpus, index, response);
     }
 }
