@@ -19,8 +19,9 @@
 //!
 //! What it shares with the oracle: the data files, which `tests/tables.rs` checks against
 //! the spec on their own, and the types the answers are spoken in ([`Field`],
-//! [`Decoded`], [`Class`], [`Code`]'s value). It never calls the catalog's lookups,
-//! `decode`'s logic or `Code`'s field accessors to form an expectation.
+//! [`Decoded`](crate::decode::Decoded), [`Class`](crate::decode::Class), [`Code`]'s
+//! value). It never calls the catalog's lookups, `decode`'s logic or `Code`'s field
+//! accessors to form an expectation.
 //!
 //! Why that can be fast: a walk computes what holds for a whole (area, category) prefix
 //! once, and between two entries of a category every code expects the same names and
