@@ -25,6 +25,14 @@ fn main() {
 }
 
 fn generate(dir: &Path, catalogs: &Path, profiles: &Path) -> Result<(), String> {
+    let read = read_all(dir)?;
+    std::fs::write(catalogs, catalogs_code(&read)).map_err(|e| e.to_string())?;
+    std::fs::write(profiles, profiles_code(&read)).map_err(|e| e.to_string())
+}
+
+/// Every data file in `dir`, read and checked alone and as a set, in the order profiles
+/// are listed: the default first, then by id.
+fn read_all(dir: &Path) -> Result<Vec<(PathBuf, source::Profile)>, String> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| e.to_string())?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -38,12 +46,16 @@ fn generate(dir: &Path, catalogs: &Path, profiles: &Path) -> Result<(), String> 
         let profile = source::read(&text).map_err(|e| format!("{}: {e}", file.display()))?;
         read.push((file.clone(), profile));
     }
-    // The default first, then by id: the order profiles are listed in.
     read.sort_by(|(_, a), (_, b)| {
         (!a.source.default, &a.source.id).cmp(&(!b.source.default, &b.source.id))
     });
     let set: Vec<&source::Profile> = read.iter().map(|(_, p)| p).collect();
-    source::check_set(&set)?;
+    source::check_set(&set).map_err(|e| e.to_string())?;
+    Ok(read)
+}
+
+/// `catalogs.rs`: each profile's entries, then `static CATALOGS`.
+fn catalogs_code(read: &[(PathBuf, source::Profile)]) -> String {
     let mut code = String::new();
     for (order, (_, profile)) in read.iter().enumerate() {
         let _ = writeln!(
@@ -65,7 +77,11 @@ fn generate(dir: &Path, catalogs: &Path, profiles: &Path) -> Result<(), String> 
         catalog(&mut code, order, file, profile);
     }
     code.push_str("];\n");
-    std::fs::write(catalogs, code).map_err(|e| e.to_string())?;
+    code
+}
+
+/// `profiles.rs`: a constant per profile, `Profile::ALL`, and `value_of_any_name`.
+fn profiles_code(read: &[(PathBuf, source::Profile)]) -> String {
     let mut consts = String::from("impl Profile {\n");
     for (order, (_, profile)) in read.iter().enumerate() {
         let _ = writeln!(
@@ -90,7 +106,7 @@ fn generate(dir: &Path, catalogs: &Path, profiles: &Path) -> Result<(), String> 
     // Every name of every profile, as one `match`: the check set made sure a name has one
     // value in all of them, and a match on strings is the fastest lookup there is.
     let mut names = std::collections::BTreeMap::new();
-    for (_, profile) in &read {
+    for (_, profile) in read {
         names.extend(profile.names.iter().map(|(n, v)| (n.as_str(), *v)));
     }
     consts.push_str(
@@ -101,7 +117,7 @@ fn generate(dir: &Path, catalogs: &Path, profiles: &Path) -> Result<(), String> 
         let _ = writeln!(consts, "        {name:?} => {value:#X},");
     }
     consts.push_str("        _ => return None,\n    })\n}\n");
-    std::fs::write(profiles, consts).map_err(|e| e.to_string())
+    consts
 }
 
 /// `amp-2.3.0` as `AMP_2_3_0`.

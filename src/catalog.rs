@@ -105,14 +105,25 @@ impl FromStr for Profile {
         Profile::ALL
             .into_iter()
             .find(|p| p.id() == s)
-            .ok_or_else(|| UnknownProfile(s.to_string()))
+            .ok_or_else(|| UnknownProfile {
+                name: s.to_string(),
+            })
     }
 }
 
 /// A profile name that is not one of [`Profile::ALL`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown profile {0:?}: the profiles are {list}", list = Profile::listed())]
-pub struct UnknownProfile(pub String);
+#[error("unknown profile {name:?}: the profiles are {list}", list = Profile::listed())]
+pub struct UnknownProfile {
+    name: String,
+}
+
+impl UnknownProfile {
+    /// The name given.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
 
 /// What a profile's source says about one field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -431,6 +442,7 @@ impl Catalog {
 
 /// A code asked for by area and name ([`Catalog::compose`]) that cannot be built.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum NamedCodeError {
     /// The area does not fit its bits.
     #[error(transparent)]

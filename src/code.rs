@@ -90,6 +90,7 @@ impl fmt::Display for Code {
 
 /// A field given to [`Code::compose`] or [`Code::with_area`] does not fit its bits.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ComposeError {
     #[error("area {0} does not fit in 4 bits: an area is 0..=15")]
     Area(u32),

@@ -10,6 +10,7 @@ use std::io::{self, BufRead, Read};
 
 /// Why [`read_bounded`] gave no text.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ReadError {
     #[error("{0}")]
     Io(#[from] io::Error),

@@ -131,6 +131,7 @@ pub struct ParseError {
 
 /// Why an input was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Reason {
     Empty,
     BadHex,

@@ -105,12 +105,16 @@ pub struct TableReport {
     pub extra_names: Vec<ExtraNames>,
 }
 
-/// A table that cannot be read as `{"name": value, ...}`.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// A table that cannot be read as `{"name": value, ...}`: not JSON, not an object, a
+/// name given twice. The message says which, and where.
+#[derive(Debug, thiserror::Error)]
 #[error(
-    "not an amp.errorCode dump: {0} (expected a JSON object of names to integers, as JSON.stringify(amp.errorCode) prints)"
+    "not an amp.errorCode dump: {json} (expected a JSON object of names to integers, as JSON.stringify(amp.errorCode) prints)"
 )]
-pub struct TableError(pub String);
+pub struct TableError {
+    // In the message rather than a `source`: a reader walking the chain would see it twice.
+    json: serde_json::Error,
+}
 
 /// A dump's names and values, each name once: a name given twice would let the last value
 /// hide the first.
@@ -153,7 +157,7 @@ impl<'de> serde::Deserialize<'de> for Dump {
 /// ```
 pub fn check_table(text: &str, profile: Profile) -> Result<TableReport, TableError> {
     let Dump(table) = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|e| TableError(e.to_string()))?;
+        .map_err(|json| TableError { json })?;
     let known: BTreeMap<&str, u32> = profile.catalog().names().iter().copied().collect();
     let missing: Vec<Missing> = known
         .iter()

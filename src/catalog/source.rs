@@ -2,9 +2,11 @@
 //!
 //! Shared by the build script (`build.rs`), which reads every `src/catalog/*.toml`, checks
 //! it and compiles it into static tables, and by this crate's tests. Only std, serde and
-//! toml are used here, as a build script has nothing else.
+//! toml are used here, as a build script has nothing else (so [`SourceError`]'s `Display`
+//! is written by hand: thiserror is not a build dependency).
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt;
 
 use serde::Deserialize;
 
@@ -115,10 +117,87 @@ pub struct Profile {
     pub names: Vec<(String, u32)>,
 }
 
+/// Why a data file, or a set of them, is refused.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SourceError {
+    NotToml(toml::de::Error),
+    BadId(String),
+    BadCodeLine(String),
+    AreaOutOfRange(u8),
+    AreaTwice(u8),
+    CategoryTwice(u8),
+    /// A documented value whose category the profile does not name.
+    UnnamedCategory {
+        value: u32,
+        category: usize,
+    },
+    Wide(u32),
+    EmptyText(u32),
+    TwoRows(u32),
+    NameTwice(String),
+    IdTwice(String),
+    /// Not exactly one profile is the default: these are.
+    Defaults(Vec<String>),
+    /// A name with two values: `value` in `id`, `other` in `other_id`.
+    NameValues {
+        name: String,
+        value: u32,
+        id: String,
+        other: u32,
+        other_id: String,
+    },
+}
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SourceError::NotToml(e) => write!(f, "not valid catalog TOML: {e}"),
+            SourceError::BadId(id) => write!(
+                f,
+                "id {id:?}: an id is lower-case letters, digits, '-' and '.', starting with a letter"
+            ),
+            SourceError::BadCodeLine(form) => write!(
+                f,
+                "overlay code_line {form:?} must hold exactly one of {{x}}, {{X}}, {{08x}}, {{08X}}"
+            ),
+            SourceError::AreaOutOfRange(area) => write!(f, "area {area} is not 0..=15"),
+            SourceError::AreaTwice(area) => write!(f, "area {area} listed twice"),
+            SourceError::CategoryTwice(category) => write!(f, "category {category} listed twice"),
+            SourceError::UnnamedCategory { value, category } => write!(
+                f,
+                "{value:#09X} is documented in category {category}, which the profile does not name"
+            ),
+            SourceError::Wide(value) => write!(f, "value {value:#X} does not fit in 28 bits"),
+            SourceError::EmptyText(value) => {
+                write!(f, "value {value:#09X}: a name or description is not empty")
+            }
+            SourceError::TwoRows(value) => write!(f, "value {value:#09X} has two rows"),
+            SourceError::NameTwice(name) => write!(f, "name {name} listed twice"),
+            SourceError::IdTwice(id) => write!(f, "two profiles have the id {id:?}"),
+            SourceError::Defaults(ids) => write!(
+                f,
+                "exactly one profile must say `default = true`; these do: {ids:?}"
+            ),
+            SourceError::NameValues {
+                name,
+                value,
+                id,
+                other,
+                other_id,
+            } => write!(
+                f,
+                "the name {name} is {other:#09X} in {other_id} and {value:#09X} in {id}: a name has one value in every profile"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SourceError {}
+
 /// Reads and checks one data file.
-pub fn read(text: &str) -> Result<Profile, String> {
-    let source: Source =
-        toml::from_str(text).map_err(|e| format!("not valid catalog TOML: {e}"))?;
+pub fn read(text: &str) -> Result<Profile, SourceError> {
+    let source: Source = toml::from_str(text).map_err(SourceError::NotToml)?;
     check_id(&source.id)?;
     if let Some(overlay) = &source.overlay {
         check_code_line(&overlay.code_line)?;
@@ -136,33 +215,34 @@ pub fn read(text: &str) -> Result<Profile, String> {
 }
 
 /// Checks a set of profiles together: ids unique, one default, one value per name.
-pub fn check_set(profiles: &[&Profile]) -> Result<(), String> {
+pub fn check_set(profiles: &[&Profile]) -> Result<(), SourceError> {
     let mut ids = BTreeMap::new();
     for p in profiles {
         if ids.insert(p.source.id.as_str(), ()).is_some() {
-            return Err(format!("two profiles have the id {:?}", p.source.id));
+            return Err(SourceError::IdTwice(p.source.id.clone()));
         }
     }
-    let defaults: Vec<&str> = profiles
+    let defaults: Vec<String> = profiles
         .iter()
         .filter(|p| p.source.default)
-        .map(|p| p.source.id.as_str())
+        .map(|p| p.source.id.clone())
         .collect();
     if defaults.len() != 1 {
-        return Err(format!(
-            "exactly one profile must say `default = true`; these do: {defaults:?}"
-        ));
+        return Err(SourceError::Defaults(defaults));
     }
     // A pasted name is read under every profile at once: it must mean one value.
     let mut values: HashMap<&str, (u32, &str)> = HashMap::new();
     for p in profiles {
         for (name, value) in &p.names {
             match values.insert(name, (*value, &p.source.id)) {
-                Some((other, id)) if other != *value => {
-                    return Err(format!(
-                        "the name {name} is {other:#09X} in {id} and {value:#09X} in {}: a name has one value in every profile",
-                        p.source.id
-                    ));
+                Some((other, other_id)) if other != *value => {
+                    return Err(SourceError::NameValues {
+                        name: name.clone(),
+                        value: *value,
+                        id: p.source.id.clone(),
+                        other,
+                        other_id: other_id.to_string(),
+                    });
                 }
                 _ => {}
             }
@@ -171,41 +251,37 @@ pub fn check_set(profiles: &[&Profile]) -> Result<(), String> {
     Ok(())
 }
 
-fn check_id(id: &str) -> Result<(), String> {
+fn check_id(id: &str) -> Result<(), SourceError> {
     let ok = id.starts_with(|c: char| c.is_ascii_lowercase())
         && id
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
     match ok {
         true => Ok(()),
-        false => Err(format!(
-            "id {id:?}: an id is lower-case letters, digits, '-' and '.', starting with a letter"
-        )),
+        false => Err(SourceError::BadId(id.to_string())),
     }
 }
 
-fn check_code_line(form: &str) -> Result<(), String> {
+fn check_code_line(form: &str) -> Result<(), SourceError> {
     let holes = ["{x}", "{X}", "{08x}", "{08X}"];
     let count: usize = holes.iter().map(|h| form.matches(h).count()).sum();
     let stripped = holes.iter().fold(form.to_string(), |f, h| f.replace(h, ""));
     if count != 1 || stripped.contains(['{', '}']) {
-        return Err(format!(
-            "overlay code_line {form:?} must hold exactly one of {{x}}, {{X}}, {{08x}}, {{08X}}"
-        ));
+        return Err(SourceError::BadCodeLine(form.to_string()));
     }
     Ok(())
 }
 
-fn areas(source: &Source) -> Result<Vec<Option<Text>>, String> {
+fn areas(source: &Source) -> Result<Vec<Option<Text>>, SourceError> {
     let mut areas = vec![source.other_areas.name.clone(); 16];
     let mut named = [false; 16];
     for row in &source.area {
         let i = usize::from(row.value);
         if i >= 16 {
-            return Err(format!("area {} is not 0..=15", row.value));
+            return Err(SourceError::AreaOutOfRange(row.value));
         }
         if std::mem::replace(&mut named[i], true) {
-            return Err(format!("area {} listed twice", row.value));
+            return Err(SourceError::AreaTwice(row.value));
         }
         areas[i] = Some(Text::Value(row.name.clone()));
     }
@@ -214,14 +290,14 @@ fn areas(source: &Source) -> Result<Vec<Option<Text>>, String> {
 
 type Categories = Vec<(Option<Text>, Option<Text>)>;
 
-fn categories(source: &Source, entries: &[EntryData]) -> Result<Categories, String> {
+fn categories(source: &Source, entries: &[EntryData]) -> Result<Categories, SourceError> {
     let others = &source.other_categories;
     let mut categories = vec![(others.name.clone(), others.message.clone()); 256];
     let mut named = [false; 256];
     for row in &source.category {
         let i = usize::from(row.value);
         if std::mem::replace(&mut named[i], true) {
-            return Err(format!("category {} listed twice", row.value));
+            return Err(SourceError::CategoryTwice(row.value));
         }
         categories[i] = (
             Some(Text::Value(row.name.clone())),
@@ -231,19 +307,22 @@ fn categories(source: &Source, entries: &[EntryData]) -> Result<Categories, Stri
     for entry in entries.iter().filter(|e| e.documented) {
         let category = (entry.value >> 20) as usize;
         if !named[category] {
-            return Err(format!(
-                "{:#09X} is documented in category {category}, which the profile does not name",
-                entry.value
-            ));
+            return Err(SourceError::UnnamedCategory {
+                value: entry.value,
+                category,
+            });
         }
     }
     Ok(categories)
 }
 
 /// The entry of a 28-bit value, made if new.
-fn entry(by_value: &mut BTreeMap<u32, EntryData>, value: u32) -> Result<&mut EntryData, String> {
+fn entry(
+    by_value: &mut BTreeMap<u32, EntryData>,
+    value: u32,
+) -> Result<&mut EntryData, SourceError> {
     if value > CODE28_MAX {
-        return Err(format!("value {value:#X} does not fit in 28 bits"));
+        return Err(SourceError::Wide(value));
     }
     Ok(by_value.entry(value).or_insert_with(|| EntryData {
         value,
@@ -254,27 +333,24 @@ fn entry(by_value: &mut BTreeMap<u32, EntryData>, value: u32) -> Result<&mut Ent
 /// The entries sorted by value, and every name with its value sorted by name.
 type Entries = (Vec<EntryData>, Vec<(String, u32)>);
 
-fn entries(source: &Source) -> Result<Entries, String> {
+fn entries(source: &Source) -> Result<Entries, SourceError> {
     let mut by_value: BTreeMap<u32, EntryData> = BTreeMap::new();
     let mut names: BTreeMap<String, u32> = BTreeMap::new();
     let mut add_name = |name: &str, value: u32| match names.insert(name.to_string(), value) {
         None => Ok(()),
-        Some(_) => Err(format!("name {name} listed twice")),
+        Some(_) => Err(SourceError::NameTwice(name.to_string())),
     };
     for row in &source.code {
         // The compiled catalog stores "no text" as an empty one.
         if row.name.as_deref() == Some("") || row.description.as_deref() == Some("") {
-            return Err(format!(
-                "value {:#09X}: a name or description is not empty",
-                row.value
-            ));
+            return Err(SourceError::EmptyText(row.value));
         }
         if let Some(name) = &row.name {
             add_name(name, row.value)?;
         }
         let e = entry(&mut by_value, row.value)?;
         if e.documented {
-            return Err(format!("value {:#09X} has two rows", row.value));
+            return Err(SourceError::TwoRows(row.value));
         }
         e.documented = true;
         e.name.clone_from(&row.name);
@@ -353,93 +429,6 @@ pub fn index(entries: &[EntryData]) -> Index {
     Index { tables, wide }
 }
 
+// In `source/tests.rs`; build.rs, which includes this file by `#[path]`, never loads them.
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A profile with one category, `top` added to its top-level keys, then `rest`.
-    fn profile(top: &str, rest: &str) -> String {
-        format!(
-            "id = \"doc\"\ntitle = \"t\"\nsummary = \"s\"\n{top}\nother_areas = {{}}\n\
-             other_categories = {{}}\narea = []\n[[category]]\nvalue = 1\nname = \"A\"\nmessage = \"m\"\n{rest}"
-        )
-    }
-
-    fn err(text: &str) -> String {
-        read(text).unwrap_err()
-    }
-
-    #[test]
-    fn malformed_data_is_refused_with_a_reason() {
-        let twice = profile(
-            "",
-            "[[code]]\nvalue = 1048576\nname = \"x\"\n[[alias]]\nvalue = 1\nname = \"x\"\n",
-        );
-        assert!(
-            err(&twice).contains("name x listed twice"),
-            "{}",
-            err(&twice)
-        );
-        let wide = profile("", "[[code]]\nvalue = 0x10000000\nname = \"x\"\n");
-        assert!(err(&wide).contains("28 bits"));
-        let unnamed = profile("", "[[code]]\nvalue = 0x0200000\nname = \"x\"\n");
-        assert!(err(&unnamed).contains("does not name"));
-        let rows = profile("", "[[code]]\nvalue = 1048576\n[[code]]\nvalue = 1048576\n");
-        assert!(err(&rows).contains("two rows"));
-        assert!(err("id = 1").contains("TOML"));
-        let bad_id = profile("code = []", "").replace("\"doc\"", "\"Doc Profile\"");
-        assert!(err(&bad_id).contains("lower-case"), "{}", err(&bad_id));
-        let overlay = profile(
-            "code = []",
-            "[overlay]\nlabel = \"l\"\ncode_line = \"(0x{y})\"\n",
-        );
-        assert!(err(&overlay).contains("code_line"), "{}", err(&overlay));
-    }
-
-    #[test]
-    fn a_set_has_one_default_and_one_value_per_name() {
-        let one = |id: &str, default: bool, value: u32| {
-            let top = format!("default = {default}\ncode = []");
-            let rest = format!("[[alias]]\nvalue = {value}\nname = \"x\"\n");
-            read(&profile(&top, &rest).replace("\"doc\"", &format!("{id:?}"))).unwrap()
-        };
-        assert!(check_set(&[&one("a", true, 1), &one("b", false, 1)]).is_ok());
-        let e = check_set(&[&one("a", true, 1), &one("b", false, 2)]).unwrap_err();
-        assert!(e.contains("one value in every profile"), "{e}");
-        let e = check_set(&[&one("a", true, 1), &one("b", true, 1)]).unwrap_err();
-        assert!(e.contains("exactly one profile"), "{e}");
-        let e = check_set(&[&one("a", true, 1), &one("a", false, 1)]).unwrap_err();
-        assert!(e.contains("two profiles have the id"), "{e}");
-    }
-
-    fn entries(values: &[u32]) -> Vec<EntryData> {
-        let entry = |&value| EntryData {
-            value,
-            ..EntryData::default()
-        };
-        values.iter().map(entry).collect()
-    }
-
-    #[test]
-    fn the_index_takes_the_fewest_bits_that_keep_details_apart() {
-        // Category 1: details 0, 1 and 0xFFFFF differ in their two low bits, not in one.
-        // Category 2: one entry needs no bit at all.
-        let index = index(&entries(&[0x010_0000, 0x010_0001, 0x01F_FFFF, 0x020_0194]));
-        assert_eq!(index.tables[1], [Some(0), Some(1), None, Some(2)]);
-        assert_eq!(index.tables[2], [Some(3)]);
-        assert!(index.tables[0].is_empty() && index.tables[3].is_empty());
-        assert!(index.wide.is_empty());
-        assert!(!index.spills(1));
-    }
-
-    #[test]
-    fn details_alike_in_their_ten_low_bits_go_to_the_wide_list() {
-        // 0x5, 0x405 and 0x805 agree in bits 0-9: the first keeps the slot.
-        let index = index(&entries(&[0x030_0005, 0x030_0006, 0x030_0405, 0x030_0805]));
-        assert_eq!(index.tables[3].len(), 1 << MAX_BITS);
-        assert_eq!(index.tables[3][5], Some(0));
-        assert_eq!(index.tables[3][6], Some(1));
-        assert_eq!(index.wide, [(0x030_0405, 2), (0x030_0805, 3)]);
-        assert!(index.spills(3) && !index.spills(2));
-    }
-}
+mod tests;

@@ -9,6 +9,7 @@ fn every_profile_round_trips_its_id_and_is_listed() {
         assert_eq!(profile.catalog().categories().len(), 256);
         assert!(Profile::listed().contains(profile.id()));
     }
+    assert_eq!("docs".parse::<Profile>().unwrap_err().name(), "docs");
     let err = "docs".parse::<Profile>().unwrap_err().to_string();
     assert_eq!(
         err,

@@ -19,99 +19,28 @@
 //!
 //! This module is pure: [`Search`] says which run to do next ([`Plan`]) and, told how the
 //! run ended ([`RunEnd`]), what follows ([`Decision`]s). It starts no process and reads no
-//! clock, so every path is unit-tested on its own (`blame/tests.rs`). It is one state
-//! machine whose transitions are read together, so it stays one file of some 600 lines.
+//! clock, so every path is unit-tested on its own (`blame/tests.rs`).
+//!
+//! It is one state machine, read from here: this file holds its states, the pipeline and
+//! how the search ends; each way of pinning a failure on a case has a file of its own,
+//! with the transitions out of its states:
+//!
+//! - `run`: the words spoken with the runner ([`Plan`], [`RunEnd`], [`Decision`]);
+//! - `alone`: the case in flight run alone, and the control run when it passes;
+//! - `probe`: a case that fails alone, blamed or, through probes, found innocent;
+//! - `window`: the windows that look for a culprit whose output was never sent.
 
-use std::ops::Range;
+mod alone;
+mod probe;
+mod run;
+mod window;
 
-use crate::gate::outcome::{Failure, Peer};
+pub use run::{Cases, Decision, Fault, Plan, RunEnd};
+
+use crate::gate::outcome::Peer;
 
 /// How much of the answered cases a control run cycles through.
 const GOOD_KEPT: usize = 4096;
-
-/// How many cases, spread over the corpus, must each fail alone before a decoder that never
-/// answered is said to fail whatever the case. One was not enough: a decoder whose area
-/// table lacks area 0 and the reserved areas fails on the first case and on the middle one.
-const PROBES: usize = 7;
-
-/// One run: which cases, in order, to a fresh peer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Plan {
-    pub cases: Cases,
-    /// Whether answers are the cases' verdicts; control runs and probes are experiments.
-    pub record: bool,
-}
-
-/// The cases of a run.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Cases {
-    Range(Range<usize>),
-    List(Vec<usize>),
-}
-
-impl Cases {
-    pub fn len(&self) -> usize {
-        match self {
-            Cases::Range(r) => r.len(),
-            Cases::List(l) => l.len(),
-        }
-    }
-
-    /// The case at `position` in the run.
-    pub fn get(&self, position: usize) -> usize {
-        match self {
-            Cases::Range(r) => r.start + position,
-            Cases::List(l) => l[position],
-        }
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..self.len()).map(|position| self.get(position))
-    }
-}
-
-/// What went wrong in a run, with the case at `answered` in flight.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Fault {
-    /// [`Failure::Crash`], [`Failure::Timeout`] or [`Failure::ProtocolError`].
-    pub kind: Failure,
-    /// What the failure is, the same for the same failure in any run: `was killed by
-    /// signal 11 (SIGSEGV)`, `idle`, `not JSON`. Failures are grouped and compared by it.
-    pub key: String,
-    /// What happened in this run, for the report.
-    pub detail: String,
-    /// Words for the failure that fit "the decoder ... whatever the case", e.g. `stops
-    /// answering`, `was killed by signal 11 (SIGSEGV)`.
-    pub verb: String,
-}
-
-/// How a run ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RunEnd {
-    /// Every case of the run was answered (and, for a single case, nothing more sent).
-    Completed,
-    /// It failed with the case at position `answered` in flight.
-    Failed { answered: usize, fault: Fault },
-    /// The total timeout passed with the case at position `answered` in flight.
-    Deadline { answered: usize },
-}
-
-/// What the session logic records, in this order.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Decision {
-    /// The case failed alone in a fresh process: it is at fault.
-    Blame { case: usize, fault: Fault },
-    /// These cases get no verdict: `key` groups them, `reason` says why.
-    NotRun {
-        cases: Range<usize>,
-        key: String,
-        reason: String,
-    },
-    /// A failure of the decoder that no case is blamed for: it fails the gate.
-    Problem(String),
-    /// What happened on the way, shown but not failing the gate.
-    Note(String),
-}
 
 /// Where the search stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -404,178 +333,6 @@ impl Search {
         }
     }
 
-    /// After a window of several cases in the search.
-    fn after_run(
-        &mut self,
-        from: usize,
-        cases: Cases,
-        end: RunEnd,
-        bad_end: Option<usize>,
-    ) -> (Vec<Decision>, State) {
-        let len = cases.len();
-        match end {
-            RunEnd::Completed => {
-                self.note_answered(&cases, len);
-                (Vec::new(), self.window_passed(from, len, bad_end))
-            }
-            RunEnd::Failed { answered, fault } => {
-                self.note_answered(&cases, answered);
-                self.unexplained(fault);
-                // The culprit is in at..from + len, if one case is: its first half next.
-                let at = from + answered;
-                let end = from + len;
-                (Vec::new(), self.window(at, end - at, Some(end)))
-            }
-            RunEnd::Deadline { .. } => (Vec::new(), State::Done),
-        }
-    }
-
-    /// The window `from..from + len` passed: search on after it, within the known bad
-    /// range if there is one, else in a window twice as long.
-    fn window_passed(&mut self, from: usize, len: usize, bad_end: Option<usize>) -> State {
-        let next = from + len;
-        match bad_end {
-            Some(end) if end > next => self.window(next, end - next, Some(end)),
-            _ => self.search_from(next, len * 2),
-        }
-    }
-
-    /// The first half of `from..from + len`, known to hold the culprit before `bad_end`.
-    fn window(&mut self, from: usize, len: usize, bad_end: Option<usize>) -> State {
-        if from >= self.total {
-            return State::Done;
-        }
-        State::Window {
-            from,
-            len: len.div_ceil(2).max(1),
-            bad_end,
-        }
-    }
-
-    /// After `case` ran alone, to confirm `cause`.
-    fn after_alone(&mut self, case: usize, cause: Cause, end: RunEnd) -> (Vec<Decision>, State) {
-        match end {
-            RunEnd::Failed { fault, .. } => self.failed_alone(case, fault),
-            RunEnd::Completed => {
-                self.note_answered(&Cases::Range(case..case + 1), 1);
-                let note = format!(
-                    "a run ended early ({} {}); the case in flight was answered alone in {}, so the gate looked further for the case at fault",
-                    self.peer.name, cause.fault.verb, self.peer.fresh
-                );
-                let resume = case + 1;
-                if self.control_passed {
-                    let (mut decisions, next) = self.innocent(resume, cause);
-                    decisions.insert(0, Decision::Note(note));
-                    return (decisions, next);
-                }
-                (vec![Decision::Note(note)], State::Control { resume, cause })
-            }
-            RunEnd::Deadline { .. } => (Vec::new(), State::Done),
-        }
-    }
-
-    /// `case` failed alone in a fresh process: blamed, unless a probe is due.
-    fn failed_alone(&mut self, case: usize, fault: Fault) -> (Vec<Decision>, State) {
-        let probes = self.spread_from(case);
-        // With no other case to try, the one that fails alone is at fault.
-        if !probes.is_empty() && self.should_probe(&fault.key) {
-            return (
-                Vec::new(),
-                State::Probe {
-                    case,
-                    probes,
-                    fault,
-                },
-            );
-        }
-        self.blame(case, fault)
-    }
-
-    /// The case in flight passed alone, and the failure does depend on the cases.
-    fn innocent(&mut self, resume: usize, cause: Cause) -> (Vec<Decision>, State) {
-        if cause.fault.kind == Failure::ProtocolError {
-            // A bad line names its request; that request alone is answered well: the
-            // decoder's state, or an earlier case, put it wrong.
-            let problem = format!(
-                "{}; given that case alone, in {}, {} answers it (that answer is the case's verdict)",
-                cause.fault.detail, self.peer.fresh, self.peer.name
-            );
-            return (vec![Decision::Problem(problem)], self.pipeline_from(resume));
-        }
-        // The culprit is later, in output the decoder never sent.
-        self.unexplained(cause.fault);
-        (Vec::new(), self.search_from(resume, 2))
-    }
-
-    fn after_control(
-        &mut self,
-        resume: usize,
-        cause: Cause,
-        end: RunEnd,
-    ) -> (Vec<Decision>, State) {
-        match end {
-            RunEnd::Failed { answered, fault } if answered == cause.answered => {
-                let problem = format!(
-                    "{} {} after {} in a run, whatever the case: a run of other cases failed the same way at the same place ({})",
-                    self.peer.name,
-                    cause.fault.verb,
-                    crate::render::plural(answered, "answer"),
-                    fault.detail
-                );
-                self.whatever_the_case(resume, problem)
-            }
-            RunEnd::Deadline { .. } => (Vec::new(), State::Done),
-            // Passed, or failed elsewhere (a case of the control set it off): the failure
-            // depends on the cases.
-            _ => {
-                self.control_passed = true;
-                self.innocent(resume, cause)
-            }
-        }
-    }
-
-    fn after_probe(
-        &mut self,
-        case: usize,
-        mut probes: Vec<usize>,
-        fault: Fault,
-        end: RunEnd,
-    ) -> (Vec<Decision>, State) {
-        match end {
-            RunEnd::Completed => {
-                self.probed.push(fault.key.clone());
-                self.blame(case, fault)
-            }
-            RunEnd::Failed { .. } if probes.len() > 1 => {
-                probes.remove(0);
-                (
-                    Vec::new(),
-                    State::Probe {
-                        case,
-                        probes,
-                        fault,
-                    },
-                )
-            }
-            RunEnd::Failed { .. } => {
-                let never = match self.answered_any {
-                    true => "",
-                    false => ", and it never answered any case",
-                };
-                let problem = format!(
-                    "{} {} whatever the case: it did on {} spread over the corpus, each alone in {}{never} ({})",
-                    self.peer.name,
-                    fault.verb,
-                    crate::render::plural(self.spread_from(case).len() + 1, "case"),
-                    self.peer.fresh,
-                    fault.detail
-                );
-                self.whatever_the_case(case, problem)
-            }
-            RunEnd::Deadline { .. } => (Vec::new(), State::Done),
-        }
-    }
-
     /// The decoder fails whatever the case (`problem` says how): the cases from `from` on
     /// are not run, and the search is over.
     fn whatever_the_case(&mut self, from: usize, problem: String) -> (Vec<Decision>, State) {
@@ -596,48 +353,11 @@ impl Search {
         }
     }
 
-    fn should_probe(&self, key: &str) -> bool {
-        !self.probed.iter().any(|k| k == key)
-            && (!self.answered_any || self.last_blame.as_deref() == Some(key))
-    }
-
-    /// Up to [`PROBES`] other cases, evenly spread over the corpus from `case` on: its
-    /// boundary cases go through the areas and categories in order, so the probes fall in
-    /// other areas and categories.
-    fn spread_from(&self, case: usize) -> Vec<usize> {
-        let mut probes: Vec<usize> = (1..=PROBES)
-            .map(|k| (case + self.total * k / (PROBES + 1)) % self.total)
-            .filter(|&probe| probe != case)
-            .collect();
-        probes.dedup();
-        probes
-    }
-
-    fn blame(&mut self, case: usize, fault: Fault) -> (Vec<Decision>, State) {
-        self.last_blame = Some(fault.key.clone());
-        // The case explains the runs that ended early on the way to it.
-        self.unexplained.clear();
-        let decisions = vec![Decision::Blame { case, fault }];
-        (decisions, self.pipeline_from(case + 1))
-    }
-
     fn pipeline_from(&mut self, from: usize) -> State {
         if from >= self.total {
             State::Done
         } else {
             State::Pipeline { from }
-        }
-    }
-
-    /// A window of `len` cases from `from`, with no bound known.
-    fn search_from(&mut self, from: usize, len: usize) -> State {
-        if from >= self.total {
-            return State::Done;
-        }
-        State::Window {
-            from,
-            len: len.min(self.total - from),
-            bad_end: None,
         }
     }
 

@@ -7,6 +7,9 @@
 //! - [`invariants`]: the oracle's invariants, each a function that says how it was broken;
 //! - [`fuzz`]: the fuzz targets' bodies, plain functions that `cargo fuzz` and a stable
 //!   `cargo test` (`tests/fuzz.rs`) both run.
+//!
+//! Internal: no semver promise, and the checks say what broke as a plain `String`, a
+//! message for a failing test or fuzz run that nothing handles, so it needs no error type.
 
 pub mod fuzz;
 pub mod invariants;

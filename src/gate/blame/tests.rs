@@ -1,4 +1,6 @@
+use super::probe::PROBES;
 use super::*;
+use crate::gate::outcome::Failure;
 
 fn fault(kind: Failure, key: &str) -> Fault {
     Fault {
