@@ -98,7 +98,7 @@ fn answer(
     match session.next(idle) {
         Next::Line(number, line) => {
             let gate = Gate::CHECK;
-            let checked = line_text(gate.peer, number, line).and_then(|text| {
+            let checked = line_text(gate.peer(), number, line).and_then(|text| {
                 let response = check_answer(corpus, gate, number, &text, 0, None)?;
                 record_response(tally, corpus, 0, response);
                 Ok(())
@@ -106,6 +106,6 @@ fn answer(
             checked.err()
         }
         Next::Quiet => Some(idle_fault(idle)),
-        Next::Ended => failed(crashed(session, 0, Gate::CHECK.peer)),
+        Next::Ended => failed(crashed(session, 0, Gate::CHECK.peer())),
     }
 }

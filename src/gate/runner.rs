@@ -91,7 +91,7 @@ pub fn run_transport<T: Transport>(
         gate,
         deadline: None,
         tally: Tally::of(gate, corpus, &options.require, &options.xfail),
-        search: Search::new(corpus.cases.len(), options.max_restarts, gate.peer),
+        search: Search::new(corpus.cases.len(), options.max_restarts, gate.peer()),
         failed_diagnostics: None,
         last_diagnostics: String::new(),
     };
@@ -168,9 +168,10 @@ impl Runner<'_> {
                     if first {
                         self.tally.not_started = true;
                     }
-                    let decisions = self
-                        .search
-                        .could_not_start(&format!("{} could not be started", self.gate.peer.name));
+                    let decisions = self.search.could_not_start(&format!(
+                        "{} could not be started",
+                        self.gate.peer().name
+                    ));
                     return self.apply(decisions);
                 }
             };
@@ -252,9 +253,9 @@ impl Runner<'_> {
                             fault: idle_fault(idle),
                         };
                     }
-                    return crashed(session, position, self.gate.peer);
+                    return crashed(session, position, self.gate.peer());
                 }
-                Next::Ended => return crashed(session, position, self.gate.peer),
+                Next::Ended => return crashed(session, position, self.gate.peer()),
             };
             quiet = Duration::ZERO;
             let index = plan.cases.get(position);
@@ -265,7 +266,7 @@ impl Runner<'_> {
                 answered: position,
                 fault,
             };
-            let text = match line_text(self.gate.peer, number, line) {
+            let text = match line_text(self.gate.peer(), number, line) {
                 Ok(text) => text,
                 Err(fault) => return failed(fault),
             };
@@ -286,14 +287,14 @@ impl Runner<'_> {
         let finish = session.finish(idle);
         if let Err(exit) = &finish.exit {
             self.tally
-                .problem(format!("{} {exit}", self.gate.peer.name));
+                .problem(format!("{} {exit}", self.gate.peer().name));
         }
         if finish.extra_lines > 0 {
             if alone {
                 let code = self.corpus.cases[plan.cases.get(0)].code.0;
                 let again = match &finish.first_extra {
                     Some(Line::Text(text)) => {
-                        parse_answer(text, self.gate.fields).is_ok_and(|r| r.code() == code)
+                        parse_answer(text, self.gate.fields()).is_ok_and(|r| r.code() == code)
                     }
                     _ => false,
                 };
@@ -303,18 +304,18 @@ impl Runner<'_> {
                 };
                 return RunEnd::Failed {
                     answered: 0,
-                    fault: protocol_fault(self.gate.peer, 2, &error),
+                    fault: protocol_fault(self.gate.peer(), 2, &error),
                 };
             }
             self.tally.problem(format!(
                 "{} wrote {} after the answer to its last request",
-                self.gate.peer.name,
+                self.gate.peer().name,
                 crate::render::plural(finish.extra_lines, "line")
             ));
         }
         if let Some(text) = pending {
             let index = plan.cases.get(0);
-            if let Ok(response) = parse_answer(&text, self.gate.fields) {
+            if let Ok(response) = parse_answer(&text, self.gate.fields()) {
                 record_response(&mut self.tally, self.corpus, index, response);
             }
             progress(index + 1);
@@ -354,7 +355,7 @@ pub(crate) fn check_answer<'t>(
 ) -> Result<Response<'t>, Fault> {
     let code = corpus.cases[index].code.0;
     let response =
-        parse_answer(text, gate.fields).map_err(|e| protocol_fault(gate.peer, number, &e))?;
+        parse_answer(text, gate.fields()).map_err(|e| protocol_fault(gate.peer(), number, &e))?;
     let got = response.code();
     if got == code {
         return Ok(response);
@@ -370,7 +371,7 @@ pub(crate) fn check_answer<'t>(
             got,
         }
     };
-    Err(protocol_fault(gate.peer, number, &error))
+    Err(protocol_fault(gate.peer(), number, &error))
 }
 
 /// Judges and records an answer line to case `index`: the gate's own work per answer,
