@@ -1,10 +1,10 @@
 //! The fields of an answer the gate checks, and a map with one value per field.
 //!
-//! A decoder's answer (protocol v1) has the first seven; a player's (what its error
-//! overlay shows, `check-player`) has the message, the code line and, with `--a11y`, the
-//! text a screen reader gets. Each gate reads and reports only its own fields.
+//! A decoder's answer (protocol v1) has the code's parts, its name and its texts; a
+//! player's (what its error overlay shows, `check-player`) has the message, the code line
+//! and, with `--a11y`, the text a screen reader gets. Each gate reads and reports only its own fields.
 //!
-//! What the gate knows of each field is one row of one table, [`FIELDS`]: its key and
+//! What the gate knows of each field is one row of one table, `FIELDS`: its key and
 //! which answers have it. Every list of fields (a decoder's, a player's), every key and
 //! every lookup by key is derived from it, so a new field is a new variant and a new row.
 
@@ -13,7 +13,7 @@ use std::ops::{Index, IndexMut};
 
 /// A checked field of an answer.
 ///
-/// Each variant has one row in [`FIELDS`], in the same order (checked when compiled).
+/// Each variant has one row in `FIELDS`, in the same order (checked when compiled).
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
 )]
