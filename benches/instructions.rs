@@ -168,7 +168,8 @@ fn workload(name: &str, n: u64) {
                 .map(|c| answer(Profile::DOC, c.code.0).expect("an answer serializes"))
                 .collect();
             let (no_xfail, argv) = (Xfail::default(), ["decoder".to_string()]);
-            let reproduce = |code: u32| format!("echo {code} | decoder");
+            let reproduce =
+                |case: &amperr::gate::case::Case| format!("echo {} | decoder", case.code.0);
             for _ in 0..n {
                 let mut tally = Tally::new(&corpus, &[], &no_xfail);
                 for (index, line) in lines.iter().enumerate() {

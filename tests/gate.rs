@@ -10,6 +10,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use amperr::Profile;
+use amperr::gate::case::Case;
 use amperr::gate::report::Failure;
 use amperr::gate::{self, Conclusion, Corpus, FieldName, Options, Report};
 
@@ -798,17 +799,17 @@ struct InMemory {
 impl gate::transport::Transport for SlowToPrepare {
     type Session = InMemory;
 
-    fn start(&mut self, codes: Vec<u32>) -> Result<InMemory, gate::transport::StartError> {
-        let answers = codes
+    fn start(&mut self, cases: Vec<Case>) -> Result<InMemory, gate::transport::StartError> {
+        let answers = cases
             .iter()
-            .map(|code| gate::adapter::answer(Profile::DOC, *code).unwrap())
+            .map(|case| gate::adapter::answer(Profile::DOC, case.code.0).unwrap())
             .map(|line| line.trim_end().to_string())
             .collect();
         Ok(InMemory { answers, number: 0 })
     }
 
-    fn reproduce(&self, code: u32) -> String {
-        format!("echo {code}")
+    fn reproduce(&self, case: &Case) -> String {
+        format!("echo {}", case.code.0)
     }
 
     fn describe(&self) -> Vec<String> {
@@ -880,4 +881,28 @@ fn the_total_timeout_counts_from_the_start_of_the_decoder() {
         report.text()
     );
     assert_eq!(report.counts.pass, corpus.cases.len());
+}
+
+#[test]
+fn a_decoder_still_reading_its_request_is_working_live_as_in_a_batch() {
+    // A decoder that takes a byte of its request every 250 ms is still working after the
+    // idle timeout (1 s): the batch run saw it so, the live one once called it a hang.
+    let argv: Vec<String> = [
+        "python3",
+        &path("tests/fixtures/misbehave.py"),
+        "byte-reader",
+    ]
+    .map(String::from)
+    .to_vec();
+    let corpus = Corpus::generate(Profile::DOC, 0, 0).only(&[0x2020_0194]);
+    let batch = gate::run(&argv, &corpus, &fast(), &mut |_| {});
+    assert_eq!(batch.conclusion, Conclusion::Conformant, "{}", batch.text());
+    let mut live = gate::LiveDecoder::new(argv, fast().idle_timeout);
+    let report = live.check(0x2020_0194, Profile::DOC);
+    assert_eq!(
+        report.conclusion,
+        Conclusion::Conformant,
+        "{}",
+        report.text()
+    );
 }

@@ -12,159 +12,12 @@
 
 use std::collections::HashSet;
 
-use crate::catalog::{Field, Overlay, Profile};
+use crate::catalog::Profile;
 use crate::code::Code;
-use crate::decode::{Class, decode};
-use crate::gate::field::{FieldMap, FieldName};
+pub use crate::gate::case::{Case, Expectation, Expected, Origin, Stimulus};
 
 /// The corpus generator's version: a change to what cases are generated bumps it.
 pub const VERSION: u32 = 1;
-
-/// Where a case comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Origin {
-    Documented,
-    Boundary,
-    Random,
-    /// Named by the person running the gate (`check-player --code`), not generated.
-    Given,
-}
-
-impl Origin {
-    pub fn id(self) -> &'static str {
-        match self {
-            Origin::Documented => "documented",
-            Origin::Boundary => "boundary",
-            Origin::Random => "random",
-            Origin::Given => "given",
-        }
-    }
-}
-
-/// What the oracle expects for one field of a case.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Expected {
-    Int(u32),
-    Text(&'static str),
-    Null,
-    /// The profile's source is silent: any answer is accepted and recorded.
-    ImplementationDefined,
-    /// The code line the profile's player shows for this code.
-    CodeLine(&'static Overlay, Code),
-    /// A text for a screen reader that says this message (if the code determines it) and
-    /// this code line, and nothing else but separators.
-    Describes {
-        message: Option<&'static str>,
-        overlay: &'static Overlay,
-        code: Code,
-    },
-}
-
-impl Expected {
-    fn from_field(field: Field<&'static str>) -> Expected {
-        match field {
-            Field::Value(text) => Expected::Text(text),
-            Field::Null => Expected::Null,
-            Field::ImplementationDefined(_) => Expected::ImplementationDefined,
-        }
-    }
-
-    /// The expected value as JSON, for reports.
-    pub fn to_json(self) -> String {
-        match self {
-            Expected::Int(n) => n.to_string(),
-            Expected::Text(text) => serde_json::Value::from(text).to_string(),
-            Expected::Null => "null".to_string(),
-            Expected::ImplementationDefined => {
-                "(implementation-defined: a string or null)".to_string()
-            }
-            Expected::CodeLine(overlay, code) => {
-                serde_json::Value::from(overlay.code_line(code)).to_string()
-            }
-            Expected::Describes {
-                message,
-                overlay,
-                code,
-            } => {
-                let said = match message {
-                    Some("") => overlay.code_line(code),
-                    Some(message) => format!("{message} {}", overlay.code_line(code)),
-                    None => format!("(the message) {}", overlay.code_line(code)),
-                };
-                format!("{} (this, and nothing else)", serde_json::Value::from(said))
-            }
-        }
-    }
-}
-
-/// One case: where it comes from and its code. What the oracle expects of it is
-/// computed when it is judged ([`Case::expect`]), so a corpus of millions of cases stays
-/// small.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Case {
-    pub origin: Origin,
-    pub code: Code,
-}
-
-/// What the oracle expects of a case under a profile.
-#[derive(Clone, Copy, Debug)]
-pub struct Expectation {
-    pub class: Class,
-    pub fields: FieldMap<Expected>,
-    /// Other names of the value that are accepted for `name`.
-    pub aliases: &'static [&'static str],
-}
-
-impl Case {
-    pub fn new(origin: Origin, code: Code) -> Case {
-        Case { origin, code }
-    }
-
-    /// The stable id, e.g. `documented/0x20200194`.
-    pub fn id(&self) -> String {
-        format!("{}/{}", self.origin.id(), self.code)
-    }
-
-    /// What the oracle expects of each field under `profile`.
-    pub fn expect(&self, profile: Profile) -> Expectation {
-        let code = self.code;
-        let d = decode(code, profile);
-        let overlay = profile.catalog().overlay();
-        let fields = FieldMap::from_fn(|field| match field {
-            FieldName::Area => Expected::Int(code.area().into()),
-            FieldName::Category => Expected::Int(code.category().into()),
-            FieldName::Detail => Expected::Int(code.detail()),
-            FieldName::Name => d.name().map_or(Expected::Null, Expected::Text),
-            FieldName::Message => Expected::from_field(d.message()),
-            FieldName::AreaName => Expected::from_field(d.area_name()),
-            FieldName::CategoryName => Expected::from_field(d.category_name()),
-            // What the player shows, where the profile's source says.
-            FieldName::CodeLine => match overlay {
-                Some(overlay) => Expected::CodeLine(overlay, code),
-                None => Expected::ImplementationDefined,
-            },
-            FieldName::AccessibleDescription => match overlay {
-                Some(overlay) => Expected::Describes {
-                    message: d.message().value(),
-                    overlay,
-                    code,
-                },
-                None => Expected::ImplementationDefined,
-            },
-        });
-        Expectation {
-            class: d.class(),
-            fields,
-            aliases: d.aliases(),
-        }
-    }
-
-    /// The class of the code under `profile`.
-    pub fn class(&self, profile: Profile) -> Class {
-        decode(self.code, profile).class()
-    }
-}
 
 /// The generated cases, in order.
 #[derive(Clone, Debug)]
@@ -251,8 +104,11 @@ impl Corpus {
 }
 
 /// A shard that is not `K/N` with 1 <= K <= N, or that has no case.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ShardError {
+    #[error("{0:?} is not a shard: give K/N with 1 <= K <= N, e.g. 2/4")]
+    NotAShard(String),
     #[error("shard {k}/{n} does not exist: give K/N with 1 <= K <= N, e.g. 2/4")]
     NoSuchShard { k: u32, n: u32 },
     #[error(
@@ -347,8 +203,8 @@ impl SplitMix64 {
 }
 
 /// `K/N` with 1 <= K <= N: a shard as `--shard` takes it and a report gives it.
-pub fn parse_shard(s: &str) -> Result<(u32, u32), String> {
-    let bad = || format!("{s:?} is not a shard: give K/N with 1 <= K <= N, e.g. 2/4");
+pub fn parse_shard(s: &str) -> Result<(u32, u32), ShardError> {
+    let bad = || ShardError::NotAShard(s.to_string());
     let (k, n) = s.split_once('/').ok_or_else(bad)?;
     let (k, n): (u32, u32) = (k.parse().map_err(|_| bad())?, n.parse().map_err(|_| bad())?);
     if k == 0 || k > n {
@@ -360,6 +216,7 @@ pub fn parse_shard(s: &str) -> Result<(u32, u32), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gate::field::FieldName;
 
     /// The bound is the library's, not only the command line's: past it the draw holds
     /// gigabytes, and past 2^32 codes it never ends.

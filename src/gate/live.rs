@@ -11,8 +11,8 @@ use crate::gate::corpus::Corpus;
 use crate::gate::outcome::{Failure, Gate};
 use crate::gate::pipe::{Pipe, PipeSession};
 use crate::gate::report::{Report, Tally};
-use crate::gate::runner::{check_answer, crashed, idle_fault, line_text, record_response};
-use crate::gate::transport::{Next, Session, Transport};
+use crate::gate::runner::{InTurn, Waiting, check_answer, line_text, record_response};
+use crate::gate::transport::{Echo, Session, Transport};
 use crate::gate::xfail::Xfail;
 
 /// A decoder process asked about one code at a time.
@@ -61,7 +61,7 @@ impl LiveDecoder {
         let pipe = &self.pipe;
         tally.finish(
             &pipe.describe(),
-            &|code| pipe.reproduce(code),
+            &|case| pipe.reproduce(case),
             started.elapsed().as_secs_f64(),
             diagnostics,
         )
@@ -84,28 +84,34 @@ impl LiveDecoder {
     }
 }
 
-/// Reads and records the answer to the one case of `corpus`; the fault, if it fails.
+/// Reads and records the answer to the one case of `corpus`, waiting as a batch run
+/// does (a decoder still taking its request is working); the fault, if it fails.
 fn answer(
     session: &mut PipeSession,
     corpus: &Corpus,
     tally: &mut Tally<'_>,
     idle: Duration,
 ) -> Option<Fault> {
-    let failed = |end: RunEnd| match end {
-        RunEnd::Failed { fault, .. } => Some(fault),
-        _ => None,
-    };
-    match session.next(idle) {
-        Next::Line(number, line) => {
-            let gate = Gate::CHECK;
-            let checked = line_text(gate.peer(), number, line).and_then(|text| {
-                let response = check_answer(corpus, gate, number, &text, 0, None)?;
-                record_response(tally, corpus, 0, response);
-                Ok(())
-            });
-            checked.err()
+    let gate = Gate::CHECK;
+    let mut waiting = Waiting::new(idle, session.taken());
+    let (number, line) = match waiting.next(session, None) {
+        Ok(got) => got,
+        Err(why) => {
+            return match waiting.end(why, session, 0, gate.peer()) {
+                RunEnd::Failed { fault, .. } => Some(fault),
+                _ => None,
+            };
         }
-        Next::Quiet => Some(idle_fault(idle)),
-        Next::Ended => failed(crashed(session, 0, Gate::CHECK.peer())),
-    }
+    };
+    let turn = InTurn {
+        position: 0,
+        case: &corpus.cases[0],
+        previous: None,
+    };
+    let checked = line_text(gate.peer(), number, line).and_then(|text| {
+        let response = check_answer(gate, Echo::Code, number, &text, &turn)?;
+        record_response(tally, corpus, 0, response);
+        Ok(())
+    });
+    checked.err()
 }

@@ -27,14 +27,17 @@
 //!   build in headless Chromium, judged by its error overlay) as its implementations;
 //! - `blame`: the pure search that decides which case a failure belongs to, if any;
 //! - `runner`: the session logic that drives runs through a transport ([`run_transport`]),
-//!   judges each answer and applies the search's decisions; [`LiveDecoder`] asks one code
-//!   at a time.
+//!   judges each answer and applies the search's decisions; `LiveDecoder` (crate-private:
+//!   the fuzz targets' differential check) asks one code at a time.
 
 pub mod adapter;
 pub(crate) mod blame;
+pub mod case;
 pub mod corpus;
 pub mod field;
 pub(crate) mod judge;
+// Only this crate's own fuzz targets ask a decoder one code at a time.
+#[cfg(any(feature = "verify", feature = "internal"))]
 pub(crate) mod live;
 pub(crate) mod outcome;
 pub(crate) mod pipe;
@@ -50,10 +53,13 @@ pub mod xfail;
 
 pub use corpus::Corpus;
 pub use field::{FieldMap, FieldName};
+#[cfg(feature = "internal")]
+#[doc(hidden)]
 pub use live::LiveDecoder;
 pub use pipe::{Pipe, PipeSession};
 pub use process::{only_gate_children, program_file, terminate_all};
 pub use report::{Conclusion, Report};
+#[cfg(feature = "internal")]
 #[doc(hidden)]
 pub use runner::record;
 pub use runner::{Options, run, run_recording, run_transport};

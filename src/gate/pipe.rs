@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::gate::case::{Case, Stimulus};
 use crate::gate::outcome::reproduce;
 use crate::gate::process::{self, Child, Pipes};
 use crate::gate::protocol;
@@ -88,12 +89,12 @@ impl Pipe {
 impl Transport for Pipe {
     type Session = PipeSession;
 
-    fn start(&mut self, codes: Vec<u32>) -> Result<PipeSession, StartError> {
-        self.spawn(Requests::Batch(codes))
+    fn start(&mut self, cases: Vec<Case>) -> Result<PipeSession, StartError> {
+        self.spawn(Requests::Batch(cases))
     }
 
-    fn reproduce(&self, code: u32) -> String {
-        reproduce(&self.argv, code)
+    fn reproduce(&self, case: &Case) -> String {
+        reproduce(&self.argv, request(case))
     }
 
     fn describe(&self) -> Vec<String> {
@@ -197,9 +198,17 @@ impl Session for PipeSession {
 }
 
 /// What a session's writer sends.
+/// The code protocol v1 asks a decoder about for `case`: a decoder knows nothing but
+/// codes, so every stimulus it can be given raises one.
+fn request(case: &Case) -> u32 {
+    match case.stimulus {
+        Stimulus::Raise => case.code.0,
+    }
+}
+
 enum Requests {
-    /// These codes, in blocks, then the end of input.
-    Batch(Vec<u32>),
+    /// These cases' codes, in blocks, then the end of input.
+    Batch(Vec<Case>),
     /// Each code as it arrives, flushed at once; the end of input when the sender goes.
     Live(Receiver<u32>),
 }
@@ -215,9 +224,9 @@ fn write_requests(
     let mut out = io::BufWriter::with_capacity(WRITE_BLOCK, Counting { stdin, written });
     // A decoder that stops reading or exits makes a write fail: nothing more to do.
     let _ = match requests {
-        Requests::Batch(codes) => codes
+        Requests::Batch(cases) => cases
             .into_iter()
-            .try_for_each(|code| writeln!(out, "{}", protocol::request(code))),
+            .try_for_each(|case| writeln!(out, "{}", protocol::request(request(&case)))),
         Requests::Live(codes) => codes.iter().try_for_each(|code| {
             writeln!(out, "{}", protocol::request(code)).and_then(|()| out.flush())
         }),

@@ -11,20 +11,22 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use crate::gate::blame::{Decision, Fault, Plan, RunEnd, Search};
+use crate::gate::blame::{Decision, Plan, RunEnd, Search};
+use crate::gate::case::Case;
 use crate::gate::corpus::Corpus;
 use crate::gate::field::FieldName;
 use crate::gate::judge::judge;
-use crate::gate::outcome::{Failure, Gate, Peer};
+use crate::gate::outcome::{Failure, Gate};
 use crate::gate::pipe::Pipe;
-use crate::gate::protocol::{ProtocolError, Response, parse_answer, parse_response};
+use crate::gate::protocol::{ProtocolError, Response, parse_answer};
 use crate::gate::report::{Report, Tally};
-use crate::gate::transport::{Next, Session, Transport};
+use crate::gate::transport::{Echo, Session, Transport};
 use crate::gate::xfail::{Scope, Xfail};
 use crate::lines::Line;
 
-/// How often a quiet peer is looked at (has it taken requests? is it still running?).
-const LOOK: Duration = Duration::from_millis(200);
+mod answer;
+
+pub(crate) use answer::{InTurn, Waiting, check_answer, line_text};
 
 /// The limits of a run.
 #[derive(Clone, Debug)]
@@ -89,6 +91,7 @@ pub fn run_transport<T: Transport>(
         corpus,
         options,
         gate,
+        echo: transport.echo(),
         deadline: None,
         tally: Tally::of(gate, corpus, &options.require, &options.xfail),
         search: Search::new(corpus.cases.len(), options.max_restarts, gate.peer()),
@@ -117,7 +120,7 @@ pub fn run_transport<T: Transport>(
     let diagnostics = failed_diagnostics.unwrap_or(last_diagnostics);
     let report = tally.finish(
         &transport.describe(),
-        &|code| transport.reproduce(code),
+        &|case| transport.reproduce(case),
         started.elapsed().as_secs_f64(),
         diagnostics,
     );
@@ -129,6 +132,8 @@ struct Runner<'a> {
     options: &'a Options,
     /// Which gate runs: the fields of an answer, how findings name the peer.
     gate: Gate,
+    /// How the transport's answers name their requests.
+    echo: Echo,
     /// When the total timeout ends: set as the first peer starts, so that what comes
     /// before (the tally, the `--xfail` list matched to the corpus) never counts.
     deadline: Option<Instant>,
@@ -155,27 +160,14 @@ impl Runner<'_> {
                 let decisions = self.search.deadline(0, &self.deadline_reason());
                 return self.apply(decisions);
             }
-            let codes = plan
-                .cases
-                .iter()
-                .map(|i| self.corpus.cases[i].code.0)
-                .collect();
-            let mut session = match transport.start(codes) {
-                Ok(session) => session,
-                Err(e) => {
-                    let first = self.search.restarts() == 0;
-                    self.tally.problem(e.to_string());
-                    if first {
-                        self.tally.not_started = true;
-                    }
-                    let decisions = self.search.could_not_start(&format!(
-                        "{} could not be started",
-                        self.gate.peer().name
-                    ));
-                    return self.apply(decisions);
-                }
+            let run: Vec<Case> = plan.cases.iter().map(|i| self.corpus.cases[i]).collect();
+            let Some(mut session) = self.start(transport, run.clone()) else {
+                let decisions = self
+                    .search
+                    .could_not_start(&format!("{} could not be started", self.gate.peer().name));
+                return self.apply(decisions);
             };
-            let end = self.drive(&mut session, &plan, deadline, progress);
+            let end = self.drive(&mut session, &plan, &run, deadline, progress);
             self.last_diagnostics = session.diagnostics();
             session.notes().into_iter().for_each(|n| self.tally.note(n));
             if matches!(end, RunEnd::Failed { .. }) && self.failed_diagnostics.is_none() {
@@ -187,6 +179,18 @@ impl Runner<'_> {
             }
             let decisions = self.search.ended(end);
             self.apply(decisions);
+        }
+    }
+
+    /// Starts a peer on `run`; `None` (the problem recorded) if it could not be.
+    fn start<T: Transport>(&mut self, transport: &mut T, run: Vec<Case>) -> Option<T::Session> {
+        match transport.start(run) {
+            Ok(session) => Some(session),
+            Err(e) => {
+                self.tally.not_started |= self.search.restarts() == 0;
+                self.tally.problem(e.to_string());
+                None
+            }
         }
     }
 
@@ -216,65 +220,50 @@ impl Runner<'_> {
         }
     }
 
-    /// Reads one run's answers until it is done, fails or reaches `deadline`.
+    /// Reads one run's answers until it is done, fails or reaches `deadline`. `run` is
+    /// the plan's cases, in order.
     fn drive<S: Session>(
         &mut self,
         session: &mut S,
         plan: &Plan,
+        run: &[Case],
         deadline: Instant,
         progress: &mut dyn FnMut(usize),
     ) -> RunEnd {
-        let idle = self.options.idle_timeout;
-        let (mut quiet, mut taken) = (Duration::ZERO, session.taken());
+        let mut waiting = Waiting::new(self.options.idle_timeout, session.taken());
         // A single case is recorded only once its run is over: an answer followed by a
         // second one is that case's fault, not a pass.
-        let alone = plan.record && plan.cases.len() == 1;
+        let alone = plan.record && run.len() == 1;
         let mut pending = None;
-        let mut position = 0;
-        while position < plan.cases.len() {
-            if Instant::now() >= deadline {
-                return RunEnd::Deadline { answered: position };
-            }
-            let (number, line) = match session.next(LOOK.min(idle)) {
-                Next::Line(number, line) => (number, line),
-                Next::Quiet => {
-                    let now_taken = session.taken();
-                    if now_taken != taken {
-                        (taken, quiet) = (now_taken, Duration::ZERO);
-                        continue;
-                    }
-                    quiet += LOOK.min(idle);
-                    if quiet < idle {
-                        continue;
-                    }
-                    if session.alive() {
-                        return RunEnd::Failed {
-                            answered: position,
-                            fault: idle_fault(idle),
-                        };
-                    }
-                    return crashed(session, position, self.gate.peer());
-                }
-                Next::Ended => return crashed(session, position, self.gate.peer()),
+        for (position, case) in run.iter().enumerate() {
+            let (number, line) = match waiting.next(session, Some(deadline)) {
+                Ok(got) => got,
+                Err(why) => return waiting.end(why, session, position, self.gate.peer()),
             };
-            quiet = Duration::ZERO;
-            let index = plan.cases.get(position);
-            let previous = position
-                .checked_sub(1)
-                .map(|p| self.corpus.cases[plan.cases.get(p)].code.0);
-            let failed = |fault| RunEnd::Failed {
-                answered: position,
-                fault,
+            let turn = InTurn {
+                position,
+                case,
+                previous: position.checked_sub(1).map(|p| &run[p]),
             };
             let text = match line_text(self.gate.peer(), number, line) {
                 Ok(text) => text,
-                Err(fault) => return failed(fault),
+                Err(fault) => {
+                    return RunEnd::Failed {
+                        answered: position,
+                        fault,
+                    };
+                }
             };
-            let response =
-                match check_answer(self.corpus, self.gate, number, &text, index, previous) {
-                    Ok(response) => response,
-                    Err(fault) => return failed(fault),
-                };
+            let index = plan.cases.get(position);
+            let response = match check_answer(self.gate, self.echo, number, &text, &turn) {
+                Ok(response) => response,
+                Err(fault) => {
+                    return RunEnd::Failed {
+                        answered: position,
+                        fault,
+                    };
+                }
+            };
             if alone {
                 drop(response);
                 pending = Some(text);
@@ -282,36 +271,9 @@ impl Runner<'_> {
                 record_response(&mut self.tally, self.corpus, index, response);
                 progress(index + 1);
             }
-            position += 1;
         }
-        let finish = session.finish(idle);
-        if let Err(exit) = &finish.exit {
-            self.tally
-                .problem(format!("{} {exit}", self.gate.peer().name));
-        }
-        if finish.extra_lines > 0 {
-            if alone {
-                let code = self.corpus.cases[plan.cases.get(0)].code.0;
-                let again = match &finish.first_extra {
-                    Some(Line::Text(text)) => {
-                        parse_answer(text, self.gate.fields()).is_ok_and(|r| r.code() == code)
-                    }
-                    _ => false,
-                };
-                let error = match again {
-                    true => ProtocolError::AnsweredTwice(code),
-                    false => ProtocolError::ExtraLines(finish.extra_lines),
-                };
-                return RunEnd::Failed {
-                    answered: 0,
-                    fault: protocol_fault(self.gate.peer(), 2, &error),
-                };
-            }
-            self.tally.problem(format!(
-                "{} wrote {} after the answer to its last request",
-                self.gate.peer().name,
-                crate::render::plural(finish.extra_lines, "line")
-            ));
+        if let Err(end) = self.after_last(session, plan, run, alone) {
+            return end;
         }
         if let Some(text) = pending {
             let index = plan.cases.get(0);
@@ -322,62 +284,55 @@ impl Runner<'_> {
         }
         RunEnd::Completed
     }
-}
 
-/// The fault of a peer that neither answered nor took a request for `idle`.
-pub(crate) fn idle_fault(idle: Duration) -> Fault {
-    Fault {
-        kind: Failure::Timeout,
-        key: "idle".to_string(),
-        detail: format!("no answer and no request taken for {idle:?} (the idle timeout)"),
-        verb: "stops answering".to_string(),
-    }
-}
-
-/// The text of an answer line, or the protocol error it is (line `number`).
-pub(crate) fn line_text(peer: Peer, number: usize, line: Line) -> Result<String, Fault> {
-    match line {
-        Line::Text(text) => Ok(text),
-        Line::TooLong => Err(protocol_fault(peer, number, &ProtocolError::TooLong)),
-        Line::NotUtf8 => Err(protocol_fault(peer, number, &ProtocolError::NotUtf8)),
-    }
-}
-
-/// Checks line `number`, `text`, as the answer to case `index` of `corpus` (the request
-/// before it was `previous`): it must be a protocol v1 response to that very code.
-pub(crate) fn check_answer<'t>(
-    corpus: &Corpus,
-    gate: Gate,
-    number: usize,
-    text: &'t str,
-    index: usize,
-    previous: Option<u32>,
-) -> Result<Response<'t>, Fault> {
-    let code = corpus.cases[index].code.0;
-    let response =
-        parse_answer(text, gate.fields()).map_err(|e| protocol_fault(gate.peer(), number, &e))?;
-    let got = response.code();
-    if got == code {
-        return Ok(response);
-    }
-    let error = if previous == Some(got) {
-        ProtocolError::Repeated {
-            previous: got,
-            expected: code,
+    /// What the peer did after its last answer: how it exited, and lines it should not
+    /// have sent (the fault of a case run alone that was answered twice).
+    fn after_last<S: Session>(
+        &mut self,
+        session: &mut S,
+        plan: &Plan,
+        run: &[Case],
+        alone: bool,
+    ) -> Result<(), RunEnd> {
+        let peer = self.gate.peer();
+        let finish = session.finish(self.options.idle_timeout);
+        if let Err(exit) = &finish.exit {
+            self.tally.problem(format!("{} {exit}", peer.name));
         }
-    } else {
-        ProtocolError::WrongEcho {
-            expected: code,
-            got,
+        if finish.extra_lines == 0 {
+            return Ok(());
         }
-    };
-    Err(protocol_fault(gate.peer(), number, &error))
+        if !alone {
+            self.tally.problem(format!(
+                "{} wrote {} after the answer to its last request",
+                peer.name,
+                crate::render::plural(finish.extra_lines, "line")
+            ));
+            return Ok(());
+        }
+        debug_assert_eq!(plan.cases.len(), 1);
+        let case = &run[0];
+        let again = match &finish.first_extra {
+            Some(Line::Text(text)) => parse_answer(text, self.gate.fields())
+                .is_ok_and(|r| self.echo.check(r.code(), 0, case, None).is_ok()),
+            _ => false,
+        };
+        let error = match again {
+            true => ProtocolError::AnsweredTwice(case.code.0),
+            false => ProtocolError::ExtraLines(finish.extra_lines),
+        };
+        Err(RunEnd::Failed {
+            answered: 0,
+            fault: answer::protocol_fault(peer, 2, &error),
+        })
+    }
 }
 
 /// Judges and records an answer line to case `index`: the gate's own work per answer,
 /// which the benchmarks measure. A line that is not a response is not recorded.
+#[cfg(feature = "internal")]
 pub fn record(tally: &mut Tally<'_>, corpus: &Corpus, index: usize, text: &str) {
-    if let Ok(response) = parse_response(text) {
+    if let Ok(response) = crate::gate::protocol::parse_response(text) {
         record_response(tally, corpus, index, response);
     }
 }
@@ -397,45 +352,5 @@ pub(crate) fn record_response(
         Response::Refusal { error, .. } => {
             tally.case_failed(index, Failure::Refused, "", format!("refused: {error}"));
         }
-    }
-}
-
-pub(crate) fn crashed<S: Session>(session: &mut S, position: usize, peer: Peer) -> RunEnd {
-    let ended = session.ended();
-    let fault = if ended.clean {
-        let mut fault = protocol_fault(peer, position + 1, &ProtocolError::Unanswered);
-        fault.detail = format!(
-            "{} {} with {} answered in its run: it ended its output without answering request {}",
-            peer.name,
-            ended.what,
-            crate::render::plural(position, "request"),
-            position + 1
-        );
-        fault
-    } else {
-        Fault {
-            kind: Failure::Crash,
-            key: ended.what.clone(),
-            detail: format!(
-                "{} {} after {} in its run",
-                peer.name,
-                ended.what,
-                crate::render::plural(position, "answer")
-            ),
-            verb: ended.what,
-        }
-    };
-    RunEnd::Failed {
-        answered: position,
-        fault,
-    }
-}
-
-fn protocol_fault(peer: Peer, line: usize, error: &ProtocolError) -> Fault {
-    Fault {
-        kind: Failure::ProtocolError,
-        key: error.key().to_string(),
-        detail: format!("line {line} of {} in its run: {error}", peer.output),
-        verb: error.verb().to_string(),
     }
 }

@@ -3,25 +3,34 @@
 //! The gate's session logic ([`run_transport`](super::run_transport)) judges answer lines; it does not
 //! know whether they come from a process over pipes ([`Pipe`](super::Pipe), protocol v1)
 //! or from a player page in a browser. A transport starts a fresh peer for each run of
-//! cases, hands it the run's codes (then the end of its input), and gives back its answer
+//! cases, hands it the run's cases (then the end of its input), and gives back its answer
 //! lines one by one, bounded, along with what the session logic needs to tell a slow peer
-//! from a hung one and a crash from a clean end.
+//! from a hung one and a crash from a clean end. How an answer names the request it
+//! answers is the transport's too ([`Echo`]): a decoder echoes the code it was asked, a
+//! page the number of the case in its run.
 
 use std::time::Duration;
 
+use crate::gate::case::Case;
 use crate::gate::outcome::Gate;
+use crate::gate::protocol::ProtocolError;
 use crate::lines::Line;
 
 /// Starts peers.
 pub trait Transport {
     type Session: Session;
 
-    /// Starts a fresh peer that is sent `codes`, then the end of its input.
-    fn start(&mut self, codes: Vec<u32>) -> Result<Self::Session, StartError>;
+    /// Starts a fresh peer that is given `cases`, in order, then the end of its input.
+    fn start(&mut self, cases: Vec<Case>) -> Result<Self::Session, StartError>;
 
-    /// The command a person runs to ask the peer about one code: `echo CODE | ...` for a
+    /// The command a person runs to try the peer on one case: `echo CODE | ...` for a
     /// process, an `amperr` command for a page. Shell-quoted, not yet escaped for display.
-    fn reproduce(&self, code: u32) -> String;
+    fn reproduce(&self, case: &Case) -> String;
+
+    /// How the peer's answers name the request they answer.
+    fn echo(&self) -> Echo {
+        Echo::Code
+    }
 
     /// The peer as reports name it (a decoder's argv).
     fn describe(&self) -> Vec<String>;
@@ -35,6 +44,46 @@ pub trait Transport {
     /// `amp.errorCode` table, say): problems fail the gate, notes do not.
     fn findings(&mut self) -> Findings {
         Findings::default()
+    }
+}
+
+/// How an answer names the request it answers: the `code` key of every answer holds it,
+/// and an answer that names another request is out of step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Echo {
+    /// Protocol v1: the code the decoder was asked about.
+    Code,
+    /// The case's position in its run, from 0: what a peer echoes when its cases are not
+    /// codes it was sent (a page that runs a scenario cannot know the code to echo).
+    Position,
+}
+
+impl Echo {
+    /// Checks `got`, echoed by the answer to the case at `position` of its run, `case`
+    /// (after `previous`, if any).
+    pub(crate) fn check(
+        self,
+        got: u32,
+        position: usize,
+        case: &Case,
+        previous: Option<&Case>,
+    ) -> Result<(), ProtocolError> {
+        let (expected, before) = match self {
+            Echo::Code => (case.code.0, previous.map(|p| p.code.0)),
+            Echo::Position => {
+                let at = |p: usize| u32::try_from(p).unwrap_or(u32::MAX);
+                (at(position), position.checked_sub(1).map(at))
+            }
+        };
+        match got {
+            _ if got == expected => Ok(()),
+            _ if before == Some(got) => Err(ProtocolError::Repeated {
+                previous: got,
+                expected,
+            }),
+            _ => Err(ProtocolError::WrongEcho { expected, got }),
+        }
     }
 }
 

@@ -11,11 +11,12 @@ use std::time::Duration;
 use crate::catalog::Profile;
 use crate::code::Code;
 use crate::decode::decode as decode_code;
+use crate::gate::Corpus;
 use crate::gate::judge::judge;
+use crate::gate::live::LiveDecoder;
 use crate::gate::protocol::{Response, parse_answer};
 use crate::gate::report::{Conclusion, Gate, Report, Tally};
 use crate::gate::xfail::{Index, Xfail, glob_match};
-use crate::gate::{Corpus, LiveDecoder};
 use crate::lines::{BoundedLines, Line};
 use crate::parse::parse_code;
 use crate::table::check_table;
@@ -109,7 +110,7 @@ fn judge_and_report(gate: Gate, profile: Profile, response: &Response<'_>) {
     let verdicts = judge(&expected, fields);
     let mut tally = Tally::of(gate, &corpus, &[], &NO_XFAIL);
     tally.answer(0, &verdicts);
-    let reproduce = |code: u32| format!("echo {code} | decoder");
+    let reproduce = |case: &crate::gate::case::Case| format!("echo {} | decoder", case.code.0);
     let report = tally.finish(&["decoder".to_string()], &reproduce, 0.0, String::new());
     assert_shows_nothing_raw(&report.text());
 }

@@ -37,6 +37,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use headless_chrome::Tab;
+
+use crate::gate::case::{Case, Stimulus};
 use headless_chrome::protocol::cdp::Page;
 
 use crate::catalog::Profile;
@@ -370,13 +372,21 @@ fn table_of(envelope: &str) -> Result<Table, String> {
     })
 }
 
+/// The code the driver raises on the player for `case`.
+fn raised(case: &Case) -> u32 {
+    match case.stimulus {
+        Stimulus::Raise => case.code.0,
+    }
+}
+
 /// How long reading the build's table may take.
 const TABLE_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Transport for Player {
     type Session = PlayerSession;
 
-    fn start(&mut self, codes: Vec<u32>) -> Result<PlayerSession, StartError> {
+    fn start(&mut self, cases: Vec<Case>) -> Result<PlayerSession, StartError> {
+        let codes = cases.iter().map(raised).collect();
         pause::watch();
         let (answers, lines) = Answers::new();
         let started = std::time::Instant::now();
@@ -397,9 +407,9 @@ impl Transport for Player {
             .map_err(|e| self.failed(format!("amperr's driver could not start: {e}")))
     }
 
-    fn reproduce(&self, code: u32) -> String {
+    fn reproduce(&self, case: &Case) -> String {
         let mut argv = self.config.command.clone();
-        argv.extend(["--code".to_string(), format!("{code:#010x}")]);
+        argv.extend(["--code".to_string(), format!("{:#010x}", raised(case))]);
         command_line(&argv)
     }
 

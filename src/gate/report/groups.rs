@@ -21,7 +21,7 @@ pub(super) struct GroupTally {
 
 pub(super) fn build_group(
     corpus: &Corpus,
-    reproduce: &dyn Fn(u32) -> String,
+    reproduce: &dyn Fn(&crate::gate::case::Case) -> String,
     failure: Failure,
     class: Class,
     g: GroupTally,
@@ -53,7 +53,7 @@ pub(super) fn build_group(
             got,
             detail,
             // A case that never ran has no failure to reproduce.
-            reproduce: (failure != Failure::NotRun).then(|| reproduce(case.code.0)),
+            reproduce: (failure != Failure::NotRun).then(|| reproduce(case)),
         },
     }
 }

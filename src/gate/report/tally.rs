@@ -345,12 +345,12 @@ impl<'c> Tally<'c> {
         &self.failures
     }
 
-    /// The finished report; `reproduce` gives the command that asks the decoder about
-    /// one code.
+    /// The finished report; `reproduce` gives the command that tries the peer on one
+    /// case.
     pub fn finish(
         mut self,
         decoder: &[String],
-        reproduce: &dyn Fn(u32) -> String,
+        reproduce: &dyn Fn(&crate::gate::case::Case) -> String,
         seconds: f64,
         stderr: String,
     ) -> Report {
