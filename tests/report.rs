@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use amperr::gate::report::Report;
+use amperr::gate::report::{GateKind, Report};
 
 const PYTHON_DECODER: [&str; 2] = ["python3", "examples/adapters/decoder.py"];
 
@@ -442,4 +442,37 @@ fn the_github_actions_example_in_the_readme_is_valid_and_runs_these_commands() {
     ] {
         assert!(workflow.contains(expected), "{expected}");
     }
+}
+
+/// A saved report's kind reads back as the gate that wrote it and is written as it was
+/// read; a report without one is of `check`; a kind no gate has is refused by name.
+#[test]
+fn a_reports_kind_reads_back_as_its_gate() {
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/report/minimal");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(seed).unwrap()).unwrap();
+    let read = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut json = saved.clone();
+        edit(&mut json);
+        Report::from_json(&json.to_string())
+    };
+    for (kind, gate, subject) in [
+        ("check", GateKind::Check, "decoder"),
+        ("check-player", GateKind::CheckPlayer, "player"),
+    ] {
+        let report = read(&|j| j["kind"] = kind.into()).unwrap();
+        assert_eq!((report.kind, report.subject()), (gate, subject));
+        let written: serde_json::Value = serde_json::from_str(&report.json().unwrap()).unwrap();
+        assert_eq!(written["kind"], kind);
+        let headline = format!("amperr {kind}: NOT CONFORMANT");
+        assert!(report.text().starts_with(&headline), "{}", report.text());
+    }
+    let untold = read(&|j| _ = j.as_object_mut().unwrap().remove("kind")).unwrap();
+    assert_eq!(untold.kind, GateKind::Check);
+    let refused = read(&|j| j["kind"] = "check-table".into()).unwrap_err();
+    let says = "kind is \"check-table\": it is check or check-player";
+    assert_eq!(
+        refused.to_string(),
+        format!("not a JSON report of amperr check --format json: {says}")
+    );
 }

@@ -5,23 +5,10 @@
 
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 
-use serde::Serialize;
-
 use crate::catalog::Profile;
 use crate::code::Code;
-use crate::decode::decode;
-
-#[derive(Serialize)]
-struct Answer<'a> {
-    code: u32,
-    area: u8,
-    category: u8,
-    detail: u32,
-    name: Option<&'a str>,
-    message: Option<&'a str>,
-    area_name: Option<&'a str>,
-    category_name: Option<&'a str>,
-}
+use crate::gate::corpus::{Case, Expected, Origin};
+use crate::gate::field::FieldName;
 
 /// Answers each request line of `input` on `output` until the input ends. Where the
 /// profile's source is silent any answer passes; this sends null.
@@ -50,18 +37,60 @@ pub fn serve(profile: Profile, input: impl Read, output: impl Write) -> io::Resu
     }
 }
 
-/// The answer line (with its newline) for one code.
+/// The answer line (with its newline) for one code: the oracle's expectation of each
+/// field of a decoder's answer, in table order.
 pub fn answer(profile: Profile, code: u32) -> serde_json::Result<String> {
-    let d = decode(Code(code), profile);
-    let answer = Answer {
-        code,
-        area: d.area(),
-        category: d.category(),
-        detail: d.detail(),
-        name: d.name(),
-        message: d.message().value(),
-        area_name: d.area_name().value(),
-        category_name: d.category_name().value(),
-    };
-    serde_json::to_string(&answer).map(|json| json + "\n")
+    let expected = Case::new(Origin::Given, Code(code)).expect(profile);
+    let mut line = format!("{{\"code\":{code}");
+    for &field in FieldName::V1 {
+        line.push_str(",\"");
+        line.push_str(field.key());
+        line.push_str("\":");
+        match expected.fields[field] {
+            Expected::Int(n) => line.push_str(&n.to_string()),
+            Expected::Text(text) => line.push_str(&serde_json::to_string(text)?),
+            // Null, or silent (where any answer passes): null. A player's fields (a code
+            // line, a screen reader's text) are not a decoder's.
+            _ => line.push_str("null"),
+        }
+    }
+    line.push_str("}\n");
+    Ok(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::decode;
+    use crate::render::Record;
+
+    /// The answer is the decoded record's value of each field, by the same key: the
+    /// table's keys are the JSON keys `decode --json` writes.
+    #[test]
+    fn answers_are_the_records_fields() {
+        for profile in Profile::ALL {
+            for code in [
+                0x2020_0194,
+                0x0060_0001,
+                0x0000_0005,
+                0x8FFF_FFFF,
+                0x0380_0001,
+            ] {
+                let line = answer(profile, code).unwrap();
+                let answer: serde_json::Value = serde_json::from_str(&line).unwrap();
+                let record = Record::from(&decode(Code(code), profile));
+                let record = serde_json::to_value(record).unwrap();
+                let keys = answer.as_object().unwrap().keys().count();
+                assert_eq!(keys, FieldName::V1.len() + 1, "{line}");
+                assert_eq!(answer["code"], code);
+                for field in FieldName::V1 {
+                    assert_eq!(
+                        answer[field.key()],
+                        record[field.key()],
+                        "{field} of {line}"
+                    );
+                }
+            }
+        }
+    }
 }

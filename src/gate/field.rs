@@ -1,13 +1,19 @@
 //! The fields of an answer the gate checks, and a map with one value per field.
 //!
-//! A decoder's answer (protocol v1) has the first seven; a player's (what its error
-//! overlay shows, `check-player`) has the message, the code line and, with `--a11y`, the
-//! text a screen reader gets. Each gate reads and reports only its own fields.
+//! A decoder's answer (protocol v1) has the code's parts, its name and its texts; a
+//! player's (what its error overlay shows, `check-player`) has the message, the code line
+//! and, with `--a11y`, the text a screen reader gets. Each gate reads and reports only its own fields.
+//!
+//! What the gate knows of each field is one row of one table, `FIELDS`: its key and
+//! which answers have it. Every list of fields (a decoder's, a player's), every key and
+//! every lookup by key is derived from it, so a new field is a new variant and a new row.
 
 use std::fmt;
 use std::ops::{Index, IndexMut};
 
 /// A checked field of an answer.
+///
+/// Each variant has one row in `FIELDS`, in the same order (checked when compiled).
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
 )]
@@ -26,60 +32,132 @@ pub enum FieldName {
     AccessibleDescription,
 }
 
-impl FieldName {
-    pub const ALL: [FieldName; 9] = [
-        FieldName::Area,
-        FieldName::Category,
-        FieldName::Detail,
-        FieldName::Name,
-        FieldName::Message,
-        FieldName::AreaName,
-        FieldName::CategoryName,
-        FieldName::CodeLine,
-        FieldName::AccessibleDescription,
-    ];
+/// One field: its JSON key and which answers have it.
+struct FieldInfo {
+    name: FieldName,
+    key: &'static str,
+    /// A decoder's answer (protocol v1) has it.
+    decoder: bool,
+    /// A player's answer (what its error overlay shows) has it.
+    player: bool,
+    /// Only a screen reader gets it: a player is judged by it under `--a11y` alone.
+    screen_reader: bool,
+}
 
-    /// The fields of a protocol v1 answer: the first seven of [`FieldName::ALL`].
-    pub const V1: &'static [FieldName] = FieldName::ALL.split_at(7).0;
+const fn row(name: FieldName, key: &'static str, decoder: bool, player: bool) -> FieldInfo {
+    FieldInfo {
+        name,
+        key,
+        decoder,
+        player,
+        screen_reader: false,
+    }
+}
 
-    /// The fields of what a player's error overlay shows.
-    pub const PLAYER: &'static [FieldName] = &[
-        FieldName::Message,
-        FieldName::CodeLine,
-        FieldName::AccessibleDescription,
-    ];
+/// Every field, in the order of [`FieldName`]'s variants.
+const FIELDS: &[FieldInfo] = &[
+    row(FieldName::Area, "area", true, false),
+    row(FieldName::Category, "category", true, false),
+    row(FieldName::Detail, "detail", true, false),
+    row(FieldName::Name, "name", true, false),
+    row(FieldName::Message, "message", true, true),
+    row(FieldName::AreaName, "area_name", true, false),
+    row(FieldName::CategoryName, "category_name", true, false),
+    row(FieldName::CodeLine, "code_line", false, true),
+    FieldInfo {
+        screen_reader: true,
+        ..row(
+            FieldName::AccessibleDescription,
+            "accessible_description",
+            false,
+            true,
+        )
+    },
+];
 
-    /// The field's JSON key.
-    pub fn key(self) -> &'static str {
+/// How many fields there are.
+const COUNT: usize = FIELDS.len();
+
+/// Which answers a list of fields is of.
+#[derive(Clone, Copy)]
+enum Answers {
+    Decoder,
+    Player,
+    /// A player's, without what only a screen reader gets.
+    PlayerShown,
+}
+
+impl Answers {
+    const fn have(self, field: &FieldInfo) -> bool {
         match self {
-            FieldName::Area => "area",
-            FieldName::Category => "category",
-            FieldName::Detail => "detail",
-            FieldName::Name => "name",
-            FieldName::Message => "message",
-            FieldName::AreaName => "area_name",
-            FieldName::CategoryName => "category_name",
-            FieldName::CodeLine => "code_line",
-            FieldName::AccessibleDescription => "accessible_description",
+            Answers::Decoder => field.decoder,
+            Answers::Player => field.player,
+            Answers::PlayerShown => field.player && !field.screen_reader,
         }
     }
 
+    /// How many fields these answers have.
+    const fn count(self) -> usize {
+        let (mut n, mut i) = (0, 0);
+        while i < COUNT {
+            n += self.have(&FIELDS[i]) as usize;
+            i += 1;
+        }
+        n
+    }
+
+    /// The fields these answers have, in table order; `N` is [`Answers::count`].
+    const fn fields<const N: usize>(self) -> [FieldName; N] {
+        let mut fields = [FieldName::Area; N];
+        let (mut n, mut i) = (0, 0);
+        while i < COUNT {
+            if self.have(&FIELDS[i]) {
+                fields[n] = FIELDS[i].name;
+                n += 1;
+            }
+            i += 1;
+        }
+        assert!(n == N, "N is the count of these answers' fields");
+        fields
+    }
+}
+
+impl FieldName {
+    /// Every field, in table order.
+    pub const ALL: [FieldName; COUNT] = {
+        let mut all = [FieldName::Area; COUNT];
+        let mut i = 0;
+        while i < COUNT {
+            // `FieldMap` indexes by the variant's number: the rows follow the variants.
+            assert!(FIELDS[i].name as usize == i, "FIELDS is in variant order");
+            all[i] = FIELDS[i].name;
+            i += 1;
+        }
+        all
+    };
+
+    /// The fields of a protocol v1 answer (a decoder's).
+    pub const V1: &'static [FieldName] = &Answers::Decoder.fields::<{ Answers::Decoder.count() }>();
+
+    /// The fields of what a player's error overlay shows, with what a screen reader gets
+    /// (`check-player --a11y`).
+    pub const PLAYER: &'static [FieldName] =
+        &Answers::Player.fields::<{ Answers::Player.count() }>();
+
+    /// The fields of what a player's error overlay shows on screen (`check-player`).
+    pub const PLAYER_SHOWN: &'static [FieldName] =
+        &Answers::PlayerShown.fields::<{ Answers::PlayerShown.count() }>();
+
+    /// The field's JSON key.
+    pub const fn key(self) -> &'static str {
+        FIELDS[self as usize].key
+    }
+
+    /// The field whose JSON key is `key`.
     pub fn from_key(key: &str) -> Option<FieldName> {
-        // Every key of every answer comes through here: the length and first letter pick
-        // the one candidate, which is then compared whole.
-        let field = match (key.len(), key.as_bytes().first()) {
-            (4, Some(b'a')) => FieldName::Area,
-            (8, Some(b'c')) => FieldName::Category,
-            (6, Some(b'd')) => FieldName::Detail,
-            (4, Some(b'n')) => FieldName::Name,
-            (7, Some(b'm')) => FieldName::Message,
-            (9, Some(b'a')) => FieldName::AreaName,
-            (13, Some(b'c')) => FieldName::CategoryName,
-            (9, Some(b'c')) => FieldName::CodeLine,
-            (22, Some(b'a')) => FieldName::AccessibleDescription,
-            _ => return None,
-        };
-        (field.key() == key).then_some(field)
+        // Every key of every answer comes through here; a slice comparison looks at the
+        // lengths first, so a scan of the few rows is cheap.
+        FIELDS.iter().find(|f| f.key == key).map(|f| f.name)
     }
 
     /// The keys of `fields`, comma-separated, for messages that list what is accepted.
@@ -97,7 +175,7 @@ impl fmt::Display for FieldName {
 
 /// One `T` per field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FieldMap<T>([T; FieldName::ALL.len()]);
+pub struct FieldMap<T>([T; COUNT]);
 
 // `Default` for any length of array.
 impl<T: Default> Default for FieldMap<T> {
@@ -149,7 +227,8 @@ impl<T> IndexMut<FieldName> for FieldMap<T> {
 
 impl<T> IntoIterator for FieldMap<T> {
     type Item = (FieldName, T);
-    type IntoIter = std::iter::Zip<std::array::IntoIter<FieldName, 9>, std::array::IntoIter<T, 9>>;
+    type IntoIter =
+        std::iter::Zip<std::array::IntoIter<FieldName, COUNT>, std::array::IntoIter<T, COUNT>>;
 
     fn into_iter(self) -> Self::IntoIter {
         FieldName::ALL.into_iter().zip(self.0)
@@ -172,5 +251,31 @@ mod tests {
         assert_eq!(doubled[FieldName::Area], 0);
         assert_eq!(doubled[FieldName::CategoryName], 26);
         assert_eq!(doubled.iter().count(), 9);
+    }
+
+    #[test]
+    fn each_answer_has_the_fields_its_rows_give_it() {
+        use FieldName::*;
+        let v1 = [
+            Area,
+            Category,
+            Detail,
+            Name,
+            Message,
+            AreaName,
+            CategoryName,
+        ];
+        assert_eq!(FieldName::V1, v1);
+        assert_eq!(
+            FieldName::PLAYER,
+            [Message, CodeLine, AccessibleDescription]
+        );
+        assert_eq!(FieldName::PLAYER_SHOWN, [Message, CodeLine]);
+        let keys = FieldName::ALL.map(FieldName::key);
+        assert_eq!(keys[5], "area_name");
+        assert_eq!(keys[8], "accessible_description");
+        for key in ["", "are", "areas", "Area", "code", "error", "area_name "] {
+            assert_eq!(FieldName::from_key(key), None, "{key:?}");
+        }
     }
 }

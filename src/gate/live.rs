@@ -97,7 +97,7 @@ fn answer(
     let (number, line) = match waiting.next(session, None) {
         Ok(got) => got,
         Err(why) => {
-            return match waiting.end(why, session, 0, gate.peer) {
+            return match waiting.end(why, session, 0, gate.peer()) {
                 RunEnd::Failed { fault, .. } => Some(fault),
                 _ => None,
             };
@@ -108,7 +108,7 @@ fn answer(
         case: &corpus.cases[0],
         previous: None,
     };
-    let checked = line_text(gate.peer, number, line).and_then(|text| {
+    let checked = line_text(gate.peer(), number, line).and_then(|text| {
         let response = check_answer(gate, Echo::Code, number, &text, &turn)?;
         record_response(tally, corpus, 0, response);
         Ok(())

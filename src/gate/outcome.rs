@@ -28,13 +28,122 @@ pub enum Failure {
     UnexpectedPass(Option<FieldName>),
 }
 
-/// Which gate a report is of: its command, what it runs and the fields its answers have.
+/// Which gate ran, as a report's `kind` names it: the command, what it runs, the fields
+/// its answers may have and what the run's stderr is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum GateKind {
+    /// `amperr check`: a decoder over protocol v1.
+    #[serde(rename = "check")]
+    Check,
+    /// `amperr check-player`: a player build, by what its error overlay shows (and, with
+    /// `--a11y`, what a screen reader gets of it).
+    #[serde(rename = "check-player")]
+    CheckPlayer,
+}
+
+impl GateKind {
+    pub const ALL: [GateKind; 2] = [GateKind::Check, GateKind::CheckPlayer];
+
+    /// What a report that names no kind is of: reports before `check-player` were all
+    /// of `check`.
+    pub(crate) const fn check() -> GateKind {
+        GateKind::Check
+    }
+
+    /// The command that runs it: `check`, `check-player`.
+    pub const fn command(self) -> &'static str {
+        match self {
+            GateKind::Check => "check",
+            GateKind::CheckPlayer => "check-player",
+        }
+    }
+
+    /// What it gates, in a word: `decoder`, `player`.
+    pub const fn subject(self) -> &'static str {
+        match self {
+            GateKind::Check => "decoder",
+            GateKind::CheckPlayer => "player",
+        }
+    }
+
+    /// What it runs, as its findings name it.
+    pub const fn peer(self) -> Peer {
+        match self {
+            GateKind::Check => Peer::DECODER,
+            GateKind::CheckPlayer => Peer::PLAYER,
+        }
+    }
+
+    /// Every field its answers may have.
+    pub const fn fields(self) -> &'static [FieldName] {
+        match self {
+            GateKind::Check => FieldName::V1,
+            GateKind::CheckPlayer => FieldName::PLAYER,
+        }
+    }
+
+    /// What the run's stderr is, as reports title it.
+    pub const fn stderr_title(self) -> &'static str {
+        match self {
+            GateKind::Check => "Decoder stderr",
+            GateKind::CheckPlayer => "Page errors",
+        }
+    }
+
+    /// Whether a conformant report shows the stderr too: a page's errors, yes (a script
+    /// that failed may be the next bug); a decoder's logging, no.
+    pub const fn stderr_always(self) -> bool {
+        match self {
+            GateKind::Check => false,
+            GateKind::CheckPlayer => true,
+        }
+    }
+}
+
+impl std::fmt::Display for GateKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.command())
+    }
+}
+
+/// A gate as it runs: its kind, and for a player whether `--a11y` judges what a screen
+/// reader gets too (the fields its answers have).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Gate {
-    /// `check` or `check-player`.
-    pub command: &'static str,
-    pub peer: Peer,
-    pub fields: &'static [FieldName],
+    pub kind: GateKind,
+    /// Judged by the fields only a screen reader gets, too.
+    pub screen_reader: bool,
+}
+
+impl Gate {
+    /// `amperr check`.
+    pub const CHECK: Gate = Gate {
+        kind: GateKind::Check,
+        screen_reader: false,
+    };
+    /// `amperr check-player --a11y`.
+    pub const PLAYER: Gate = Gate {
+        kind: GateKind::CheckPlayer,
+        screen_reader: true,
+    };
+    /// `amperr check-player`.
+    pub const PLAYER_VISIBLE: Gate = Gate {
+        kind: GateKind::CheckPlayer,
+        screen_reader: false,
+    };
+
+    /// What it runs, as its findings name it.
+    pub const fn peer(self) -> Peer {
+        self.kind.peer()
+    }
+
+    /// The fields its answers have.
+    pub const fn fields(self) -> &'static [FieldName] {
+        match self.kind {
+            GateKind::CheckPlayer if !self.screen_reader => FieldName::PLAYER_SHOWN,
+            kind => kind.fields(),
+        }
+    }
 }
 
 /// What a gate runs, as its findings name it.
@@ -58,28 +167,6 @@ impl Peer {
         name: "the player",
         fresh: "a fresh browser",
         output: "the page's answers",
-    };
-}
-
-impl Gate {
-    /// `amperr check`: a decoder over protocol v1.
-    pub const CHECK: Gate = Gate {
-        command: "check",
-        peer: Peer::DECODER,
-        fields: FieldName::V1,
-    };
-    /// `amperr check-player --a11y`: a player build, by what its error overlay shows and
-    /// what a screen reader gets of it.
-    pub const PLAYER: Gate = Gate {
-        command: "check-player",
-        peer: Peer::PLAYER,
-        fields: FieldName::PLAYER,
-    };
-    /// `amperr check-player`: a player build, by what its error overlay shows.
-    pub const PLAYER_VISIBLE: Gate = Gate {
-        command: "check-player",
-        peer: Peer::PLAYER,
-        fields: &[FieldName::Message, FieldName::CodeLine],
     };
 }
 
@@ -109,6 +196,22 @@ fn shell_quote(arg: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gate_is_named_as_reports_name_it_and_has_its_answers_fields() {
+        for (kind, named) in [
+            (GateKind::Check, "\"check\""),
+            (GateKind::CheckPlayer, "\"check-player\""),
+        ] {
+            assert_eq!(serde_json::to_string(&kind).unwrap(), named);
+            assert_eq!(serde_json::from_str::<GateKind>(named).unwrap(), kind);
+            assert_eq!(format!("\"{kind}\""), named);
+        }
+        assert_eq!(Gate::CHECK.fields(), FieldName::V1);
+        assert_eq!(Gate::PLAYER.fields(), FieldName::PLAYER);
+        assert_eq!(Gate::PLAYER_VISIBLE.fields(), FieldName::PLAYER_SHOWN);
+        assert_eq!(Gate::PLAYER_VISIBLE.peer(), Peer::PLAYER);
+    }
 
     #[test]
     fn reproduce_quotes_for_the_shell() {

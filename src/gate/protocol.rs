@@ -49,6 +49,7 @@ impl Response<'_> {
 
 /// A response line that breaks the protocol.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ProtocolError {
     #[error("not a JSON object: {0}")]
     NotJson(String),

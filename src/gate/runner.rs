@@ -94,7 +94,7 @@ pub fn run_transport<T: Transport>(
         echo: transport.echo(),
         deadline: None,
         tally: Tally::of(gate, corpus, &options.require, &options.xfail),
-        search: Search::new(corpus.cases.len(), options.max_restarts, gate.peer),
+        search: Search::new(corpus.cases.len(), options.max_restarts, gate.peer()),
         failed_diagnostics: None,
         last_diagnostics: String::new(),
     };
@@ -164,7 +164,7 @@ impl Runner<'_> {
             let Some(mut session) = self.start(transport, run.clone()) else {
                 let decisions = self
                     .search
-                    .could_not_start(&format!("{} could not be started", self.gate.peer.name));
+                    .could_not_start(&format!("{} could not be started", self.gate.peer().name));
                 return self.apply(decisions);
             };
             let end = self.drive(&mut session, &plan, &run, deadline, progress);
@@ -238,14 +238,14 @@ impl Runner<'_> {
         for (position, case) in run.iter().enumerate() {
             let (number, line) = match waiting.next(session, Some(deadline)) {
                 Ok(got) => got,
-                Err(why) => return waiting.end(why, session, position, self.gate.peer),
+                Err(why) => return waiting.end(why, session, position, self.gate.peer()),
             };
             let turn = InTurn {
                 position,
                 case,
                 previous: position.checked_sub(1).map(|p| &run[p]),
             };
-            let text = match line_text(self.gate.peer, number, line) {
+            let text = match line_text(self.gate.peer(), number, line) {
                 Ok(text) => text,
                 Err(fault) => {
                     return RunEnd::Failed {
@@ -277,7 +277,7 @@ impl Runner<'_> {
         }
         if let Some(text) = pending {
             let index = plan.cases.get(0);
-            if let Ok(response) = parse_answer(&text, self.gate.fields) {
+            if let Ok(response) = parse_answer(&text, self.gate.fields()) {
                 record_response(&mut self.tally, self.corpus, index, response);
             }
             progress(index + 1);
@@ -294,7 +294,7 @@ impl Runner<'_> {
         run: &[Case],
         alone: bool,
     ) -> Result<(), RunEnd> {
-        let peer = self.gate.peer;
+        let peer = self.gate.peer();
         let finish = session.finish(self.options.idle_timeout);
         if let Err(exit) = &finish.exit {
             self.tally.problem(format!("{} {exit}", peer.name));
@@ -313,7 +313,7 @@ impl Runner<'_> {
         debug_assert_eq!(plan.cases.len(), 1);
         let case = &run[0];
         let again = match &finish.first_extra {
-            Some(Line::Text(text)) => parse_answer(text, self.gate.fields)
+            Some(Line::Text(text)) => parse_answer(text, self.gate.fields())
                 .is_ok_and(|r| self.echo.check(r.code(), 0, case, None).is_ok()),
             _ => false,
         };

@@ -89,7 +89,7 @@ pub fn parse(data: &[u8]) {
 pub fn response(data: &[u8]) {
     for line in String::from_utf8_lossy(data).split('\n') {
         for gate in [Gate::CHECK, Gate::PLAYER] {
-            match parse_answer(line, gate.fields) {
+            match parse_answer(line, gate.fields()) {
                 Err(e) => assert!(!e.to_string().is_empty()),
                 Ok(response) => {
                     for profile in Profile::ALL {

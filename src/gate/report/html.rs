@@ -13,10 +13,18 @@ use super::{Cell, Conclusion, Report, count};
 use crate::escape::html as escape;
 
 /// The map's geometry in CSS pixels: its top-left corner on the page, and one cell.
-pub const MAP_LEFT: u32 = 64;
-pub const MAP_TOP: u32 = 72;
-pub const CELL_WIDTH: u32 = 4;
-pub const CELL_HEIGHT: u32 = 14;
+/// Layout, not API: this crate's test of the pixels a browser draws reads it (`internal`).
+mod geometry {
+    pub const MAP_LEFT: u32 = 64;
+    pub const MAP_TOP: u32 = 72;
+    pub const CELL_WIDTH: u32 = 4;
+    pub const CELL_HEIGHT: u32 = 14;
+}
+#[cfg(feature = "internal")]
+#[doc(hidden)]
+pub use geometry::{CELL_HEIGHT, CELL_WIDTH, MAP_LEFT, MAP_TOP};
+#[cfg(not(feature = "internal"))]
+use geometry::{CELL_HEIGHT, CELL_WIDTH, MAP_LEFT, MAP_TOP};
 /// The banner's height; the map sits below it.
 const BANNER_HEIGHT: u32 = 56;
 

@@ -24,9 +24,14 @@ use crate::decode::Class;
 use crate::gate::field::FieldName;
 pub use crate::gate::xfail::EntryReport;
 
-pub use crate::gate::outcome::{Failure, Gate, Peer, command_line, reproduce};
+pub use crate::gate::outcome::{Failure, Gate, GateKind, Peer, command_line, reproduce};
 pub use read::{MAX_LISTED, MAX_SECONDS, ReadError};
+// The tally takes the judge's crate-private verdicts: this crate's benches drive it.
+#[cfg(feature = "internal")]
+#[doc(hidden)]
 pub use tally::Tally;
+#[cfg(not(feature = "internal"))]
+pub(crate) use tally::Tally;
 
 /// The JSON report's schema version: 2 added the `not_started` conclusion and a `null`
 /// reproduce command for cases not run.
@@ -218,17 +223,14 @@ impl Cell {
     }
 }
 
-fn check() -> String {
-    Gate::CHECK.command.to_string()
-}
-
 /// Everything the gate found.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Report {
     pub format_version: u32,
-    /// The command that gated: `check` (a decoder) or `check-player` (a player build).
-    #[serde(default = "check")]
-    pub kind: String,
+    /// The command that gated: `check` (a decoder) or `check-player` (a player build);
+    /// `check` in a report that does not say.
+    #[serde(default = "GateKind::check")]
+    pub kind: GateKind,
     pub conclusion: Conclusion,
     pub decoder: Vec<String>,
     pub profile: String,
@@ -261,10 +263,7 @@ pub struct Report {
 impl Report {
     /// What was gated, in a word: `decoder` or `player`.
     pub fn subject(&self) -> &'static str {
-        match self.kind.as_str() {
-            "check-player" => "player",
-            _ => "decoder",
-        }
+        self.kind.subject()
     }
 
     pub fn exit_code(&self) -> u8 {

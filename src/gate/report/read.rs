@@ -8,7 +8,9 @@
 
 use serde::Deserialize;
 
-use super::{Cell, Conclusion, Counts, FORMAT_VERSION, Failure, READS_FORMAT_VERSIONS, Report};
+use super::{
+    Cell, Conclusion, Counts, FORMAT_VERSION, Failure, GateKind, READS_FORMAT_VERSIONS, Report,
+};
 use crate::catalog::Profile;
 use crate::gate::corpus;
 
@@ -23,6 +25,7 @@ pub const MAX_LISTED: usize = 1_000_000;
 
 /// A saved report that this build cannot read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ReadError {
     #[error("not a JSON report of amperr check --format json: {0}")]
     NotAReport(String),
@@ -38,11 +41,13 @@ pub enum ReadError {
 
 /// The two numbers read before the rest: a report of another version would be read wrong,
 /// not fail. Every other key is skipped, not kept; and a report is an object (a derived
-/// reader would take `[1, 2]` as versions 1 and 2).
+/// reader would take `[1, 2]` as versions 1 and 2). The kind is read here too, to refuse
+/// one no gate has in words rather than as a parse error.
 #[derive(Default)]
 struct Versions {
     format_version: Option<serde_json::Value>,
     protocol_version: Option<serde_json::Value>,
+    kind: Option<serde_json::Value>,
 }
 
 impl<'de> Deserialize<'de> for Versions {
@@ -62,6 +67,7 @@ impl<'de> Deserialize<'de> for Versions {
                     match key.as_ref() {
                         "format_version" => versions.format_version = Some(map.next_value()?),
                         "protocol_version" => versions.protocol_version = Some(map.next_value()?),
+                        "kind" => versions.kind = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -95,6 +101,9 @@ impl Report {
         }
         if protocol != u64::from(crate::gate::protocol::VERSION) {
             return Err(ReadError::ProtocolVersion(protocol));
+        }
+        if let Some(serde_json::Value::String(kind)) = &versions.kind {
+            check_kind(kind).map_err(ReadError::NotAReport)?;
         }
         let mut report: Report = serde_json::from_str(text).map_err(not_a_report)?;
         // Read as this version, it is one: a view of it must not claim an older schema,
@@ -145,12 +154,6 @@ impl Report {
 
     /// What ran, how, and for how long.
     fn check_run(&self) -> Result<(), String> {
-        if !matches!(self.kind.as_str(), "check" | "check-player") {
-            return Err(format!(
-                "kind is {:?}: it is check or check-player",
-                self.kind
-            ));
-        }
         if self.profile.parse::<Profile>().is_err() {
             return Err(format!(
                 "profile is {:?}, which this build does not know: the profiles are {}",
@@ -254,6 +257,15 @@ impl Counts {
             self.not_run,
         ]
     }
+}
+
+/// Whether a gate is of `kind`: else what is wrong with it.
+fn check_kind(kind: &str) -> Result<(), String> {
+    if GateKind::ALL.iter().any(|gate| gate.command() == kind) {
+        return Ok(());
+    }
+    let kinds: Vec<&str> = GateKind::ALL.iter().map(|gate| gate.command()).collect();
+    Err(format!("kind is {kind:?}: it is {}", kinds.join(" or ")))
 }
 
 /// A number as short as it reads: `1e20`, not 21 digits.

@@ -9,7 +9,7 @@
 use crate::escape::{Lines, untrusted};
 use crate::render::plural;
 
-use super::{Conclusion, Report, command_line};
+use super::{Conclusion, Counts, Report, command_line};
 use crate::gate::field::FieldName;
 
 /// The report in words, every string safe to show.
@@ -62,40 +62,36 @@ fn line(text: &str) -> String {
 impl Report {
     /// The report in words, for the views.
     pub fn summary(&self) -> Summary {
+        Summary {
+            headline: format!(
+                "amperr {}: {}",
+                self.kind.command(),
+                self.conclusion.words(self.subject())
+            ),
+            conclusion: self.conclusion,
+            rows: self.rows(),
+            problems: self.run_problems.iter().map(|p| line(p)).collect(),
+            notes: self.notes.iter().map(|n| line(n)).collect(),
+            groups: self.groups.iter().map(group_lines).collect(),
+            passing_fields: self.passing_fields(),
+            aliases: self.aliases(),
+            silent: self.silent(),
+            xfail: self.xfail_rows(),
+            stderr_title: self.kind.stderr_title(),
+            stderr_always: self.kind.stderr_always(),
+            run: format!("the {}'s run", self.subject()),
+            stderr: (!self.stderr.is_empty())
+                .then(|| untrusted(self.stderr.trim_end(), Lines::Keep).into_owned()),
+        }
+    }
+
+    /// The labelled lines: what ran, on what, how it fared, and how long it took.
+    fn rows(&self) -> Vec<(&'static str, String)> {
         let c = &self.counts;
-        let shard = self
-            .shard
-            .as_deref()
-            .map_or(String::new(), |s| format!(", shard {}", line(s)));
-        let what = self.subject();
         let mut rows = vec![
-            (what, line(&command_line(&self.decoder))),
-            (
-                "profile",
-                format!(
-                    "{} (protocol v{}, corpus v{}, {}, random {} from seed {}{shard})",
-                    line(&self.profile),
-                    self.protocol_version,
-                    self.corpus_version,
-                    plural(self.cases, "case"),
-                    self.random,
-                    self.seed,
-                ),
-            ),
-            (
-                "outcomes",
-                format!(
-                    "{} pass ({} with implementation-defined answers), {} mismatch, {} refused, {} crash, {} timeout, {} protocol error, {} not run",
-                    c.pass,
-                    c.implementation_defined,
-                    c.mismatch,
-                    c.refused,
-                    c.crash,
-                    c.timeout,
-                    c.protocol_error,
-                    c.not_run
-                ),
-            ),
+            (self.subject(), line(&command_line(&self.decoder))),
+            ("profile", self.profile_row()),
+            ("outcomes", c.words()),
         ];
         if !self.xfail.is_empty() {
             rows.push((
@@ -123,42 +119,40 @@ impl Report {
                 ),
             ),
         ]);
-        Summary {
-            headline: format!(
-                "amperr {}: {}",
-                line(&self.kind),
-                self.conclusion.words(what)
-            ),
-            conclusion: self.conclusion,
-            rows,
-            problems: self.run_problems.iter().map(|p| line(p)).collect(),
-            notes: self.notes.iter().map(|n| line(n)).collect(),
-            groups: self.groups.iter().map(group_lines).collect(),
-            passing_fields: self.passing_fields(),
-            aliases: self.aliases(),
-            silent: self.silent(),
-            xfail: self
-                .xfail
-                .iter()
-                .map(|x| {
-                    [
-                        line(&x.case),
-                        line(&x.field),
-                        line(&x.reason),
-                        x.expected_failures.to_string(),
-                        x.unexpected_passes.to_string(),
-                    ]
-                })
-                .collect(),
-            stderr_title: match self.subject() {
-                "player" => "Page errors",
-                _ => "Decoder stderr",
-            },
-            stderr_always: self.subject() == "player",
-            run: format!("the {}'s run", self.subject()),
-            stderr: (!self.stderr.is_empty())
-                .then(|| untrusted(self.stderr.trim_end(), Lines::Keep).into_owned()),
-        }
+        rows
+    }
+
+    /// The profile, and the corpus drawn under it.
+    fn profile_row(&self) -> String {
+        let shard = self
+            .shard
+            .as_deref()
+            .map_or(String::new(), |s| format!(", shard {}", line(s)));
+        format!(
+            "{} (protocol v{}, corpus v{}, {}, random {} from seed {}{shard})",
+            line(&self.profile),
+            self.protocol_version,
+            self.corpus_version,
+            plural(self.cases, "case"),
+            self.random,
+            self.seed,
+        )
+    }
+
+    /// Per xfail entry: case, field, reason, expected failures, unexpected passes.
+    fn xfail_rows(&self) -> Vec<[String; 5]> {
+        self.xfail
+            .iter()
+            .map(|x| {
+                [
+                    line(&x.case),
+                    line(&x.field),
+                    line(&x.reason),
+                    x.expected_failures.to_string(),
+                    x.unexpected_passes.to_string(),
+                ]
+            })
+            .collect()
     }
 
     fn passing_fields(&self) -> Vec<(String, String)> {
@@ -216,6 +210,23 @@ impl Report {
             .map(|(a, n)| format!("{} ({n})", line(a)))
             .collect();
         Some(list.join(", "))
+    }
+}
+
+impl Counts {
+    /// Each outcome's count, in words.
+    fn words(&self) -> String {
+        format!(
+            "{} pass ({} with implementation-defined answers), {} mismatch, {} refused, {} crash, {} timeout, {} protocol error, {} not run",
+            self.pass,
+            self.implementation_defined,
+            self.mismatch,
+            self.refused,
+            self.crash,
+            self.timeout,
+            self.protocol_error,
+            self.not_run
+        )
     }
 }
 

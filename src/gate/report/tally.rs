@@ -100,7 +100,9 @@ struct Seen {
 }
 
 impl<'c> Tally<'c> {
-    /// A tally of protocol v1 answers; see [`Tally::of`] for other gates.
+    /// A tally of protocol v1 answers; see [`Tally::of`] for other gates. For a live
+    /// decoder and the benches alone.
+    #[cfg(any(feature = "verify", feature = "internal"))]
     pub fn new(corpus: &'c Corpus, require: &[FieldName], xfail: &'c Xfail) -> Tally<'c> {
         Tally::of(Gate::CHECK, corpus, require, xfail)
     }
@@ -133,7 +135,7 @@ impl<'c> Tally<'c> {
     }
 
     /// Records an answer's verdicts for case `index`.
-    pub fn answer(&mut self, index: usize, verdicts: &FieldMap<Verdict<'_>>) {
+    pub(crate) fn answer(&mut self, index: usize, verdicts: &FieldMap<Verdict<'_>>) {
         self.answered += 1;
         let (mut failed, mut unlisted, mut silent) = (false, false, false);
         for (field, verdict) in verdicts.iter() {
@@ -179,6 +181,12 @@ impl<'c> Tally<'c> {
             };
             unlisted |= !self.fail(index, Scope::Field(field), failure, seen);
         }
+        self.count_answer(index, failed, unlisted, silent);
+    }
+
+    /// Counts and marks the outcome of an answer: whether a field failed, whether a
+    /// failure was one no xfail entry lists, whether a field was silent.
+    fn count_answer(&mut self, index: usize, failed: bool, unlisted: bool, silent: bool) {
         if !failed {
             self.check_listed_pass(index, Scope::Any);
         }
@@ -326,7 +334,7 @@ impl<'c> Tally<'c> {
     /// A field sent in some answers and left out of others is checked only where sent:
     /// say so, as listing it among the checked fields would not.
     fn note_fields_left_out(&mut self) {
-        for &field in self.gate.fields {
+        for &field in self.gate.fields() {
             let FieldStats { sent, left_out, .. } = self.fields[field];
             if sent > 0 && left_out > 0 {
                 let key = field.key();
@@ -355,51 +363,21 @@ impl<'c> Tally<'c> {
         stderr: String,
     ) -> Report {
         self.note_fields_left_out();
-        let fields = self
-            .gate
-            .fields
-            .iter()
-            .copied()
-            .map(|field| {
-                let stats = self.fields[field];
-                FieldReport {
-                    field,
-                    checked: stats.sent > 0 || self.required[field],
-                    required: self.required[field],
-                    sent: stats.sent,
-                    passed: stats.passed,
-                    failed: stats.failed,
-                    implementation_defined: stats.silent,
-                }
-            })
-            .collect();
+        let fields = self.field_reports();
         let corpus = self.corpus;
-        let groups: Vec<Group> = self
-            .groups
-            .into_iter()
+        let groups: Vec<Group> = (self.groups.into_iter())
             .map(|((failure, class, _), g)| build_group(corpus, reproduce, failure, class, g))
             .collect();
-        // A case blamed for a crash, hang or bad line explains the silence: that is a
-        // failure of the case, not a decoder that never answers.
-        let blamed = groups.iter().any(|g| {
-            matches!(
-                g.failure,
-                Failure::Crash | Failure::Timeout | Failure::ProtocolError
-            )
-        });
-        let conclusion = if self.not_started {
-            Conclusion::NotStarted
-        } else if self.answered == 0 && !blamed && !corpus.cases.is_empty() {
-            Conclusion::Broken
-        } else if groups.is_empty() && self.run_problems.items.is_empty() {
-            Conclusion::Conformant
-        } else {
-            Conclusion::NotConformant
-        };
-        let xfail = self.xfail.report();
+        let conclusion = conclude(
+            self.not_started,
+            self.answered,
+            &groups,
+            &self.run_problems,
+            corpus,
+        );
         Report {
             format_version: FORMAT_VERSION,
-            kind: self.gate.command.to_string(),
+            kind: self.gate.kind,
             conclusion,
             decoder: decoder.to_vec(),
             profile: corpus.profile.id().to_string(),
@@ -412,30 +390,14 @@ impl<'c> Tally<'c> {
             counts: self.counts,
             fields,
             groups,
-            map: self
-                .cells
-                .iter()
+            map: (self.cells.iter())
                 .map(|row| row.iter().map(|c| c.letter()).collect())
                 .collect(),
-            aliases_accepted: self
-                .aliases
-                .into_iter()
+            aliases_accepted: (self.aliases.into_iter())
                 .map(|(k, v)| (k.to_string(), v))
                 .collect(),
-            implementation_defined_answers: self
-                .silent
-                .into_iter()
-                .flat_map(|(field, answers)| {
-                    answers
-                        .into_iter()
-                        .map(move |(answer, count)| SilentAnswer {
-                            field,
-                            answer,
-                            count,
-                        })
-                })
-                .collect(),
-            xfail,
+            implementation_defined_answers: silent_answers(self.silent),
+            xfail: self.xfail.report(),
             run_problems: self.run_problems.finish("problems of the run"),
             notes: self.notes.finish("notes"),
             restarts: self.restarts,
@@ -443,6 +405,63 @@ impl<'c> Tally<'c> {
             stderr,
         }
     }
+
+    /// How each of the gate's fields fared.
+    fn field_reports(&self) -> Vec<FieldReport> {
+        let report = |field: FieldName| {
+            let stats = self.fields[field];
+            FieldReport {
+                field,
+                checked: stats.sent > 0 || self.required[field],
+                required: self.required[field],
+                sent: stats.sent,
+                passed: stats.passed,
+                failed: stats.failed,
+                implementation_defined: stats.silent,
+            }
+        };
+        self.gate.fields().iter().copied().map(report).collect()
+    }
+}
+
+/// The gate's conclusion, from whether the peer started, how many answers it gave, the
+/// failing groups and the problems of the run.
+fn conclude(
+    not_started: bool,
+    answered: usize,
+    groups: &[Group],
+    run_problems: &Kept,
+    corpus: &Corpus,
+) -> Conclusion {
+    // A case blamed for a crash, hang or bad line explains the silence: that is a
+    // failure of the case, not a decoder that never answers.
+    let blamed = groups.iter().any(|g| {
+        matches!(
+            g.failure,
+            Failure::Crash | Failure::Timeout | Failure::ProtocolError
+        )
+    });
+    if not_started {
+        Conclusion::NotStarted
+    } else if answered == 0 && !blamed && !corpus.cases.is_empty() {
+        Conclusion::Broken
+    } else if groups.is_empty() && run_problems.items.is_empty() {
+        Conclusion::Conformant
+    } else {
+        Conclusion::NotConformant
+    }
+}
+
+/// Each field's distinct silent answers, with how often each came.
+fn silent_answers(silent: FieldMap<Vec<(String, usize)>>) -> Vec<SilentAnswer> {
+    let answers = silent.into_iter().flat_map(|(field, answers)| {
+        (answers.into_iter()).map(move |(answer, count)| SilentAnswer {
+            field,
+            answer,
+            count,
+        })
+    });
+    answers.collect()
 }
 
 #[cfg(test)]

@@ -131,9 +131,9 @@ pub(crate) fn check_answer<'t>(
     turn: &InTurn<'_>,
 ) -> Result<Response<'t>, Fault> {
     let response =
-        parse_answer(text, gate.fields).map_err(|e| protocol_fault(gate.peer, number, &e))?;
+        parse_answer(text, gate.fields()).map_err(|e| protocol_fault(gate.peer(), number, &e))?;
     echo.check(response.code(), turn.position, turn.case, turn.previous)
-        .map_err(|e| protocol_fault(gate.peer, number, &e))?;
+        .map_err(|e| protocol_fault(gate.peer(), number, &e))?;
     Ok(response)
 }
 

@@ -14,16 +14,16 @@ fn glob() {
 
 #[test]
 fn parse_checks_fields() {
-    let ok = Xfail::parse("[[xfail]]\ncase = \"x\"\nfield = \"*\"\nreason = \"r\"\n")
+    let ok = Xfail::from_toml("[[xfail]]\ncase = \"x\"\nfield = \"*\"\nreason = \"r\"\n")
         .ok()
         .unwrap();
     assert_eq!(ok.entries[0].scope, Scope::Any);
     assert!(matches!(
-        Xfail::parse("[[xfail]]\ncase = \"x\"\nfield = \"nme\"\nreason = \"r\"\n"),
+        Xfail::from_toml("[[xfail]]\ncase = \"x\"\nfield = \"nme\"\nreason = \"r\"\n"),
         Err(ParseError::Field { entry: 1, .. })
     ));
     assert!(matches!(
-        Xfail::parse("[[xfail]]\ncase = 1\n"),
+        Xfail::from_toml("[[xfail]]\ncase = 1\n"),
         Err(ParseError::Syntax(_))
     ));
 }
@@ -47,7 +47,7 @@ fn baseline_folds_to_the_coarsest_exact_pattern() {
         .unwrap();
     failures.insert((single, scope));
     let text = baseline(&corpus, &failures, "r").unwrap();
-    let entries = Xfail::parse(&text).ok().unwrap().entries;
+    let entries = Xfail::from_toml(&text).ok().unwrap().entries;
     let patterns: Vec<&str> = entries.iter().map(|e| e.case.as_str()).collect();
     assert_eq!(patterns, ["documented/0x20200194", "boundary/0x?03?????"]);
 }
@@ -66,7 +66,7 @@ fn a_baseline_too_large_for_xfail_to_read_is_refused_not_written() {
     let error = baseline(&corpus, &failures, &reason).unwrap_err();
     assert!(error.to_string().contains("16 MiB"), "{error}");
     let fits = baseline(&corpus, &failures, "r").unwrap();
-    let entries = Xfail::parse(&fits).ok().unwrap().entries.len();
+    let entries = Xfail::from_toml(&fits).ok().unwrap().entries.len();
     assert!((1..=failures.len()).contains(&entries), "{entries} entries");
 }
 
@@ -167,5 +167,28 @@ fn the_index_finds_what_matching_entry_by_entry_finds() {
     ] {
         index.matching(id, &mut found);
         assert_eq!(found, expected, "{id:?}");
+    }
+}
+
+/// The message that refuses an unknown field lists every field an entry may name: a
+/// player's (`code_line`, `accessible_description`) too, as `--xfail` takes them.
+#[test]
+fn an_unknown_field_is_refused_naming_every_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("xfail.toml");
+    let entry = "[[xfail]]\ncase = \"*\"\nfield = \"code-line\"\nreason = \"r\"\n";
+    std::fs::write(&path, entry).unwrap();
+    let corpus = Corpus::generate(Profile::DOC, 0, 0);
+    let error = Xfail::load(&path, &corpus).unwrap_err().to_string();
+    let listed = "field \"code-line\" is not one of area, category, detail, name, message, \
+                  area_name, category_name, code_line, accessible_description or \"*\"";
+    assert!(error.ends_with(listed), "{error}");
+    for field in FieldName::ALL {
+        let entry = format!(
+            "[[xfail]]\ncase = \"*\"\nfield = {:?}\nreason = \"r\"\n",
+            field.key()
+        );
+        std::fs::write(&path, entry).unwrap();
+        assert!(Xfail::load(&path, &corpus).is_ok(), "{field}");
     }
 }
