@@ -20,7 +20,7 @@
 //!
 //! The layers, from the operating system up (the first four are the crate's own):
 //! - `process`: starting an untrusted program and making sure nothing of it outlives
-//!   amperr (process groups, cookies, the parent-death signal, reaping; [`terminate_all`]
+//!   amperr (process groups, cookies, the parent-death signal, reaping; [`Shutdown`]
 //!   for a signal handler);
 //! - [`transport`]: how requests reach a peer and answers come back, with [`Pipe`] (a
 //!   process over protocol v1) and, with the `player` feature, `player::Player` (a player
@@ -32,6 +32,8 @@
 
 pub mod adapter;
 pub(crate) mod blame;
+#[cfg(feature = "player")]
+pub(crate) mod browser_process;
 pub mod corpus;
 pub mod field;
 pub(crate) mod judge;
@@ -44,6 +46,7 @@ pub(crate) mod process;
 pub mod protocol;
 pub mod report;
 pub(crate) mod runner;
+pub(crate) mod shutdown;
 pub mod transport;
 pub mod vectors;
 pub mod xfail;
@@ -52,9 +55,10 @@ pub use corpus::Corpus;
 pub use field::{FieldMap, FieldName};
 pub use live::LiveDecoder;
 pub use pipe::{Pipe, PipeSession};
-pub use process::{only_gate_children, program_file, terminate_all};
+pub use process::{only_gate_children, program_file};
 pub use report::{Conclusion, Report};
 #[doc(hidden)]
 pub use runner::record;
 pub use runner::{Options, run, run_recording, run_transport};
+pub use shutdown::Shutdown;
 pub use xfail::Xfail;
