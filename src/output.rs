@@ -71,6 +71,7 @@ pub enum Stream {
 
 /// A path amperr will not write to, and why.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 #[error(
     "cannot write to {path}: {why} (amperr writes to a regular file, new or replaced whole, a character device such as /dev/null, a FIFO, or its own stdout or stderr such as /dev/stdout)"
 )]
