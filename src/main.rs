@@ -1,8 +1,10 @@
 //! The `amperr` command: a thin shell over the library.
 //!
 //! `cli::oracle` holds `decode`, `spec` and `compose`; `cli::gate` holds `check`, `report`,
-//! `vectors` and `check-table`; `cli::scan` holds `scan`. `cli` maps how each ended to
-//! an exit status, in one place.
+//! `vectors` and `check-table`; `cli::player` holds `check-player`; `cli::scan` holds
+//! `scan`. What the two gates share (their arguments, the run and its report) is in
+//! `cli::run`. `cli` maps how each ended to an exit status, in one place, and owns the
+//! process's [`Shutdown`](amperr::gate::Shutdown) for its signals.
 
 mod cli;
 
