@@ -1,16 +1,17 @@
 //! The `amperr` command: a thin shell over the library.
 //!
 //! `cli::oracle` holds `decode`, `spec` and `compose`; `cli::gate` holds `check`, `report`,
-//! `vectors` and `check-table`; `cli::scan` holds `scan`. `cli` maps how each ended to
-//! an exit status, in one place.
+//! `vectors` and `check-table`; `cli::player` holds `check-player`; `cli::scan` holds
+//! `scan`. What the two gates share (their arguments, the run and its report) is in
+//! `cli::run`. `cli` maps how each ended to an exit status, in one place, and owns the
+//! process's [`Shutdown`](amperr::gate::Shutdown) for its signals.
 
 mod cli;
 
 use std::process::ExitCode;
 
 use amperr::Profile;
-use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
 use cli::gate::{CheckArgs, CheckTableArgs, ReportArgs, VectorsArgs};
 use cli::oracle::{ComposeArgs, DecodeArgs, SpecArgs};
@@ -139,19 +140,6 @@ const VECTORS_HELP: &str = "One line per case: {\"id\", \"code\", \"profile\", \
 judges a running decoder on the same cases.
 
 Exit status: 0 printed; 2 bad usage.";
-
-#[derive(Args)]
-struct ProfileArg {
-    /// Which profile to judge by
-    #[arg(long, default_value = Profile::default().id(), value_parser = profile_parser())]
-    profile: Profile,
-}
-
-/// The profiles, each with its summary, from the data.
-fn profile_parser() -> impl TypedValueParser<Value = Profile> {
-    let choices = Profile::ALL.map(|p| PossibleValue::new(p.id()).help(p.summary()));
-    PossibleValuesParser::new(choices).try_map(|s| s.parse::<Profile>())
-}
 
 fn main() -> ExitCode {
     let command = match Cli::try_parse() {

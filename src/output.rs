@@ -21,8 +21,8 @@
 //! A write can still fail after the run (the path changed meanwhile): the command line
 //! then prints the text report all the same, and says so.
 //!
-//! When amperr is told to stop, [`stop_writing`] removes the temporary file being written
-//! and lets no other be made.
+//! When amperr is told to stop ([`Shutdown`](crate::gate::Shutdown)), the temporary file
+//! being written is removed and no other is made.
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// The temporary file being written now, if any, and whether writing has been stopped
-/// ([`stop_writing`]). A temporary file is made, and renamed into place, only under this
+/// (`stop_writing`). A temporary file is made, and renamed into place, only under this
 /// lock, so a signal handler that stops writing leaves either no file or a whole one.
 static PENDING: Mutex<Pending> = Mutex::new(Pending {
     stopped: false,
@@ -71,6 +71,7 @@ pub enum Stream {
 
 /// A path amperr will not write to, and why.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 #[error(
     "cannot write to {path}: {why} (amperr writes to a regular file, new or replaced whole, a character device such as /dev/null, a FIFO, or its own stdout or stderr such as /dev/stdout)"
 )]
@@ -353,8 +354,8 @@ fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
 }
 
 /// Stops every write from now on and removes the temporary file being written, if any:
-/// for a signal handler, before amperr exits.
-pub fn stop_writing() {
+/// for [`Shutdown`](crate::gate::Shutdown), before amperr exits.
+pub(crate) fn stop_writing() {
     let mut pending = pending();
     pending.stopped = true;
     if let Some(path) = pending.file.take() {

@@ -1,11 +1,13 @@
 //! Once amperr is told to stop (a signal), no output is written, whatever it is: this
-//! test stops writing for its whole process, so it has a test binary of its own.
+//! test stops its whole process's gate work ([`Shutdown`]), so it has a test binary of its
+//! own.
 
 #![cfg(feature = "gate")]
 
 use std::os::unix::fs::OpenOptionsExt;
 
-use amperr::output::{Destination, stop_writing};
+use amperr::gate::Shutdown;
+use amperr::output::Destination;
 
 #[test]
 fn once_stopped_no_destination_is_written() {
@@ -23,7 +25,7 @@ fn once_stopped_no_destination_is_written() {
         Destination::check(&file).unwrap(),
         Destination::check(&fifo).unwrap(),
     ];
-    stop_writing();
+    Shutdown::claim().unwrap().stop();
     for destination in &destinations {
         let error = destination.write(b"a report").unwrap_err();
         assert_eq!(

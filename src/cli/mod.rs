@@ -12,12 +12,33 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+use amperr::Profile;
 use amperr::escape::{Lines, untrusted};
+use amperr::gate::Shutdown;
+use clap::Args;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 
 pub mod gate;
 pub mod oracle;
+mod paths;
 pub mod player;
+mod progress;
+mod run;
 pub mod scan;
+
+/// `--profile`, which every command but `report` takes.
+#[derive(Args)]
+pub struct ProfileArg {
+    /// Which profile to judge by
+    #[arg(long, default_value = Profile::default().id(), value_parser = profile_parser())]
+    pub profile: Profile,
+}
+
+/// The profiles, each with its summary, from the data.
+fn profile_parser() -> impl TypedValueParser<Value = Profile> {
+    let choices = Profile::ALL.map(|p| PossibleValue::new(p.id()).help(p.summary()));
+    PossibleValuesParser::new(choices).try_map(|s| s.parse::<Profile>())
+}
 
 /// How a command failed to do its work.
 #[derive(Debug, thiserror::Error)]
@@ -92,17 +113,19 @@ pub fn print_with_status(rendered: &str, status: u8) -> Outcome {
 
 /// On SIGINT, SIGTERM or SIGHUP: kill and reap every decoder, remove a half-written
 /// report, and exit 128 + the signal. (A SIGKILL cannot be caught; the decoders' parent-
-/// death signal covers it.)
+/// death signal covers it.) amperr claims the process's [`Shutdown`] here, first, so that
+/// nothing else can.
 pub fn stop_cleanly_on_signals() -> io::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let shutdown = Shutdown::claim()
+        .ok_or_else(|| io::Error::other("the process's shutdown was claimed before amperr's"))?;
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
             // Held until the process exits: the main thread, done meanwhile, waits in
             // `exit` rather than exiting with a status of its own.
             let _stopping = STOPPING.lock();
-            amperr::output::stop_writing();
-            amperr::gate::terminate_all();
+            shutdown.stop();
             std::process::exit(128 + signal);
         }
     });

@@ -8,8 +8,7 @@ use clap::{Args, ValueEnum};
 
 use amperr::escape::{Lines, untrusted};
 
-use super::{CliError, Outcome};
-use crate::ProfileArg;
+use super::{CliError, Outcome, ProfileArg};
 
 /// The longest stdin line read as a code; a longer one is refused, not buffered.
 const MAX_CODE_LINE: usize = 4096;

@@ -9,7 +9,8 @@ use amperr::gate::player::{PageSource, Player, PlayerConfig, Visual, VisualMode,
 use amperr::gate::transport::StartError;
 use clap::Args;
 
-use super::gate::{CorpusArgs, OutputArgs, Paths, RunArgs, gate_run, seconds};
+use super::paths::Paths;
+use super::run::{CorpusArgs, OutputArgs, RunArgs, gate_run, seconds};
 use super::{CliError, Outcome};
 
 #[derive(Args)]

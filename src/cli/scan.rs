@@ -9,8 +9,7 @@ use amperr::scan::{FailOn, Scan};
 use clap::{Args, ValueEnum};
 use flate2::bufread::MultiGzDecoder;
 
-use super::Outcome;
-use crate::ProfileArg;
+use super::{Outcome, ProfileArg};
 
 #[derive(Args)]
 pub struct ScanArgs {

@@ -20,7 +20,7 @@
 //!
 //! The layers, from the operating system up (the first four are the crate's own):
 //! - `process`: starting an untrusted program and making sure nothing of it outlives
-//!   amperr (process groups, cookies, the parent-death signal, reaping; [`terminate_all`]
+//!   amperr (process groups, cookies, the parent-death signal, reaping; [`Shutdown`]
 //!   for a signal handler);
 //! - [`transport`]: how requests reach a peer and answers come back, with [`Pipe`] (a
 //!   process over protocol v1) and, with the `player` feature, `player::Player` (a player
@@ -32,6 +32,8 @@
 
 pub mod adapter;
 pub(crate) mod blame;
+#[cfg(feature = "player")]
+pub(crate) mod browser_process;
 pub mod case;
 pub mod corpus;
 pub mod field;
@@ -47,6 +49,7 @@ pub(crate) mod process;
 pub mod protocol;
 pub mod report;
 pub(crate) mod runner;
+pub(crate) mod shutdown;
 pub mod transport;
 pub mod vectors;
 pub mod xfail;
@@ -57,10 +60,11 @@ pub use field::{FieldMap, FieldName};
 #[doc(hidden)]
 pub use live::LiveDecoder;
 pub use pipe::{Pipe, PipeSession};
-pub use process::{only_gate_children, program_file, terminate_all};
+pub use process::{only_gate_children, program_file};
 pub use report::{Conclusion, Report};
 #[cfg(feature = "internal")]
 #[doc(hidden)]
 pub use runner::record;
 pub use runner::{Options, run, run_recording, run_transport};
+pub use shutdown::Shutdown;
 pub use xfail::Xfail;

@@ -10,9 +10,11 @@
 //!   (amperr makes itself the child subreaper, so orphans of a wrapper come back to it),
 //!   within a bounded time.
 //! - Every running child is registered, so that [`terminate_all`] can end them all when
-//!   amperr itself is told to stop (SIGINT, SIGTERM, SIGHUP: the command line installs the
-//!   handlers and exits 128 + the signal); so is every [`ScratchDir`] they use, removed
-//!   once they are dead.
+//!   amperr itself is told to stop (the [`Shutdown`](super::Shutdown) the command line
+//!   claims, for SIGINT, SIGTERM and SIGHUP).
+//!
+//! Every gate builds this layer; what only a browser needs of it (a scratch directory, the
+//! memory of all its processes) is in `browser_process`, so this layer knows no feature.
 //!
 //! Linux only for the parent-death signal, the subreaper and the cookie scan (`/proc`).
 //! This is the crate's one module with `unsafe` code: the parent-death signal must be set
@@ -32,10 +34,12 @@ use nix::sys::signal::{Signal, kill, killpg};
 use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid};
 use nix::unistd::Pid;
 
-#[cfg(feature = "player")]
-mod memory;
-mod strays;
+mod program;
+pub(in crate::gate) mod strays;
+#[cfg(test)]
+mod tests;
 
+pub use program::program_file;
 use strays::Claim;
 
 /// The environment variable whose value marks a child's processes.
@@ -47,7 +51,6 @@ const REAP_GRACE: Duration = Duration::from_secs(2);
 static LIVE: Mutex<Live> = Mutex::new(Live {
     terminating: false,
     children: Vec::new(),
-    scratch: Vec::new(),
 });
 
 struct Live {
@@ -55,44 +58,6 @@ struct Live {
     terminating: bool,
     /// (process group, cookie) of each running child.
     children: Vec<(Pid, String)>,
-    /// The scratch directories in use.
-    scratch: Vec<std::path::PathBuf>,
-}
-
-/// A temporary directory for a child's files (a browser's profile, the page it loads),
-/// removed when dropped, and by [`terminate_all`] (after the children are dead) when
-/// amperr is stopped by a signal and drops nothing. Only the browser gate needs one.
-#[cfg(feature = "player")]
-pub struct ScratchDir {
-    dir: tempfile::TempDir,
-}
-
-#[cfg(feature = "player")]
-impl ScratchDir {
-    /// A new directory, named `prefix` and a random suffix, in the temporary directory.
-    pub fn new(prefix: &str) -> io::Result<ScratchDir> {
-        ScratchDir::new_in(prefix, std::env::temp_dir())
-    }
-
-    /// A new directory, named `prefix` and a random suffix, in `parent`.
-    pub fn new_in(prefix: &str, parent: impl AsRef<std::path::Path>) -> io::Result<ScratchDir> {
-        let dir = tempfile::Builder::new().prefix(prefix).tempdir_in(parent)?;
-        let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
-        live.scratch.push(dir.path().to_path_buf());
-        Ok(ScratchDir { dir })
-    }
-
-    pub fn path(&self) -> &std::path::Path {
-        self.dir.path()
-    }
-}
-
-#[cfg(feature = "player")]
-impl Drop for ScratchDir {
-    fn drop(&mut self) {
-        let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
-        live.scratch.retain(|path| path != self.dir.path());
-    }
 }
 
 /// A program started by [`spawn`], with the pipes it was given.
@@ -117,42 +82,11 @@ pub struct Pipes {
 /// A running child and its process group.
 pub struct Child {
     child: std::process::Child,
-    pgid: Pid,
-    cookie: String,
+    /// Its process group, and the cookie its processes carry: how a watchdog finds them.
+    pub(in crate::gate) pgid: Pid,
+    pub(in crate::gate) cookie: String,
     reaped: Option<ExitStatus>,
     stopped: bool,
-}
-
-/// The file the gate runs for `program`: a name with no `/` is looked up in `PATH` as
-/// `execvp` does (the first directory holding a regular file of that name amperr may
-/// execute; an empty entry is the current directory; no `PATH` is `/bin:/usr/bin`); a
-/// path is itself.
-pub fn program_file(program: impl AsRef<std::ffi::OsStr>) -> Option<std::path::PathBuf> {
-    find_program(program.as_ref(), std::env::var_os("PATH").as_deref())
-}
-
-fn find_program(
-    program: &std::ffi::OsStr,
-    path: Option<&std::ffi::OsStr>,
-) -> Option<std::path::PathBuf> {
-    use std::os::unix::ffi::OsStrExt;
-    use std::path::{Path, PathBuf};
-    if program.is_empty() {
-        return None;
-    }
-    if program.as_bytes().contains(&b'/') {
-        return Some(PathBuf::from(program));
-    }
-    let path = path.unwrap_or(std::ffi::OsStr::new("/bin:/usr/bin"));
-    std::env::split_paths(path)
-        .map(|dir| match dir.as_os_str().is_empty() {
-            true => Path::new(".").join(program),
-            false => dir.join(program),
-        })
-        .find(|file| {
-            std::fs::metadata(file).is_ok_and(|meta| meta.is_file())
-                && nix::unistd::access(file, nix::unistd::AccessFlags::X_OK).is_ok()
-        })
 }
 
 /// Starts `argv` (no shell) in a process group of its own, marked and registered.
@@ -301,67 +235,22 @@ impl Child {
     }
 }
 
-/// A child's processes, seen from another thread (a watchdog's): how much memory they
-/// use, and a way to kill them. Only while its [`Child`] lives: until [`Child::stop`]
-/// reaps the leader, the process group id names no other group.
-#[cfg(feature = "player")]
-#[derive(Clone, Debug)]
-pub struct Processes {
-    pgid: Pid,
-    cookie: String,
-}
-
-#[cfg(feature = "player")]
-impl Child {
-    pub fn processes(&self) -> Processes {
-        Processes {
-            pgid: self.pgid,
-            cookie: self.cookie.clone(),
-        }
-    }
-}
-
-#[cfg(feature = "player")]
-impl Processes {
-    /// The memory the child's processes (its group, its strays, their descendants) hold
-    /// together, in bytes: their anonymous and shared memory, resident.
-    pub fn memory(&self) -> u64 {
-        memory::used(&memory::processes(self.pgid, &self.cookie))
-    }
-
-    /// Kills every one of the child's processes; [`Child::stop`] still reaps them.
-    pub fn kill(&self) {
-        // Each may be gone already; that is the goal, not an error.
-        let _ = killpg(self.pgid, Signal::SIGKILL);
-        let _ = kill(self.pgid, Signal::SIGKILL);
-        for pid in memory::processes(self.pgid, &self.cookie) {
-            let _ = kill(pid, Signal::SIGKILL);
-        }
-    }
-}
-
 impl Drop for Child {
     fn drop(&mut self) {
         self.stop();
     }
 }
 
-/// Kills and reaps every registered child, and lets no new one start: for amperr's own
-/// signal handlers, before it exits.
-pub fn terminate_all() {
-    let (children, scratch) = {
+/// Kills and reaps every registered child, and lets no new one start: for
+/// [`Shutdown`](super::Shutdown), before amperr exits.
+pub(crate) fn terminate_all() {
+    let children = {
         let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
         live.terminating = true;
-        (
-            std::mem::take(&mut live.children),
-            std::mem::take(&mut live.scratch),
-        )
+        std::mem::take(&mut live.children)
     };
     for (pgid, cookie) in children {
         kill_and_reap(pgid, &cookie, None, &mut None);
-    }
-    for dir in scratch {
-        let _ = std::fs::remove_dir_all(dir);
     }
 }
 
@@ -437,97 +326,5 @@ pub fn describe(status: ExitStatus) -> String {
             format!("was killed by signal {signal} ({name})")
         }
         _ => format!("ended: {status}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_program_is_found_in_path_as_exec_finds_it() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let (first, second) = (dir.path().join("first"), dir.path().join("second"));
-        for d in [&first, &second] {
-            std::fs::create_dir(d).unwrap();
-        }
-        // Earlier in PATH but not runnable: a file without execute permission, a directory.
-        std::fs::write(first.join("dec"), "").unwrap();
-        std::fs::create_dir(first.join("dir")).unwrap();
-        for name in ["dec", "dir"] {
-            let file = second.join(name);
-            std::fs::write(&file, "#!/bin/sh\n").unwrap();
-            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755)).unwrap();
-        }
-        let path = std::env::join_paths([&first, &second]).unwrap();
-        let found = |name: &str| find_program(name.as_ref(), Some(&path));
-        // Root may execute any file with an execute bit; none is set on first/dec.
-        assert_eq!(found("dec"), Some(second.join("dec")));
-        assert_eq!(found("dir"), Some(second.join("dir")));
-        assert_eq!(found("missing"), None);
-        assert_eq!(found(""), None);
-        // A path is not looked up.
-        assert_eq!(found("./dec"), Some("./dec".into()));
-        assert_eq!(
-            find_program("sh".as_ref(), None),
-            Some(std::path::PathBuf::from("/bin/sh"))
-        );
-    }
-
-    #[test]
-    fn marked_children_are_found_by_their_cookie() {
-        let mut child = Command::new("sleep")
-            .arg("30")
-            .env(COOKIE_ENV, "test-cookie-1")
-            .spawn()
-            .unwrap();
-        // Until the exec is done, the child's environment is still the test's.
-        let found = (0..100)
-            .map(|_| {
-                thread::sleep(Duration::from_millis(10));
-                strays::own_children()
-                    .into_iter()
-                    .filter(|pid| strays::carries(*pid, "test-cookie-1"))
-                    .collect::<Vec<_>>()
-            })
-            .find(|found| !found.is_empty())
-            .unwrap_or_default();
-        assert_eq!(found, [Pid::from_raw(child.id() as i32)]);
-        let pid = Pid::from_raw(child.id() as i32);
-        assert!(
-            !strays::carries(pid, "test-cookie-"),
-            "the whole value must match"
-        );
-        child.kill().unwrap();
-        child.wait().unwrap();
-    }
-
-    #[test]
-    fn the_probe_sees_what_the_child_has_not_read() {
-        use std::io::Write;
-        let argv = ["sh", "-c", "read line; sleep 30"].map(String::from);
-        let pipes = Pipes {
-            stdin: true,
-            ..Pipes::default()
-        };
-        let mut spawned = spawn(&argv, pipes).unwrap();
-        let mut stdin = spawned.stdin.take().unwrap();
-        let probe = spawned.stdin_probe.take().unwrap();
-        stdin.write_all(b"first\nsecond line\n").unwrap();
-        // The shell reads byte by byte up to its first newline.
-        let mut left = 0;
-        for _ in 0..500 {
-            left = unread(&probe).unwrap();
-            if left == 12 {
-                break;
-            }
-            thread::sleep(Duration::from_millis(10));
-        }
-        assert_eq!(left, 12, "\"second line\\n\" is left");
-        let pgid = spawned.child.pgid;
-        assert!(spawned.child.stop().is_some());
-        let live = LIVE.lock().unwrap();
-        assert!(!live.children.iter().any(|(p, _)| *p == pgid));
     }
 }

@@ -28,7 +28,8 @@ use headless_chrome::protocol::cdp::Runtime;
 use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::{Browser, Tab};
 
-use crate::gate::process::{self, Child, Pipes, Processes, ScratchDir};
+use crate::gate::browser_process::{Processes, ScratchDir};
+use crate::gate::process::{self, Child, Pipes};
 use crate::gate::transport::StartError;
 
 /// How long the browser may take to say where its DevTools listen.

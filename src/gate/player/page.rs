@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::gate::process::ScratchDir;
+use crate::gate::browser_process::ScratchDir;
 
 /// Where the player build comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -74,7 +74,7 @@ fn claims(claim: Claim<'_>, pid: Pid) -> bool {
 }
 
 /// Whether `pid`'s environment holds `AMPERR_GATE_SESSION=<cookie>`, the whole value.
-pub(super) fn carries(pid: Pid, cookie: &str) -> bool {
+pub(in crate::gate) fn carries(pid: Pid, cookie: &str) -> bool {
     let marker = format!("{COOKIE_ENV}={cookie}\0");
     let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
     environ

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use nix::unistd::Pid;
 
-use super::strays;
+use crate::gate::process::strays;
 
 /// The child's processes (see the module's doc), from one scan of `/proc`.
 pub(super) fn processes(pgid: Pid, cookie: &str) -> Vec<Pid> {
@@ -95,7 +95,7 @@ mod tests {
 
     #[test]
     fn a_childs_processes_and_their_memory_are_found() {
-        use super::super::{Pipes, spawn};
+        use crate::gate::process::{Pipes, spawn};
         // A shell in a group of its own, with a child of its own.
         let argv = ["sh", "-c", "sleep 30 & wait"].map(String::from);
         let mut spawned = spawn(&argv, Pipes::default()).unwrap();
