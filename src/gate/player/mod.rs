@@ -54,6 +54,9 @@ pub use session::PlayerSession;
 use session::{AfterRun, Answers};
 pub use table::{TableReadError, read_table};
 
+/// The browser a player runs in: the one place a second browser would be chosen.
+type PlayerBrowser = chromium::Chromium;
+
 /// What to gate, and how.
 #[derive(Clone, Debug)]
 pub struct PlayerConfig {
@@ -204,7 +207,7 @@ impl Transport for Player {
         pause::watch();
         let (answers, lines) = Answers::new();
         let started = std::time::Instant::now();
-        let chromium: chromium::Chromium = match self.open(&answers) {
+        let chromium: PlayerBrowser = match self.open(&answers) {
             // A pause of amperr while the page loaded cut the line to the browser: again.
             Err(_) if pause::paused_since(started).is_some() => self.open(&answers)?,
             opened => opened?,

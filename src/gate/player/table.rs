@@ -5,10 +5,9 @@
 use std::time::Duration;
 
 use super::browser::{Browser, Tab, with_timeout};
-use super::chromium::Chromium;
 use super::page::{self, PageSource};
 use super::session::Answers;
-use super::{Player, PlayerConfig};
+use super::{Player, PlayerBrowser, PlayerConfig};
 use crate::gate::transport::StartError;
 use crate::render::plural;
 
@@ -199,7 +198,7 @@ pub fn read_table(config: &PlayerConfig) -> Result<String, TableReadError> {
         reason: e.to_string(),
     })?;
     let (answers, _lines) = Answers::new();
-    let chromium: Chromium = player.open(&answers)?;
+    let chromium: PlayerBrowser = player.open(&answers)?;
     match read(chromium.tab(), &player.page.calls).map_err(|e| player.failed(e))? {
         Table::Json(json) => Ok(json),
         Table::None => Err(TableReadError::Unreadable(

@@ -9,7 +9,7 @@
 //! The session is generic over the [`Browser`]: the player's is Chromium, and the tests
 //! here script one of their own. Generic rather than `dyn`: a browser is started by its
 //! type (a fresh one after a pause, by the driver thread), one session has one kind of
-//! browser, and `PlayerSession` defaults to Chromium, so no public signature names the
+//! browser, and `PlayerSession` defaults to the player's, so no public signature names the
 //! (crate-private) trait.
 
 mod driver;
@@ -22,12 +22,11 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::Opener;
 use super::browser::{Browser, Events, KEPT, Tab, with_timeout};
-use super::chromium::Chromium;
 use super::confirm::{self, Visual};
 use super::page::Calls;
 use super::visual;
+use super::{Opener, PlayerBrowser};
 use crate::gate::protocol::MAX_LINE;
 use crate::gate::transport::{Ended, Findings, Finish, Next, Session};
 use crate::lines::Line;
@@ -100,7 +99,7 @@ pub(super) struct AfterRun {
 }
 
 /// One browser driving the page through its codes: Chromium, or a test's scripted one.
-pub struct PlayerSession<B: Browser = Chromium> {
+pub struct PlayerSession<B: Browser = PlayerBrowser> {
     lines: Receiver<String>,
     number: usize,
     state: Arc<DriverState<B>>,
