@@ -224,5 +224,6 @@ pub fn read_table(build: &BuildArgs, profile: amperr::Profile) -> Result<String,
         TableReadError::Unreadable(why) => CliError::usage(format!(
             "{why} (expected amp.errorCode to be an object of names to integers, at most 1048576 characters as JSON)"
         )),
+        other => CliError::usage(other),
     })
 }

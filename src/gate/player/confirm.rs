@@ -13,14 +13,11 @@
 //! the corpus's seed; `--visual all` takes every code of the run.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
-use headless_chrome::Tab;
-
-use super::chromium::evaluate;
+use super::browser::{Region, Tab, with_timeout};
 use super::page::Calls;
-use super::visual::{self, Region, Verdict, VisualError};
+use super::visual::{self, Verdict, VisualError};
 use crate::gate::transport::Findings;
 use crate::render::plural;
 
@@ -92,7 +89,7 @@ fn splitmix(state: &mut u64) -> u64 {
 /// Photographs and reads the overlay for each code of `sample`; `progress` is told after
 /// each. What the pixels contradict is a problem, what they cannot confirm a note.
 pub(super) fn confirm(
-    tab: &Arc<Tab>,
+    tab: &impl Tab,
     calls: &Calls,
     visual: &Visual,
     sample: &[u32],
@@ -171,16 +168,16 @@ enum Photo {
 }
 
 /// Raises `code`, holds the page's time, reads the overlay and photographs it.
-fn one(tab: &Arc<Tab>, calls: &Calls, code: u32) -> Result<Photo, VisualError> {
+fn one(tab: &impl Tab, calls: &Calls, code: u32) -> Result<Photo, VisualError> {
     let page = |e: String| VisualError::Screenshot(format!("the page {e}"));
-    let (show_tab, show) = (Arc::clone(tab), calls.show(code, false));
-    match super::chromium::with_timeout(SHOW_TIMEOUT, move || evaluate(&show_tab, &show)) {
+    let (show_tab, show) = (tab.clone(), calls.show(code, false));
+    match with_timeout(SHOW_TIMEOUT, move || show_tab.evaluate(&show)) {
         Some(Ok(done)) if done.is_empty() => {}
         Some(Ok(why)) | Some(Err(why)) => return Err(page(why)),
         None => return Err(page(format!("did not raise it within {SHOW_TIMEOUT:?}"))),
     }
     visual::hold(tab)?;
-    let look = evaluate(tab, &calls.look(code, false)).map_err(page)?;
+    let look = tab.evaluate(&calls.look(code, false)).map_err(page)?;
     let Some((message, code_line, region)) = reading(&look) else {
         return Ok(Photo::Unconfirmed(
             "amperr's reading shows no text to photograph".to_string(),

@@ -21,36 +21,42 @@
 //! The first run also reads the build's `amp.errorCode` and checks it as `check-table`
 //! does: its findings fail the gate.
 //!
-//! In layers: `chromium` starts, watches and ends the browser; `page` is what it loads
-//! (the page, the hook, the driver's scripts); `session` drives one ready page through
-//! its codes; this module is the [`Transport`] the runner sees.
+//! In layers: `browser` is what the player asks of a browser, and `chromium` the one
+//! browser there is (it starts, watches and ends Chromium, and alone knows its protocol);
+//! `network` is what the page's requests get; `page` is what the browser loads (the page,
+//! the hook, the driver's scripts); `session` drives one ready page through its codes;
+//! `table` reads the build's table; this module is the [`Transport`] the runner sees.
 
+mod browser;
 mod chromium;
 mod confirm;
+mod network;
 mod page;
 mod pause;
 mod session;
+mod table;
 mod visual;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use headless_chrome::Tab;
-
-use crate::gate::case::{Case, Stimulus};
-use headless_chrome::protocol::cdp::Page;
-
 use crate::catalog::Profile;
+use crate::gate::case::{Case, Stimulus};
 use crate::gate::outcome::{Gate, command_line};
 use crate::gate::transport::{Findings, StartError, Transport};
 use crate::render::plural;
+use browser::{Browser, Launch, Tab, with_timeout};
 pub use chromium::find_browser;
-use chromium::{Chromium, evaluate, said, with_timeout};
 pub use confirm::{Visual, VisualMode};
-pub use page::PageSource;
+use network::NetworkPolicy;
+pub use page::{PageError, PageSource};
 pub use session::PlayerSession;
 use session::{AfterRun, Answers};
+pub use table::{TableReadError, read_table};
+
+/// The browser a player runs in: the one place a second browser would be chosen.
+type PlayerBrowser = chromium::Chromium;
 
 /// What to gate, and how.
 #[derive(Clone, Debug)]
@@ -76,6 +82,8 @@ pub struct Player {
     config: PlayerConfig,
     /// The page, written once (and removed with the player).
     page: page::Page,
+    /// What the page's requests get.
+    network: Arc<NetworkPolicy>,
     /// The build's table was read (on the first run that got a ready player).
     table_read: bool,
     /// The table as read before the first code (`JSON.stringify`'s text).
@@ -90,10 +98,11 @@ pub struct Player {
 impl Player {
     /// The player of `config`; `Err` says why its page cannot be made (a file that cannot
     /// be read, say).
-    pub fn new(config: PlayerConfig) -> Result<Player, String> {
+    pub fn new(config: PlayerConfig) -> Result<Player, PageError> {
         let page = page::Page::write(&config.page)?;
         Ok(Player {
             config,
+            network: Arc::new(page.network()),
             page,
             table_read: false,
             table_before: None,
@@ -111,8 +120,10 @@ impl Player {
     /// What opens a fresh browser on this player's page.
     fn opener(&self) -> Opener {
         Opener {
-            browser: self.config.browser.clone(),
-            allowed: self.page.allowed.clone(),
+            launch: Launch {
+                executable: self.config.browser.clone(),
+                network: Arc::clone(&self.network),
+            },
             url: self.page.url.clone(),
             calls: self.page.calls.clone(),
             ready_timeout: self.config.ready_timeout,
@@ -121,7 +132,7 @@ impl Player {
 
     /// Starts a browser on the page and waits for the player to be ready, its answers
     /// going to `answers`.
-    fn open(&self, answers: &Answers) -> Result<Chromium, StartError> {
+    fn open<B: Browser>(&self, answers: &Answers) -> Result<B, StartError> {
         self.opener().open(answers)
     }
 
@@ -131,139 +142,13 @@ impl Player {
             reason,
         }
     }
-
-    /// Reads the build's `amp.errorCode` and checks it against the profile, once. A page
-    /// stuck while amperr reads it cannot be started.
-    fn read_table(&mut self, tab: &Arc<Tab>) -> Result<(), StartError> {
-        if std::mem::replace(&mut self.table_read, true) {
-            return Ok(());
-        }
-        let table = match read(tab, &self.page.calls).map_err(|e| self.failed(e))? {
-            Table::Json(json) => {
-                self.table_before = Some(json.clone());
-                json
-            }
-            // A page of the team's own may gate a player with no such table.
-            Table::None if matches!(self.config.page, PageSource::Page(_)) => {
-                let note = "the page has no amp.errorCode: the table was not checked";
-                self.findings.notes.push(note.to_string());
-                return Ok(());
-            }
-            Table::None => {
-                let problem = "the build has no amp.errorCode (window.amp.errorCode)";
-                self.findings.problems.push(problem.to_string());
-                return Ok(());
-            }
-            Table::Unreadable(why) => {
-                let problem = format!("the build's amp.errorCode could not be read: {why}");
-                self.findings.problems.push(problem);
-                return Ok(());
-            }
-        };
-        let mut findings = match crate::table::check_table(&table, self.config.profile) {
-            Ok(report) => report.findings(),
-            Err(e) => {
-                let problem = format!("the build's amp.errorCode could not be read: {e}");
-                self.findings.problems.push(problem);
-                return Ok(());
-            }
-        };
-        // The named ones first: what the build gets wrong, before names it has in plenty.
-        findings.sort_by_key(|(kind, _)| {
-            ["wrong value", "missing", "extra names"]
-                .iter()
-                .position(|k| k == kind)
-                .unwrap_or(3)
-        });
-        let (named, more) = findings.split_at(findings.len().min(TABLE_PROBLEMS));
-        let problems = named
-            .iter()
-            .map(|(kind, finding)| format!("the build's amp.errorCode: {kind} {finding}"));
-        self.findings.problems.extend(problems);
-        if !more.is_empty() {
-            self.findings.problems.push(format!(
-                "the build's amp.errorCode: {} (the first {TABLE_PROBLEMS} are named; \
-                 `amperr check-table --script ...` lists them all)",
-                plural(more.len(), "more finding")
-            ));
-        }
-        Ok(())
-    }
 }
-
-impl Player {
-    /// Judges the table read after the last code against the one read before the first:
-    /// a build whose table changes on the way (a module loaded late) fails, naming both.
-    fn table_after(&mut self, after: Option<Result<String, String>>) {
-        let Some(before) = self.table_before.as_deref() else {
-            return;
-        };
-        let after = match after.map(|read| read.and_then(|envelope| table_of(&envelope))) {
-            // No run answered every code: there is no "after".
-            None => return,
-            Some(Ok(Table::Json(json))) => json,
-            Some(Ok(Table::None)) => "(none)".to_string(),
-            Some(Ok(Table::Unreadable(why)) | Err(why)) => {
-                self.findings.problems.push(format!(
-                    "the build's amp.errorCode could not be read after the last code: {why}"
-                ));
-                return;
-            }
-        };
-        if let Some(changes) = table_changes(before, &after) {
-            self.findings.problems.push(format!(
-                "the build's amp.errorCode changed during the run (read before the first code \
-                 and after the last): {changes}"
-            ));
-        }
-    }
-}
-
-/// How a table read later differs from one read before, in words (`None`: the same).
-fn table_changes(before: &str, after: &str) -> Option<String> {
-    if before == after {
-        return None;
-    }
-    type Names = serde_json::Map<String, serde_json::Value>;
-    let (Ok(was), Ok(now)) = (
-        serde_json::from_str::<Names>(before),
-        serde_json::from_str::<Names>(after),
-    ) else {
-        let cut = |text: &str| crate::escape::cut(text, 200).into_owned();
-        return Some(format!("before {}, after {}", cut(before), cut(after)));
-    };
-    let mut changes: Vec<String> = Vec::new();
-    for (name, value) in &was {
-        match now.get(name) {
-            None => changes.push(format!("{name} = {value} before, gone after")),
-            Some(later) if later != value => {
-                changes.push(format!("{name} = {value} before, {later} after"))
-            }
-            Some(_) => {}
-        }
-    }
-    let added = now.iter().filter(|(name, _)| !was.contains_key(*name));
-    changes.extend(added.map(|(name, value)| format!("{name} absent before, = {value} after")));
-    let named = changes.len().min(TABLE_CHANGES);
-    let mut said = changes[..named].join("; ");
-    if changes.len() > named {
-        said.push_str(&format!(
-            "; and {}",
-            plural(changes.len() - named, "more change")
-        ));
-    }
-    Some(said)
-}
-
-/// How many of a table's changes during a run a report names.
-const TABLE_CHANGES: usize = 8;
 
 /// Opens a fresh browser on a player's page: for each run, and again for a run that lost
 /// its browser to a pause of amperr.
 #[derive(Clone, Debug)]
 struct Opener {
-    browser: PathBuf,
-    allowed: Vec<PathBuf>,
+    launch: Launch,
     url: String,
     calls: page::Calls,
     ready_timeout: Duration,
@@ -272,9 +157,9 @@ struct Opener {
 impl Opener {
     /// Starts a browser on the page and waits for the player to be ready; the page's
     /// answers go to `answers`.
-    fn open(&self, answers: &Answers) -> Result<Chromium, StartError> {
-        let chromium = Chromium::start(&self.browser, self.allowed.clone())?;
-        let tab = Arc::clone(chromium.tab());
+    fn open<B: Browser>(&self, answers: &Answers) -> Result<B, StartError> {
+        let browser = B::start(&self.launch)?;
+        let tab = browser.tab().clone();
         let url = self.url.clone();
         let ready_timeout = self.ready_timeout;
         let (driver, ready) = (self.calls.driver_script(), self.calls.ready(ready_timeout));
@@ -287,19 +172,13 @@ impl Opener {
                 // the page can see it.
                 answers.bind(&tab, &binding)?;
                 // Before any script of the page: the driver keeps the built-ins unreplaced.
-                tab.call_method(Page::AddScriptToEvaluateOnNewDocument {
-                    source: driver,
-                    world_name: None,
-                    include_command_line_api: None,
-                    run_immediately: None,
-                })
-                .map_err(said)?;
-                tab.navigate_to(&url).map_err(said)?;
-                evaluate(&tab, &ready)
+                tab.add_script_before_documents(&driver)?;
+                tab.navigate(&url)?;
+                tab.evaluate(&ready)
             },
         );
         let mut reason = match ready {
-            Some(Ok(outcome)) if outcome == "ready" => return Ok(chromium),
+            Some(Ok(outcome)) if outcome == "ready" => return Ok(browser),
             Some(Ok(outcome)) => outcome,
             Some(Err(e)) => format!("while loading, the page {e}"),
             None => format!(
@@ -307,7 +186,7 @@ impl Opener {
                 ready_timeout + Duration::from_secs(5)
             ),
         };
-        if let Ok(events) = chromium.events.lock() {
+        if let Ok(events) = browser.events().lock() {
             let thrown = (events.exceptions.items.iter()).map(|x| format!("it threw {x}"));
             let dialogs = (events.dialogs.items.iter()).map(|d| format!("it opened a dialog, {d}"));
             let why: Vec<String> = thrown.chain(dialogs).collect();
@@ -322,65 +201,12 @@ impl Opener {
     }
 }
 
-/// How many of the table's findings a report names.
-const TABLE_PROBLEMS: usize = 32;
-
-/// A build's error-code table as the page gives it.
-enum Table {
-    Json(String),
-    None,
-    Unreadable(String),
-}
-
-/// Reads the table through the driver, within [`TABLE_TIMEOUT`]; `Err` if the page did
-/// not answer (stuck in a loop in a getter, say).
-fn read(tab: &Arc<Tab>, calls: &page::Calls) -> Result<Table, String> {
-    let (tab, call) = (Arc::clone(tab), calls.table());
-    let envelope = match with_timeout(TABLE_TIMEOUT, move || evaluate(&tab, &call)) {
-        Some(Ok(envelope)) => envelope,
-        Some(Err(e)) => return Ok(Table::Unreadable(format!("the page {e}"))),
-        None => {
-            return Err(format!(
-                "the page did not answer within {TABLE_TIMEOUT:?} while amperr read its \
-                 amp.errorCode: stuck in a loop?"
-            ));
-        }
-    };
-    table_of(&envelope)
-}
-
-/// The table in the driver's envelope; `Err` if the envelope is not one.
-fn table_of(envelope: &str) -> Result<Table, String> {
-    #[derive(serde::Deserialize)]
-    struct Envelope {
-        table: Option<String>,
-        #[serde(default)]
-        none: bool,
-        error: Option<String>,
-    }
-    let envelope: Envelope = serde_json::from_str(envelope)
-        .map_err(|e| format!("amperr's driver gave no table ({e})"))?;
-    Ok(match envelope {
-        Envelope {
-            table: Some(json), ..
-        } => Table::Json(json),
-        Envelope {
-            error: Some(why), ..
-        } => Table::Unreadable(why),
-        Envelope { none: true, .. } => Table::None,
-        _ => Table::Unreadable("amperr's driver said nothing of it".to_string()),
-    })
-}
-
 /// The code the driver raises on the player for `case`.
 fn raised(case: &Case) -> u32 {
     match case.stimulus {
         Stimulus::Raise => case.code.0,
     }
 }
-
-/// How long reading the build's table may take.
-const TABLE_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Transport for Player {
     type Session = PlayerSession;
@@ -390,7 +216,7 @@ impl Transport for Player {
         pause::watch();
         let (answers, lines) = Answers::new();
         let started = std::time::Instant::now();
-        let chromium = match self.open(&answers) {
+        let chromium: PlayerBrowser = match self.open(&answers) {
             // A pause of amperr while the page loaded cut the line to the browser: again.
             Err(_) if pause::paused_since(started).is_some() => self.open(&answers)?,
             opened => opened?,
@@ -439,35 +265,4 @@ impl Transport for Player {
         }
         std::mem::take(&mut self.findings)
     }
-}
-
-/// Reads a build's `amp.errorCode` as `JSON.stringify` gives it (`check-table --script`).
-pub fn read_table(config: &PlayerConfig) -> Result<String, TableReadError> {
-    let player = Player::new(config.clone()).map_err(|reason| StartError {
-        what: "the player".to_string(),
-        reason,
-    })?;
-    let (answers, _lines) = Answers::new();
-    let chromium = player.open(&answers)?;
-    match read(chromium.tab(), &player.page.calls).map_err(|e| player.failed(e))? {
-        Table::Json(json) => Ok(json),
-        Table::None => Err(TableReadError::Unreadable(
-            "the page has no amp.errorCode".to_string(),
-        )),
-        Table::Unreadable(why) => Err(TableReadError::Unreadable(format!(
-            "the build's amp.errorCode could not be read: {why}"
-        ))),
-    }
-}
-
-/// Why [`read_table`] gave no table.
-#[derive(Debug, thiserror::Error)]
-pub enum TableReadError {
-    /// The browser or the page could not be started.
-    #[error(transparent)]
-    NotStarted(#[from] StartError),
-    /// The page started, and its table is missing or is no table (like a file that is not
-    /// one).
-    #[error("{0}")]
-    Unreadable(String),
 }

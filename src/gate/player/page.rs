@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use super::network::NetworkPolicy;
 use crate::gate::browser_process::ScratchDir;
 
 /// Where the player build comes from.
@@ -21,6 +22,21 @@ pub enum PageSource {
     },
     /// The team's own page, which defines `window.amperrPlayer`.
     Page(PathBuf),
+}
+
+/// Why a player's page cannot be made.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PageError {
+    /// A file of the page (a script, a style, the page itself) cannot be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The page amperr writes for scripts cannot be written.
+    #[error("cannot write the page: {0}")]
+    NotWritten(#[source] std::io::Error),
 }
 
 /// A page ready to load.
@@ -36,13 +52,23 @@ pub struct Page {
 
 /// The built-in hook for AMP-compatible builds.
 const HOOK: &str = include_str!("hook.js");
-/// amperr's driver, added to every document before the page's own scripts.
-const DRIVER: &str = include_str!("driver.js");
+/// amperr's driver, added to every document before the page's own scripts: one script
+/// (one function whose variables every part shares), kept in parts by concept and put
+/// back together here in order: the built-ins it keeps and the page's clock, what the page
+/// tries (WebRTC, navigation, dialogs), what the viewer sees, the text as read, and the
+/// calls (codes, animations, ready, table). A part is no script on its own.
+const DRIVER: &str = concat!(
+    include_str!("driver/clock.js"),
+    include_str!("driver/refusals.js"),
+    include_str!("driver/look.js"),
+    include_str!("driver/reading.js"),
+    include_str!("driver/codes.js"),
+);
 
 impl Page {
     /// The page for `source`: written to a temporary directory for scripts, the file
     /// itself for a page.
-    pub fn write(source: &PageSource) -> Result<Page, String> {
+    pub fn write(source: &PageSource) -> Result<Page, PageError> {
         match source {
             PageSource::Page(path) => {
                 let path = absolute(path)?;
@@ -62,11 +88,9 @@ impl Page {
                     .collect::<Result<_, _>>()?;
                 let css: Vec<PathBuf> =
                     css.iter().map(|p| absolute(p)).collect::<Result<_, _>>()?;
-                let dir = ScratchDir::new("amperr-page-")
-                    .map_err(|e| format!("cannot write the page: {e}"))?;
+                let dir = ScratchDir::new("amperr-page-").map_err(PageError::NotWritten)?;
                 let page = dir.path().join("index.html");
-                std::fs::write(&page, html(&scripts, &css))
-                    .map_err(|e| format!("cannot write the page: {e}"))?;
+                std::fs::write(&page, html(&scripts, &css)).map_err(PageError::NotWritten)?;
                 let mut allowed = vec![dir.path().to_path_buf()];
                 for file in scripts.iter().chain(&css) {
                     if let Some(parent) = file.parent() {
@@ -85,8 +109,18 @@ impl Page {
     }
 }
 
-fn absolute(path: &Path) -> Result<PathBuf, String> {
-    std::fs::canonicalize(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+impl Page {
+    /// What the page's requests get: its own files load, nothing else.
+    pub fn network(&self) -> NetworkPolicy {
+        NetworkPolicy::own_files(self.allowed.clone())
+    }
+}
+
+fn absolute(path: &Path) -> Result<PathBuf, PageError> {
+    std::fs::canonicalize(path).map_err(|source| PageError::Unreadable {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// A `file://` URL for `path`.
@@ -148,7 +182,7 @@ pub struct Calls {
 }
 
 impl Calls {
-    fn new(url: &str) -> Calls {
+    pub(super) fn new(url: &str) -> Calls {
         Calls {
             url: url.to_string(),
             driver: one_off_name(),

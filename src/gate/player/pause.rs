@@ -1,9 +1,9 @@
 //! Whether amperr itself was paused (SIGSTOP, or Ctrl-Z's SIGTSTP, then SIGCONT).
 //!
 //! A pause of amperr is not the browser's doing and must change no verdict, but it cuts
-//! the DevTools connection: on Linux a socket read with a timeout, as `headless_chrome`
-//! reads its WebSocket, fails with EINTR when the process is stopped and continued
-//! (signal(7)), and `headless_chrome` closes the connection on that error. The browser and
+//! the DevTools connection: on Linux a socket read with a timeout, as Chromium's client
+//! (in `chromium`) reads its WebSocket, fails with EINTR when the process is stopped and
+//! continued (signal(7)), and the client closes the connection on that error. The browser and
 //! its page are fine; amperr only lost its line to them. So the session asks, when the
 //! line is lost, whether amperr was just paused, and if so goes on in a fresh browser.
 //!
@@ -51,4 +51,13 @@ pub(super) fn paused_since(since: Instant) -> Option<Duration> {
     let last = *LAST.lock().ok()?;
     last.filter(|(ended, _)| *ended > since)
         .map(|(_, length)| length)
+}
+
+/// Makes the watch say amperr was just paused for `length` (the session's tests, which
+/// cannot stop the test process).
+#[cfg(test)]
+pub(super) fn pretend_paused(length: Duration) {
+    if let Ok(mut last) = LAST.lock() {
+        *last = Some((Instant::now(), length));
+    }
 }

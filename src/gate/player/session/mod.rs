@@ -5,6 +5,16 @@
 //! answers reach the runner as lines, in order, through [`PlayerSession`]. The driver
 //! stays at most two batches ahead of what the runner has read, so a page faster than
 //! the runner cannot fill memory.
+//!
+//! The session is generic over the [`Browser`]: the player's is Chromium, and the tests
+//! here script one of their own. Generic rather than `dyn`: a browser is started by its
+//! type (a fresh one after a pause, by the driver thread), one session has one kind of
+//! browser, and `PlayerSession` defaults to the player's, so no public signature names the
+//! (crate-private) trait.
+
+mod driver;
+#[cfg(test)]
+mod tests;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -12,24 +22,20 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use headless_chrome::Tab;
-use headless_chrome::protocol::cdp::Emulation;
-
-use super::Opener;
-use super::chromium::Events;
-use super::chromium::{Chromium, KEPT, evaluate, said, with_timeout};
-use super::confirm::{self, Visual, VisualMode};
+use super::browser::{Browser, Events, KEPT, Tab, with_timeout};
+use super::confirm::{self, Visual};
 use super::page::Calls;
-use super::pause;
 use super::visual;
+use super::{Opener, PlayerBrowser};
 use crate::gate::protocol::MAX_LINE;
 use crate::gate::transport::{Ended, Findings, Finish, Next, Session};
 use crate::lines::Line;
 use crate::render::plural;
+use driver::Driver;
 
 /// How many codes go into the page in one call. Answers stream back one by one whatever
 /// the batch, so it only trades calls against memory: a call costs up to 100 ms of
-/// `headless_chrome`'s own polling, a code about 0.3 ms of the page's work.
+/// Chromium's client's own polling, a code about 0.3 ms of the page's work.
 const BATCH: usize = 2048;
 /// How long handing the driver its binding may take.
 const START_TIMEOUT: Duration = Duration::from_secs(10);
@@ -52,16 +58,15 @@ impl Answers {
     }
 
     /// Adds the binding `name` to the tab (and every document it loads next).
-    pub(super) fn bind(&self, tab: &Arc<Tab>, name: &str) -> Result<(), String> {
+    pub(super) fn bind(&self, tab: &impl Tab, name: &str) -> Result<(), String> {
         let (sender, counted) = (self.sender.clone(), Arc::clone(&self.received));
-        let send = Arc::new(move |payload: serde_json::Value| {
-            counted.fetch_add(1, Ordering::Relaxed);
-            let _ = sender.send(match payload {
-                serde_json::Value::String(text) => text,
-                other => other.to_string(),
-            });
-        });
-        tab.expose_function(name, send).map_err(said)
+        tab.bind(
+            name,
+            Arc::new(move |answer: String| {
+                counted.fetch_add(1, Ordering::Relaxed);
+                let _ = sender.send(answer);
+            }),
+        )
     }
 }
 
@@ -93,18 +98,17 @@ pub(super) struct AfterRun {
     pub pixels: Findings,
 }
 
-/// One browser driving the page through its codes.
-pub struct PlayerSession {
+/// One browser driving the page through its codes: Chromium, or a test's scripted one.
+pub struct PlayerSession<B: Browser = PlayerBrowser> {
     lines: Receiver<String>,
     number: usize,
-    state: Arc<DriverState>,
+    state: Arc<DriverState<B>>,
     /// The first `[object ...]` the page showed or described: a DOM node turned into text.
     object_text: Option<(String, u32)>,
 }
 
 /// What the driver thread and the session share.
-#[derive(Default)]
-struct DriverState {
+struct DriverState<B> {
     /// Codes sent into the page.
     taken: AtomicU64,
     /// Answers the runner has read.
@@ -117,7 +121,7 @@ struct DriverState {
     ended: Mutex<Option<String>>,
     /// The browser the page runs in now (another after a pause of amperr cut the line to
     /// the first): taken and dropped with the session, which ends it.
-    browser: Mutex<Option<Chromium>>,
+    browser: Mutex<Option<B>>,
     /// What every browser of the session saw the page do.
     events: Mutex<Vec<Arc<Mutex<Events>>>>,
     /// What happened on the way (a pause of amperr).
@@ -131,11 +135,27 @@ struct DriverState {
     progress: Mutex<Option<Instant>>,
 }
 
-impl DriverState {
+impl<B: Browser> DriverState<B> {
+    fn new() -> DriverState<B> {
+        DriverState {
+            taken: AtomicU64::default(),
+            consumed: AtomicUsize::default(),
+            finished: AtomicBool::default(),
+            stop: AtomicBool::default(),
+            ended: Mutex::default(),
+            browser: Mutex::new(None),
+            events: Mutex::default(),
+            notes: Mutex::default(),
+            reopening: Mutex::default(),
+            shown: Mutex::default(),
+            progress: Mutex::default(),
+        }
+    }
+
     /// The tab of the browser the page runs in now.
-    fn tab(&self) -> Option<Arc<Tab>> {
+    fn tab(&self) -> Option<B::Tab> {
         let browser = self.browser.lock().ok()?;
-        browser.as_ref().map(|chromium| Arc::clone(chromium.tab()))
+        browser.as_ref().map(|browser| browser.tab().clone())
     }
 
     /// Calls `f` with what each browser of the session saw.
@@ -148,33 +168,33 @@ impl DriverState {
         }
     }
 
-    /// Makes `chromium` the session's browser, ending the one before.
-    fn replace(&self, chromium: Chromium) {
+    /// Makes `browser` the session's, ending the one before.
+    fn replace(&self, browser: B) {
         if let Ok(mut events) = self.events.lock() {
-            events.push(Arc::clone(&chromium.events));
+            events.push(Arc::clone(browser.events()));
         }
         let before = self
             .browser
             .lock()
             .ok()
-            .and_then(|mut b| b.replace(chromium));
+            .and_then(|mut b| b.replace(browser));
         drop(before);
     }
 }
 
-impl PlayerSession {
-    /// Confirms that the driver in the ready page of `chromium` holds its binding, and
+impl<B: Browser> PlayerSession<B> {
+    /// Confirms that the driver in the ready page of `browser` holds its binding, and
     /// starts sending it `codes`; the answers come as `lines`.
     pub(super) fn start(
-        chromium: Chromium,
+        browser: B,
         answers: Answers,
         lines: Receiver<String>,
         codes: Vec<u32>,
         run: Run,
-    ) -> Result<PlayerSession, String> {
-        prepare(chromium.tab(), &run.opener.calls)?;
-        let state = Arc::new(DriverState::default());
-        state.replace(chromium);
+    ) -> Result<PlayerSession<B>, String> {
+        prepare(browser.tab(), &run.opener.calls)?;
+        let state = Arc::new(DriverState::new());
+        state.replace(browser);
         let driver = Driver {
             state: Arc::clone(&state),
             answers,
@@ -207,9 +227,7 @@ impl PlayerSession {
         };
         Next::Line(self.number, line)
     }
-}
 
-impl PlayerSession {
     /// Keeps the first code of each distinct message read, for the pixels.
     fn note_message(&self, line: &str) {
         let Ok(mut shown) = self.state.shown.lock() else {
@@ -231,7 +249,7 @@ impl PlayerSession {
     }
 }
 
-impl Drop for PlayerSession {
+impl<B: Browser> Drop for PlayerSession<B> {
     fn drop(&mut self) {
         self.state.stop.store(true, Ordering::Relaxed);
         // The browser ends now, and the driver thread's call into it with it.
@@ -240,26 +258,18 @@ impl Drop for PlayerSession {
     }
 }
 
-/// Confirms that the driver in the ready page of the tab holds its binding, and puts the
-/// page's timers on virtual time.
-fn prepare(tab: &Arc<Tab>, calls: &Calls) -> Result<(), String> {
-    let (setup, init) = (Arc::clone(tab), calls.init());
+/// Confirms that the driver in the ready page of the tab holds its binding, and lets the
+/// page's time run on the browser's clock.
+fn prepare(tab: &impl Tab, calls: &Calls) -> Result<(), String> {
+    let (setup, init) = (tab.clone(), calls.init());
     // A page busy in a loop of its own must not hold the gate here either.
     let started = with_timeout(START_TIMEOUT, move || -> Result<(), String> {
-        match evaluate(&setup, &init)?.as_str() {
+        match setup.evaluate(&init)?.as_str() {
             "ok" => {}
             other => return Err(format!("the page's driver said {other:?}")),
         }
         // 2.3.0 fills its overlay 50 ms after error(): on virtual time, waits are free.
-        setup
-            .call_method(Emulation::SetVirtualTimePolicy {
-                policy: Emulation::VirtualTimePolicy::Advance,
-                budget: None,
-                max_virtual_time_task_starvation_count: None,
-                initial_virtual_time: None,
-            })
-            .map_err(said)?;
-        Ok(())
+        setup.run_time()
     });
     started.unwrap_or_else(|| {
         Err(format!(
@@ -268,7 +278,7 @@ fn prepare(tab: &Arc<Tab>, calls: &Calls) -> Result<(), String> {
     })
 }
 
-impl Session for PlayerSession {
+impl<B: Browser> Session for PlayerSession<B> {
     fn next(&mut self, wait: Duration) -> Next {
         match self.lines.recv_timeout(wait) {
             Ok(text) => self.line(text),
@@ -397,223 +407,4 @@ fn code_of(line: &str) -> u32 {
         .and_then(|answer| answer.get("code")?.as_u64())
         .and_then(|code| u32::try_from(code).ok())
         .unwrap_or(0)
-}
-
-/// The thread that sends codes into the page, a batch at a time.
-struct Driver {
-    state: Arc<DriverState>,
-    answers: Answers,
-    run: Run,
-    /// When the session started: a pause of amperr after it explains a lost browser.
-    started: Instant,
-}
-
-/// How many times one session goes on in a fresh browser after pauses of amperr.
-const REOPENS: usize = 8;
-
-impl Driver {
-    fn run(&self, codes: &[u32]) {
-        let mut reopened = 0;
-        loop {
-            // The codes not answered yet: all, or those after a browser lost to a pause.
-            let from = self
-                .answers
-                .received
-                .load(Ordering::Relaxed)
-                .min(codes.len());
-            let Err(why) = self.send(codes, from) else {
-                self.photograph(codes);
-                return self.read_after();
-            };
-            // Why amperr ended the browser itself (over its memory bound, a renderer that
-            // died), if it did: then it was not lost to a pause.
-            let ended = self.state.browser.lock().ok();
-            let why = ended.and_then(|b| b.as_ref()?.ended()).unwrap_or(why);
-            if self.state.stop.load(Ordering::Relaxed) {
-                return;
-            }
-            let lost = why.starts_with("lost its browser");
-            let Some(paused) = lost
-                .then(|| self.reopen_after_pause(&mut reopened))
-                .flatten()
-            else {
-                if let Ok(mut ended) = self.state.ended.lock() {
-                    *ended = Some(why);
-                }
-                return;
-            };
-            let answered = self.answers.received.load(Ordering::Relaxed);
-            if let Ok(mut notes) = self.state.notes.lock() {
-                notes.push(format!(
-                    "amperr was paused for {:.1} s, which cut its connection to the browser; \
-                     the {} not answered went on in a fresh browser",
-                    paused.as_secs_f64(),
-                    plural(codes.len().saturating_sub(answered), "code")
-                ));
-            }
-        }
-    }
-
-    /// Confirms a sample of the run's readings against the pixels (once per player).
-    fn photograph(&self, codes: &[u32]) {
-        let mark = || {
-            if let Ok(mut progress) = self.state.progress.lock() {
-                *progress = Some(Instant::now());
-            }
-        };
-        mark();
-        if self.run.visual.mode == VisualMode::Off
-            || self.run.photographed.swap(true, Ordering::Relaxed)
-        {
-            return;
-        }
-        // The runner has read every answer (and so every message) before the sample.
-        let until = Instant::now() + Duration::from_secs(10);
-        while self.state.consumed.load(Ordering::Relaxed) < codes.len() && Instant::now() < until {
-            if self.state.stop.load(Ordering::Relaxed) {
-                return;
-            }
-            thread::sleep(Duration::from_millis(1));
-        }
-        let shown: Vec<u32> = (self.state.shown.lock())
-            .map(|shown| shown.iter().map(|(_, code)| *code).collect())
-            .unwrap_or_default();
-        let sample = confirm::sample(&self.run.visual, codes, &shown);
-        let Some(tab) = self.state.tab() else { return };
-        let calls = &self.run.opener.calls;
-        let found = confirm::confirm(&tab, calls, &self.run.visual, &sample, &mark);
-        if let Ok(mut after) = self.run.after.lock() {
-            after.pixels = found;
-        }
-    }
-
-    /// Whether amperr was paused since the session started.
-    fn paused(&self) -> bool {
-        pause::paused_since(self.started).is_some()
-    }
-
-    /// If amperr was paused since `since`, a fresh browser in place of the one lost (again
-    /// if another pause cuts the line to the fresh one as it starts), and how long the
-    /// pause was; `None` if there was no pause, or no browser could be opened.
-    fn reopen_after_pause(&self, reopened: &mut usize) -> Option<Duration> {
-        let (mut since, mut paused) = (self.started, Duration::ZERO);
-        while *reopened < REOPENS {
-            paused += pause::paused_since(since)?;
-            *reopened += 1;
-            since = Instant::now();
-            if self.reopen().is_ok() {
-                return Some(paused);
-            }
-        }
-        None
-    }
-
-    /// A fresh browser on the page, in place of the one lost.
-    fn reopen(&self) -> Result<(), String> {
-        let mark = |at: Option<Instant>| {
-            if let Ok(mut reopening) = self.state.reopening.lock() {
-                *reopening = at;
-            }
-        };
-        mark(Some(Instant::now()));
-        let opened = self
-            .run
-            .opener
-            .open(&self.answers)
-            .map_err(|e| e.to_string());
-        let prepared = opened.and_then(|chromium| {
-            prepare(chromium.tab(), &self.run.opener.calls)?;
-            self.state.replace(chromium);
-            Ok(())
-        });
-        mark(None);
-        prepared
-    }
-
-    /// Sends `codes[from..]` into the page, a batch at a time; `Err` says why the page
-    /// stopped answering.
-    fn send(&self, codes: &[u32], from: usize) -> Result<(), String> {
-        let mut sent = from;
-        for batch in codes[from..].chunks(BATCH) {
-            // A page faster than the runner must not fill memory with answers.
-            while sent > self.state.consumed.load(Ordering::Relaxed) + 2 * BATCH {
-                if self.state.stop.load(Ordering::Relaxed) {
-                    return Err("stopped".to_string());
-                }
-                thread::sleep(Duration::from_millis(1));
-            }
-            self.state
-                .taken
-                .fetch_add(batch.len() as u64, Ordering::Relaxed);
-            sent += batch.len();
-            let run = self.run.opener.calls.batch(batch, self.run.accessible);
-            let tab = self.state.tab().ok_or("stopped")?;
-            let stopped = match evaluate(&tab, &run) {
-                Ok(done) if done.is_empty() => None,
-                // The driver's words: "left its page (...)".
-                Ok(why) => Some(why),
-                Err(why) => Some(why),
-            };
-            if let Some(why) = stopped {
-                // Answers sent before the failure may still be on their way.
-                self.wait_for(sent, Duration::from_millis(200));
-                return Err(why);
-            }
-            // Every answer of the batch was sent before the batch returned; let them land.
-            self.wait_for(sent, Duration::from_secs(5));
-        }
-        Ok(())
-    }
-
-    /// Reads the table again, and the connections the page tried, once every code is
-    /// answered.
-    fn read_after(&self) {
-        #[derive(serde::Deserialize)]
-        struct After {
-            table: String,
-            attempts: String,
-            more: usize,
-        }
-        let Some(tab) = self.state.tab() else { return };
-        let read = evaluate(&tab, &self.run.opener.calls.after()).and_then(|json| {
-            serde_json::from_str::<After>(&json)
-                .map_err(|e| format!("gave no reading amperr could use ({e})"))
-        });
-        let Ok(mut after) = self.run.after.lock() else {
-            return;
-        };
-        match read {
-            Ok(read) => {
-                after.table = Some(Ok(read.table));
-                let attempts = read.attempts.lines().filter(|a| !a.is_empty());
-                for attempt in attempts {
-                    if !after.attempts.iter().any(|a| a == attempt) {
-                        after.attempts.push(attempt.to_string());
-                    }
-                }
-                after.more = after.more.max(read.more);
-            }
-            Err(why) if why.starts_with("lost its browser") && self.paused() => {
-                drop(after);
-                if let Ok(mut notes) = self.state.notes.lock() {
-                    let note = "amperr was paused as it read the build's table again after the \
-                                last code, which cut its connection to the browser: the table was \
-                                not read again";
-                    notes.push(note.to_string());
-                }
-            }
-            Err(why) => after.table = Some(Err(format!("the page {why}"))),
-        }
-    }
-
-    /// Waits (at most `limit`) until the page's answers number `count`.
-    fn wait_for(&self, count: usize, limit: Duration) {
-        let until = std::time::Instant::now() + limit;
-        while self.answers.received.load(Ordering::Relaxed) < count
-            && std::time::Instant::now() < until
-            && !self.state.stop.load(Ordering::Relaxed)
-        {
-            thread::sleep(Duration::from_millis(1));
-        }
-    }
 }
