@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use amperr::Profile;
-use amperr::gate::adapter::{answer, serve};
+use amperr::decoder::adapter::{answer, serve};
 use amperr::gate::record;
 use amperr::gate::report::Tally;
 use amperr::gate::{self, Corpus, Options};

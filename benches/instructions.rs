@@ -20,7 +20,7 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
-use amperr::gate::adapter::answer;
+use amperr::decoder::adapter::answer;
 use amperr::gate::record;
 use amperr::gate::report::Tally;
 use amperr::gate::{Corpus, Xfail};

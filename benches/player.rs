@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use amperr::Profile;
-use amperr::gate::player::{PageSource, Player, PlayerConfig, Visual, VisualMode, find_browser};
 use amperr::gate::{Corpus, Options, run_transport};
+use amperr::player::{PageSource, Player, PlayerConfig, Visual, VisualMode, find_browser};
 use criterion::{Criterion, Throughput};
 
 fn config(browser: PathBuf, mode: VisualMode) -> PlayerConfig {

@@ -10,7 +10,7 @@ use std::io;
 use std::process::ExitCode;
 
 use amperr::Profile;
-use amperr::gate::adapter::serve;
+use amperr::decoder::adapter::serve;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -51,11 +51,17 @@ pub mod render;
 pub mod spec;
 
 #[cfg(feature = "gate")]
+pub mod decoder;
+#[cfg(feature = "gate")]
 pub mod gate;
 #[cfg(feature = "gate")]
 pub mod lines;
 #[cfg(feature = "gate")]
 pub mod output;
+#[cfg(feature = "player")]
+pub mod player;
+#[cfg(feature = "gate")]
+pub(crate) mod process;
 #[cfg(feature = "scan")]
 pub mod scan;
 #[cfg(feature = "table")]

@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use amperr::gate::Corpus;
-use amperr::gate::player::TableReadError;
-use amperr::gate::player::{PageSource, Player, PlayerConfig, Visual, VisualMode, find_browser};
 use amperr::gate::transport::StartError;
+use amperr::player::TableReadError;
+use amperr::player::{PageSource, Player, PlayerConfig, Visual, VisualMode, find_browser};
 use clap::Args;
 
 use super::paths::Paths;
@@ -219,7 +219,7 @@ pub fn run_check_player(args: CheckPlayerArgs) -> Outcome {
 /// `check-table --script`: the table of a build, read in the browser.
 pub fn read_table(build: &BuildArgs, profile: amperr::Profile) -> Result<String, CliError> {
     let config = build.config(profile, false)?;
-    amperr::gate::player::read_table(&config).map_err(|e| match e {
+    amperr::player::read_table(&config).map_err(|e| match e {
         TableReadError::NotStarted(e) => CliError::NotStarted(e),
         TableReadError::Unreadable(why) => CliError::usage(format!(
             "{why} (expected amp.errorCode to be an object of names to integers, at most 1048576 characters as JSON)"

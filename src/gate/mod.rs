@@ -30,22 +30,12 @@
 //!   judges each answer and applies the search's decisions; `LiveDecoder` (crate-private:
 //!   the fuzz targets' differential check) asks one code at a time.
 
-pub mod adapter;
 pub(crate) mod blame;
-#[cfg(feature = "player")]
-pub(crate) mod browser_process;
 pub mod case;
 pub mod corpus;
 pub mod field;
 pub(crate) mod judge;
-// Only this crate's own fuzz targets ask a decoder one code at a time.
-#[cfg(any(feature = "verify", feature = "internal"))]
-pub(crate) mod live;
 pub(crate) mod outcome;
-pub(crate) mod pipe;
-#[cfg(feature = "player")]
-pub mod player;
-pub(crate) mod process;
 pub mod protocol;
 pub mod report;
 pub(crate) mod runner;
@@ -54,17 +44,18 @@ pub mod transport;
 pub mod vectors;
 pub mod xfail;
 
-pub use corpus::Corpus;
-pub use field::{FieldMap, FieldName};
 #[cfg(feature = "internal")]
 #[doc(hidden)]
-pub use live::LiveDecoder;
-pub use pipe::{Pipe, PipeSession};
-pub use process::{only_gate_children, program_file};
+pub use crate::decoder::live::LiveDecoder;
+pub use corpus::Corpus;
+pub use field::{FieldMap, FieldName};
+// The decoder's room is the gate's everyday use: `gate::run` runs one.
+pub use crate::decoder::{Pipe, PipeSession, run, run_recording};
+pub use crate::process::{only_gate_children, program_file};
 pub use report::{Conclusion, Report};
 #[cfg(feature = "internal")]
 #[doc(hidden)]
 pub use runner::record;
-pub use runner::{Options, run, run_recording, run_transport};
+pub use runner::{Options, run_transport};
 pub use shutdown::Shutdown;
 pub use xfail::Xfail;

@@ -17,7 +17,6 @@ use crate::gate::corpus::Corpus;
 use crate::gate::field::FieldName;
 use crate::gate::judge::judge;
 use crate::gate::outcome::{Failure, Gate};
-use crate::gate::pipe::Pipe;
 use crate::gate::protocol::{ProtocolError, Response, parse_answer};
 use crate::gate::report::{Report, Tally};
 use crate::gate::transport::{Echo, Session, Transport};
@@ -56,29 +55,7 @@ impl Default for Options {
     }
 }
 
-/// Runs the decoder `argv` (protocol v1 over pipes) over the corpus and reports.
-/// `progress` is told how many cases have a verdict as they get one.
-pub fn run(
-    argv: &[String],
-    corpus: &Corpus,
-    options: &Options,
-    progress: &mut dyn FnMut(usize),
-) -> Report {
-    run_recording(argv, corpus, options, progress).0
-}
-
-/// [`run`], also returning every failure as `(case index, scope)`, for a baseline
-/// (`xfail::baseline`).
-pub fn run_recording(
-    argv: &[String],
-    corpus: &Corpus,
-    options: &Options,
-    progress: &mut dyn FnMut(usize),
-) -> (Report, BTreeSet<(usize, Scope)>) {
-    run_transport(&mut Pipe::new(argv.to_vec()), corpus, options, progress)
-}
-
-/// Runs the corpus through any transport; see [`run_recording`].
+/// Runs the corpus through any transport; see [`run_recording`](crate::decoder::run_recording).
 pub fn run_transport<T: Transport>(
     transport: &mut T,
     corpus: &Corpus,

@@ -43,9 +43,9 @@ impl Shutdown {
     /// within a bounded time), before the process exits.
     pub fn stop(self) {
         crate::output::stop_writing();
-        super::process::terminate_all();
+        crate::process::terminate_all();
         #[cfg(feature = "player")]
-        super::browser_process::remove_scratch();
+        crate::player::browser_process::remove_scratch();
     }
 }
 
