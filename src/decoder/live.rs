@@ -104,7 +104,6 @@ fn answer(
         }
     };
     let turn = InTurn {
-        position: 0,
         case: &corpus.cases[0],
         previous: None,
     };

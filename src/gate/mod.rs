@@ -18,17 +18,22 @@
 //! std::process::exit(report.exit_code().into());
 //! ```
 //!
-//! The layers, from the operating system up (the first four are the crate's own):
-//! - `process`: starting an untrusted program and making sure nothing of it outlives
-//!   amperr (process groups, cookies, the parent-death signal, reaping; [`Shutdown`]
-//!   for a signal handler);
-//! - [`transport`]: how requests reach a peer and answers come back, with [`Pipe`] (a
-//!   process over protocol v1) and, with the `player` feature, `player::Player` (a player
-//!   build in headless Chromium, judged by its error overlay) as its implementations;
+//! The gate's core, from the case up; the peers live in rooms of their own beside it:
+//! [`crate::decoder`] (a process over protocol v1) and, with the `player` feature,
+//! `crate::player` (a player build in headless Chromium), both on `crate::process`
+//! (starting an untrusted program and making sure nothing of it outlives amperr).
+//! - [`case`]: what one check does to the peer (its stimulus) and what is expected;
+//! - [`corpus`]: the deterministic cases of a profile, with stable ids;
+//! - [`transport`]: how a room starts a peer on cases and gives back its answer lines,
+//!   and how an answer names the request it answers ([`transport::Echo`]);
 //! - `blame`: the pure search that decides which case a failure belongs to, if any;
-//! - `runner`: the session logic that drives runs through a transport ([`run_transport`]),
-//!   judges each answer and applies the search's decisions; `LiveDecoder` (crate-private:
-//!   the fuzz targets' differential check) asks one code at a time.
+//! - `runner`: the session logic that drives runs through a transport
+//!   ([`run_transport`]), judges each answer (`judge`) and applies the search's
+//!   decisions; its answer steps are the ones the live decoder takes;
+//! - [`report`] and [`xfail`]: what a run found, in every format, and the failures known.
+//!
+//! A new gate adds a room (a [`transport::Transport`]) and, for a new kind of case, a
+//! [`case::Stimulus`]; the core stays as it is.
 
 pub(crate) mod blame;
 pub mod case;

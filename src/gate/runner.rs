@@ -218,7 +218,6 @@ impl Runner<'_> {
                 Err(why) => return waiting.end(why, session, position, self.gate.peer()),
             };
             let turn = InTurn {
-                position,
                 case,
                 previous: position.checked_sub(1).map(|p| &run[p]),
             };
@@ -291,7 +290,7 @@ impl Runner<'_> {
         let case = &run[0];
         let again = match &finish.first_extra {
             Some(Line::Text(text)) => parse_answer(text, self.gate.fields())
-                .is_ok_and(|r| self.echo.check(r.code(), 0, case, None).is_ok()),
+                .is_ok_and(|r| self.echo.check(r.code(), case, None).is_ok()),
             _ => false,
         };
         let error = match again {

@@ -6,8 +6,7 @@
 //! cases, hands it the run's cases (then the end of its input), and gives back its answer
 //! lines one by one, bounded, along with what the session logic needs to tell a slow peer
 //! from a hung one and a crash from a clean end. How an answer names the request it
-//! answers is the transport's too ([`Echo`]): a decoder echoes the code it was asked, a
-//! page the number of the case in its run.
+//! answers is the transport's too ([`Echo`]).
 
 use std::time::Duration;
 
@@ -48,33 +47,25 @@ pub trait Transport {
 }
 
 /// How an answer names the request it answers: the `code` key of every answer holds it,
-/// and an answer that names another request is out of step.
+/// and an answer that names another request is out of step. A transport whose peer
+/// cannot echo the code (a page running a scenario) adds its own way here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Echo {
-    /// Protocol v1: the code the decoder was asked about.
+    /// Protocol v1: the code the peer was asked about (a page echoes the code it raised).
     Code,
-    /// The case's position in its run, from 0: what a peer echoes when its cases are not
-    /// codes it was sent (a page that runs a scenario cannot know the code to echo).
-    Position,
 }
 
 impl Echo {
-    /// Checks `got`, echoed by the answer to the case at `position` of its run, `case`
-    /// (after `previous`, if any).
+    /// Checks `got`, echoed by the answer to `case` (after `previous`, if any).
     pub(crate) fn check(
         self,
         got: u32,
-        position: usize,
         case: &Case,
         previous: Option<&Case>,
     ) -> Result<(), ProtocolError> {
         let (expected, before) = match self {
             Echo::Code => (case.code.0, previous.map(|p| p.code.0)),
-            Echo::Position => {
-                let at = |p: usize| u32::try_from(p).unwrap_or(u32::MAX);
-                (at(position), position.checked_sub(1).map(at))
-            }
         };
         match got {
             _ if got == expected => Ok(()),

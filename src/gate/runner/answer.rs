@@ -114,9 +114,8 @@ pub(crate) fn line_text(peer: Peer, number: usize, line: Line) -> Result<String,
     }
 }
 
-/// Where an answer belongs: the case at `position` of its run, after `previous`.
+/// Where an answer belongs: its case, after `previous` in its run.
 pub(crate) struct InTurn<'c> {
-    pub position: usize,
     pub case: &'c Case,
     pub previous: Option<&'c Case>,
 }
@@ -132,7 +131,7 @@ pub(crate) fn check_answer<'t>(
 ) -> Result<Response<'t>, Fault> {
     let response =
         parse_answer(text, gate.fields()).map_err(|e| protocol_fault(gate.peer(), number, &e))?;
-    echo.check(response.code(), turn.position, turn.case, turn.previous)
+    echo.check(response.code(), turn.case, turn.previous)
         .map_err(|e| protocol_fault(gate.peer(), number, &e))?;
     Ok(response)
 }
