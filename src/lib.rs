@@ -34,7 +34,7 @@
 //! | `gate` | [`gate`]: the conformance gate that runs any decoder against the oracle |
 //! | `scan` | [`scan`]: finding, counting and judging the codes in logs |
 //! | `table` | [`table`]: checking a player build's `amp.errorCode` table |
-//! | `player` | `gate::player`: gating a player build in headless Chromium by its error overlay |
+//! | `player` | `player`: gating a player build in headless Chromium by its error overlay |
 //! | `cli` (default) | all of the above and the `amperr` command |
 //!
 //! The `verify` feature (this crate's own tests and fuzz targets) adds the hidden

@@ -1,7 +1,7 @@
 //! The oracle's invariants, stated once and checked everywhere.
 //!
 //! Each is a function of a code and a profile that says `Err` with the reason when the
-//! oracle breaks it. The property tests (`tests/invariants.rs`) run each over every value
+//! oracle breaks it. The property tests (`tests/oracle/invariants.rs`) run each over every value
 //! either profile names, in every area, and over codes weighted to the field boundaries;
 //! the `decode` fuzz target runs all of them on arbitrary codes.
 //!
@@ -16,7 +16,7 @@
 //! 7. Fields are implementation-defined exactly where the profile's source is silent.
 //! 8. The HTTP status and the missing plugins follow from the detail alone.
 //! 9. The oracle agrees with the independent [`model`](crate::verify::model) on every field; the
-//!    exhaustive sweep (`tests/sweep.rs`) checks this for all 2^32 codes.
+//!    exhaustive sweep (`tests/oracle/sweep.rs`) checks this for all 2^32 codes.
 //! 10. The page's "Categorizing errors" chain (`code & xxxErrStart`, first match wins)
 //!     disagrees with the true category exactly on the categories whose values share bits
 //!     with a start value tested before their own.

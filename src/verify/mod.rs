@@ -3,7 +3,7 @@
 //! tests and `fuzz/` turn it on).
 //!
 //! - [`model`]: an independent second decoder, which shares no decoding code with the
-//!   oracle, checked against it for all 2^32 codes (`tests/sweep.rs`);
+//!   oracle, checked against it for all 2^32 codes (`tests/oracle/sweep.rs`);
 //! - [`invariants`]: the oracle's invariants, each a function that says how it was broken;
 //! - [`fuzz`]: the fuzz targets' bodies, plain functions that `cargo fuzz` and a stable
 //!   `cargo test` (`tests/fuzz.rs`) both run.

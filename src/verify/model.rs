@@ -17,7 +17,7 @@
 //! - the HTTP status, missing plugins and class come from the rules of
 //!   `docs/decode-rules.md` as written here, per prefix where they can be.
 //!
-//! What it shares with the oracle: the data files, which `tests/tables.rs` checks against
+//! What it shares with the oracle: the data files, which `tests/oracle/tables.rs` checks against
 //! the spec on their own, and the types the answers are spoken in ([`Field`],
 //! [`Decoded`](crate::decode::Decoded), [`Class`](crate::decode::Class), [`Code`]'s
 //! value). It never calls the catalog's lookups, `decode`'s logic or `Code`'s field
@@ -30,7 +30,7 @@
 //! class by a key (a text's address, length and kind) against the oracle's answer
 //! already read in full and found equal to the model's for this prefix. Any other answer
 //! is read in full ([`Model::check`]'s path), which names the first field that differs.
-//! The exhaustive sweep (`tests/sweep.rs`) checks all 2^32 codes per profile so, with
+//! The exhaustive sweep (`tests/oracle/sweep.rs`) checks all 2^32 codes per profile so, with
 //! [`Model::check_codes`]; the property tests and the `differential` fuzz target check one
 //! code at a time with [`Model::check`].
 //!
