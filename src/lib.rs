@@ -31,7 +31,7 @@
 //! | feature | adds |
 //! |---|---|
 //! | `json` | JSON for a decoded code and a catalog (`render::json_line`, `spec::json`) |
-//! | `gate` | [`gate`]: the conformance gate that runs any decoder against the oracle |
+//! | `gate` | [`gate`]: the conformance gate; [`decoder`]: a decoder process as its peer |
 //! | `scan` | [`scan`]: finding, counting and judging the codes in logs |
 //! | `table` | [`table`]: checking a player build's `amp.errorCode` table |
 //! | `player` | `player`: gating a player build in headless Chromium by its error overlay |
@@ -39,7 +39,9 @@
 //!
 //! The `verify` feature (this crate's own tests and fuzz targets) adds the hidden
 //! `verify` module: the independent model, the invariants and the fuzz bodies that prove
-//! the oracle. It is not part of the API.
+//! the oracle. The `internal` feature makes public, hidden, the few crate-private pieces
+//! this crate's tests and benches drive directly (a run's tally, the live decoder). Neither
+//! is part of the API.
 #![deny(unsafe_code)]
 
 pub mod catalog;
