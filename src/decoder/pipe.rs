@@ -197,7 +197,6 @@ impl Session for PipeSession {
     }
 }
 
-/// What a session's writer sends.
 /// The code protocol v1 asks a decoder about for `case`: a decoder knows nothing but
 /// codes, so every stimulus it can be given raises one.
 fn request(case: &Case) -> u32 {
@@ -206,6 +205,7 @@ fn request(case: &Case) -> u32 {
     }
 }
 
+/// What a session's writer sends.
 enum Requests {
     /// These cases' codes, in blocks, then the end of input.
     Batch(Vec<Case>),
