@@ -149,8 +149,6 @@ fn main() -> ExitCode {
     if let Err(e) = cli::stop_cleanly_on_signals() {
         return cli::exit(Err(e.into()));
     }
-    // amperr starts no process but a gate's: every orphan it gets is a decoder's.
-    amperr::gate::only_gate_children();
     let outcome = match command {
         Command::Decode(args) => cli::oracle::run_decode(args),
         Command::Spec(args) => cli::oracle::run_spec(args),

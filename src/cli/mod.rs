@@ -114,11 +114,13 @@ pub fn print_with_status(rendered: &str, status: u8) -> Outcome {
 /// On SIGINT, SIGTERM or SIGHUP: kill and reap every decoder, remove a half-written
 /// report, and exit 128 + the signal. (A SIGKILL cannot be caught; the decoders' parent-
 /// death signal covers it.) amperr claims the process's [`Shutdown`] here, first, so that
-/// nothing else can.
+/// nothing else can; it starts no process but a gate's, so every orphan it gets is a
+/// decoder's.
 pub fn stop_cleanly_on_signals() -> io::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let shutdown = Shutdown::claim()
         .ok_or_else(|| io::Error::other("the process's shutdown was claimed before amperr's"))?;
+    shutdown.only_gate_children();
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {

@@ -104,6 +104,7 @@ fn answer(
         }
     };
     let turn = InTurn {
+        position: 0,
         case: &corpus.cases[0],
         previous: None,
     };

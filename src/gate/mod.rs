@@ -56,7 +56,7 @@ pub use corpus::Corpus;
 pub use field::{FieldMap, FieldName};
 // The decoder's room is the gate's everyday use: `gate::run` runs one.
 pub use crate::decoder::{Pipe, PipeSession, run, run_recording};
-pub use crate::process::{only_gate_children, program_file};
+pub use crate::process::program_file;
 pub use report::{Conclusion, Report};
 #[cfg(feature = "internal")]
 #[doc(hidden)]

@@ -83,6 +83,12 @@ pub enum ProtocolError {
         "the output ended without an answer to this request, and the decoder exited with status 0"
     )]
     Unanswered,
+    #[error("no \"request\": every answer of a page must give the number of its request")]
+    NoRequest,
+    #[error(
+        "answers request {got} of its run, but the request in turn was {expected}: answers out of step"
+    )]
+    WrongRequest { expected: u32, got: u32 },
 }
 
 impl ProtocolError {
@@ -100,6 +106,8 @@ impl ProtocolError {
             ProtocolError::ByteOrderMark => "byte-order mark",
             ProtocolError::ExtraLines(_) => "extra lines",
             ProtocolError::Unanswered => "unanswered",
+            ProtocolError::NoRequest => "no request",
+            ProtocolError::WrongRequest { .. } => "wrong echo",
         }
     }
 
@@ -121,6 +129,8 @@ impl ProtocolError {
             ProtocolError::ByteOrderMark => "starts an answer with a byte-order mark",
             ProtocolError::ExtraLines(_) => "sends more lines than requests",
             ProtocolError::Unanswered => "ends its output without answering",
+            ProtocolError::NoRequest => "sends an answer without the number of its request",
+            ProtocolError::WrongRequest { .. } => "answers out of step",
         }
     }
 }

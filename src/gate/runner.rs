@@ -218,6 +218,7 @@ impl Runner<'_> {
                 Err(why) => return waiting.end(why, session, position, self.gate.peer()),
             };
             let turn = InTurn {
+                position,
                 case,
                 previous: position.checked_sub(1).map(|p| &run[p]),
             };
@@ -289,8 +290,14 @@ impl Runner<'_> {
         debug_assert_eq!(plan.cases.len(), 1);
         let case = &run[0];
         let again = match &finish.first_extra {
-            Some(Line::Text(text)) => parse_answer(text, self.gate.fields())
-                .is_ok_and(|r| self.echo.check(r.code(), case, None).is_ok()),
+            Some(Line::Text(text)) => parse_answer(text, self.gate.fields()).is_ok_and(|r| {
+                let turn = InTurn {
+                    position: 0,
+                    case,
+                    previous: None,
+                };
+                self.echo.check(text, &r, &turn).is_ok()
+            }),
             _ => false,
         };
         let error = match again {

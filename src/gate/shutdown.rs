@@ -37,6 +37,14 @@ impl Shutdown {
         }
     }
 
+    /// Declares that this process starts no child of its own, only the gate's: then a
+    /// stopping session also kills every orphan amperr has that carries no cookie (a
+    /// daemon can remove it from its environment, or hide its environment). One-way, for
+    /// the owner of the process only: a program that starts other children must not.
+    pub fn only_gate_children(&self) {
+        crate::process::only_gate_children();
+    }
+
     /// Stops every write and removes the temporary file being written; kills and reaps
     /// every child, and lets no new one start; removes the scratch directories. For a
     /// thread that handles signals (it takes locks and waits for children to be reaped,

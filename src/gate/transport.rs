@@ -12,7 +12,8 @@ use std::time::Duration;
 
 use crate::gate::case::Case;
 use crate::gate::outcome::Gate;
-use crate::gate::protocol::ProtocolError;
+use crate::gate::protocol::{ProtocolError, Response};
+use crate::gate::runner::InTurn;
 use crate::lines::Line;
 
 /// Starts peers.
@@ -46,26 +47,41 @@ pub trait Transport {
     }
 }
 
-/// How an answer names the request it answers: the `code` key of every answer holds it,
-/// and an answer that names another request is out of step. A transport whose peer
-/// cannot echo the code (a page running a scenario) adds its own way here.
+/// How an answer names the request it answers; an answer that names another request is
+/// out of step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Echo {
-    /// Protocol v1: the code the peer was asked about (a page echoes the code it raised).
+    /// Protocol v1: `code` holds the code the decoder was asked about.
     Code,
+    /// `request` holds the case's position in its run, from 0: what a page echoes, since a
+    /// case need not be a code the page was given (a scenario is not).
+    Request,
 }
 
 impl Echo {
-    /// Checks `got`, echoed by the answer to `case` (after `previous`, if any).
+    /// Checks the echo of `response` (line `text`), the answer to the case `turn` names.
     pub(crate) fn check(
         self,
-        got: u32,
-        case: &Case,
-        previous: Option<&Case>,
+        text: &str,
+        response: &Response<'_>,
+        turn: &InTurn<'_>,
     ) -> Result<(), ProtocolError> {
-        let (expected, before) = match self {
-            Echo::Code => (case.code.0, previous.map(|p| p.code.0)),
+        let (got, expected, before) = match self {
+            Echo::Code => (
+                response.code(),
+                turn.case.code.0,
+                turn.previous.map(|p| p.code.0),
+            ),
+            Echo::Request => {
+                let at = |p: usize| u32::try_from(p).unwrap_or(u32::MAX);
+                let got = request_of(text).ok_or(ProtocolError::NoRequest)?;
+                if got != at(turn.position) {
+                    let expected = at(turn.position);
+                    return Err(ProtocolError::WrongRequest { expected, got });
+                }
+                return Ok(());
+            }
         };
         match got {
             _ if got == expected => Ok(()),
@@ -76,6 +92,17 @@ impl Echo {
             _ => Err(ProtocolError::WrongEcho { expected, got }),
         }
     }
+}
+
+/// The `request` number of an answer line. A page answers a few times a second, so
+/// reading its line a second time costs nothing that matters, and the decoder's hot path
+/// (protocol v1, [`Echo::Code`]) never does it.
+fn request_of(text: &str) -> Option<u32> {
+    #[derive(serde::Deserialize)]
+    struct Numbered {
+        request: Option<u32>,
+    }
+    serde_json::from_str::<Numbered>(text).ok()?.request
 }
 
 /// What a transport found besides the answers.
@@ -156,4 +183,66 @@ pub struct StartError {
     /// What was to be started, e.g. the program's name, quoted.
     pub what: String,
     pub reason: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::Code;
+    use crate::gate::case::Origin;
+    use crate::gate::field::FieldName;
+    use crate::gate::protocol::parse_answer;
+
+    fn check(echo: Echo, line: &str, position: usize) -> Result<(), ProtocolError> {
+        let cases = [0x2020_0194, 0x1060_0003].map(|c| Case::new(Origin::Given, Code(c)));
+        let turn = InTurn {
+            position,
+            case: &cases[position],
+            previous: position.checked_sub(1).map(|p| &cases[p]),
+        };
+        let response = parse_answer(line, FieldName::PLAYER).unwrap();
+        echo.check(line, &response, &turn)
+    }
+
+    #[test]
+    fn a_decoder_echoes_the_code_it_was_asked() {
+        assert_eq!(check(Echo::Code, r#"{"code":274726915}"#, 1), Ok(()));
+        assert_eq!(
+            check(Echo::Code, r#"{"code":538968468}"#, 1),
+            Err(ProtocolError::Repeated {
+                previous: 0x2020_0194,
+                expected: 0x1060_0003
+            })
+        );
+        assert_eq!(
+            check(Echo::Code, r#"{"code":7}"#, 0),
+            Err(ProtocolError::WrongEcho {
+                expected: 0x2020_0194,
+                got: 7
+            })
+        );
+    }
+
+    #[test]
+    fn a_page_echoes_the_number_of_its_request_whatever_code_it_shows() {
+        // The code a page answers with is what it raised, not an echo: a scenario's page
+        // could not know it in advance.
+        let shown_elsewhere = r#"{"code":7,"request":1,"message":"m"}"#;
+        assert_eq!(check(Echo::Request, shown_elsewhere, 1), Ok(()));
+        assert_eq!(
+            check(Echo::Request, r#"{"code":274726915,"request":0}"#, 1),
+            Err(ProtocolError::WrongRequest {
+                expected: 1,
+                got: 0
+            })
+        );
+        assert_eq!(
+            check(Echo::Request, r#"{"code":538968468}"#, 0),
+            Err(ProtocolError::NoRequest)
+        );
+        assert_eq!(
+            check(Echo::Request, r#"{"code":538968468,"request":"0"}"#, 0),
+            Err(ProtocolError::NoRequest)
+        );
+    }
 }

@@ -45,7 +45,7 @@ use std::time::Duration;
 use crate::catalog::Profile;
 use crate::gate::case::{Case, Stimulus};
 use crate::gate::outcome::{Gate, command_line};
-use crate::gate::transport::{Findings, StartError, Transport};
+use crate::gate::transport::{Echo, Findings, StartError, Transport};
 use crate::render::plural;
 use browser::{Browser, Launch, Tab, with_timeout};
 pub use chromium::find_browser;
@@ -242,6 +242,10 @@ impl Transport for Player {
 
     fn describe(&self) -> Vec<String> {
         self.config.command.clone()
+    }
+
+    fn echo(&self) -> Echo {
+        Echo::Request
     }
 
     fn gate(&self) -> Gate {

@@ -247,10 +247,13 @@ impl Calls {
     }
 
     /// Runs the driver over `codes`: `""` when done, or why the page stopped answering.
-    pub fn batch(&self, codes: &[u32], accessible: bool) -> String {
+    pub fn batch(&self, codes: &[u32], first: usize, accessible: bool) -> String {
         let codes: Vec<String> = codes.iter().map(u32::to_string).collect();
         let url = serde_json::Value::from(self.url.as_str());
-        let run = self.call("run", &format!("[{}], {accessible}", codes.join(",")));
+        let run = self.call(
+            "run",
+            &format!("[{}], {first}, {accessible}", codes.join(",")),
+        );
         format!(
             "(location.href === {url} ? {run} \
              : 'left its page (it navigated away to ' + location.href + ')')"

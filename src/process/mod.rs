@@ -292,14 +292,14 @@ fn kill_and_reap(
     drop(live);
 }
 
-/// Set by [`only_gate_children`].
+/// Set by [`only_gate_children`] ([`Shutdown::only_gate_children`](crate::gate::Shutdown)).
 static ONLY_GATE_CHILDREN: AtomicBool = AtomicBool::new(false);
 
 /// Declares that this process starts no child of its own, only the gate's: then a
 /// stopping session also kills every orphan amperr has that carries no cookie (a daemon
-/// can remove it from its environment, or hide its environment). The command line calls
-/// it; a program that starts other children must not.
-pub fn only_gate_children() {
+/// can remove it from its environment, or hide its environment). Through the owner's
+/// [`Shutdown`](crate::gate::Shutdown) only.
+pub(crate) fn only_gate_children() {
     ONLY_GATE_CHILDREN.store(true, Ordering::Relaxed);
 }
 

@@ -114,8 +114,9 @@ pub(crate) fn line_text(peer: Peer, number: usize, line: Line) -> Result<String,
     }
 }
 
-/// Where an answer belongs: its case, after `previous` in its run.
+/// Where an answer belongs: its case, at `position` of its run, after `previous`.
 pub(crate) struct InTurn<'c> {
+    pub position: usize,
     pub case: &'c Case,
     pub previous: Option<&'c Case>,
 }
@@ -131,7 +132,7 @@ pub(crate) fn check_answer<'t>(
 ) -> Result<Response<'t>, Fault> {
     let response =
         parse_answer(text, gate.fields()).map_err(|e| protocol_fault(gate.peer(), number, &e))?;
-    echo.check(response.code(), turn.case, turn.previous)
+    echo.check(text, &response, turn)
         .map_err(|e| protocol_fault(gate.peer(), number, &e))?;
     Ok(response)
 }

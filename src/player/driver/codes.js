@@ -206,7 +206,9 @@
     return apply(stringify, JSON, [look]);
   };
 
-  driver.run = function (token, codes, describe) {
+  // Runs `codes`, the cases `first`, `first + 1`, ... of amperr's run, each answer carrying
+  // the number of its case as `request`: what amperr checks the answers' order by.
+  driver.run = function (token, codes, first, describe) {
     if (token !== TOKEN) return "not amperr";
     return new NativePromise(function (resolve) {
       var hook = win.amperrPlayer;
@@ -215,6 +217,7 @@
       function next() {
         if (i >= codes.length) return resolve("");
         one(hook, codes[i], describe, function (answer) {
+          answer.request = first + i;
           i += 1;
           apply(send, win, [apply(stringify, JSON, [answer])]);
           next();

@@ -158,8 +158,13 @@ impl<B: Browser> Driver<B> {
             self.state
                 .taken
                 .fetch_add(batch.len() as u64, Ordering::Relaxed);
+            let first = sent;
             sent += batch.len();
-            let run = self.run.opener.calls.batch(batch, self.run.accessible);
+            let run = self
+                .run
+                .opener
+                .calls
+                .batch(batch, first, self.run.accessible);
             let tab = self.state.tab().ok_or("stopped")?;
             let stopped = match tab.evaluate(&run) {
                 Ok(done) if done.is_empty() => None,
