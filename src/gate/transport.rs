@@ -67,30 +67,32 @@ impl Echo {
         response: &Response<'_>,
         turn: &InTurn<'_>,
     ) -> Result<(), ProtocolError> {
-        let (got, expected, before) = match self {
-            Echo::Code => (
-                response.code(),
-                turn.case.code.0,
-                turn.previous.map(|p| p.code.0),
-            ),
-            Echo::Request => {
-                let at = |p: usize| u32::try_from(p).unwrap_or(u32::MAX);
-                let got = request_of(text).ok_or(ProtocolError::NoRequest)?;
-                if got != at(turn.position) {
-                    let expected = at(turn.position);
-                    return Err(ProtocolError::WrongRequest { expected, got });
-                }
-                return Ok(());
-            }
-        };
-        match got {
-            _ if got == expected => Ok(()),
-            _ if before == Some(got) => Err(ProtocolError::Repeated {
-                previous: got,
-                expected,
-            }),
-            _ => Err(ProtocolError::WrongEcho { expected, got }),
+        match self {
+            Echo::Code => code_echo(response.code(), turn),
+            Echo::Request => request_echo(text, turn.position),
         }
+    }
+}
+
+/// Protocol v1's echo: the code of the case in turn; the previous one again is a repeat.
+fn code_echo(got: u32, turn: &InTurn<'_>) -> Result<(), ProtocolError> {
+    let expected = turn.case.code.0;
+    match got {
+        _ if got == expected => Ok(()),
+        _ if turn.previous.is_some_and(|p| p.code.0 == got) => Err(ProtocolError::Repeated {
+            previous: got,
+            expected,
+        }),
+        _ => Err(ProtocolError::WrongEcho { expected, got }),
+    }
+}
+
+/// A page's echo: the position of the case in turn, in `request`.
+fn request_echo(text: &str, position: usize) -> Result<(), ProtocolError> {
+    let expected = u32::try_from(position).unwrap_or(u32::MAX);
+    match request_of(text).ok_or(ProtocolError::NoRequest)? {
+        got if got == expected => Ok(()),
+        got => Err(ProtocolError::WrongRequest { expected, got }),
     }
 }
 
