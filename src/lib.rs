@@ -55,6 +55,8 @@ pub mod spec;
 #[cfg(feature = "gate")]
 pub mod decoder;
 #[cfg(feature = "gate")]
+pub mod faults;
+#[cfg(feature = "gate")]
 pub mod gate;
 #[cfg(feature = "gate")]
 pub mod lines;

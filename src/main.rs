@@ -15,6 +15,7 @@ use clap::{Parser, Subcommand};
 
 use cli::gate::{CheckArgs, CheckTableArgs, ReportArgs, VectorsArgs};
 use cli::oracle::{ComposeArgs, DecodeArgs, SpecArgs};
+use cli::faults::CheckFaultsArgs;
 use cli::player::CheckPlayerArgs;
 use cli::scan::ScanArgs;
 
@@ -83,6 +84,10 @@ enum Command {
     /// Gate a player build in headless Chromium, by what its error overlay shows the viewer
     #[command(after_help = CHECK_PLAYER_HELP)]
     CheckPlayer(CheckPlayerArgs),
+    /// Gate a player build under network and media faults, by the code it raises and
+    /// what its overlay then shows
+    #[command(after_help = CHECK_FAULTS_HELP)]
+    CheckFaults(CheckFaultsArgs),
     /// Check a player build's amp.errorCode against a profile: a JSON dump, or read from
     /// the build with --script
     #[command(
@@ -114,6 +119,15 @@ Exit status: 0 conformant; 1 not conformant; 2 bad usage, a bad --xfail file, or
 that fails after it, changed meanwhile, still gets the text report on stdout); 3 the \
 decoder could not be started, or never answered a case; 130, 143, 129 stopped by SIGINT, \
 SIGTERM, SIGHUP (the decoder is killed first and no report is written).";
+
+const CHECK_FAULTS_HELP: &str = "For each scenario (--list-scenarios), the player is given \
+a source and a tech order in headless Chromium; amperr answers every request it makes itself \
+(nothing reaches the network), the scenario's fault on the request it targets, waits on the \
+page's time for player.error() and judges error_code (exact, or one of the codes the source \
+allows), the overlay's message and code line, and with --a11y what a screen reader gets. \
+Exit status: 0 conformant; 1 not conformant; 2 bad usage, a bad scenario \
+file, --scenario or --stream (before any browser starts); 3 the browser or the player could \
+not be started.";
 
 const CHECK_PLAYER_HELP: &str = "amperr writes a page that loads the --script files (the \
 build, then plugins) and creates a player on a <video>, as AMP pages do; or loads the team's \
@@ -157,6 +171,7 @@ fn main() -> ExitCode {
         Command::Report(args) => cli::gate::run_report(args),
         Command::Vectors(args) => cli::gate::run_vectors(args),
         Command::CheckPlayer(args) => cli::player::run_check_player(args),
+        Command::CheckFaults(args) => cli::faults::run_check_faults(args),
         Command::CheckTable(args) => cli::gate::run_check_table(args),
         Command::Scan(args) => cli::scan::run_scan(args),
     };

@@ -21,6 +21,7 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 pub mod gate;
 pub mod oracle;
 mod paths;
+pub mod faults;
 pub mod player;
 mod progress;
 mod run;

@@ -145,6 +145,11 @@ impl BuildArgs {
         }
     }
 
+    /// Whether a build is given at all.
+    pub(super) fn given(&self) -> bool {
+        !self.script.is_empty() || self.page.is_some()
+    }
+
     /// The arguments that name this build, for `reproduce:` lines.
     fn argv(&self) -> Vec<String> {
         let mut argv = Vec::new();
@@ -158,8 +163,13 @@ impl BuildArgs {
         argv
     }
 
-    fn config(&self, profile: amperr::Profile, accessible: bool) -> Result<PlayerConfig, CliError> {
-        let mut command = ["amperr", "check-player", "--profile", profile.id()]
+    pub(super) fn config(
+        &self,
+        gate: &str,
+        profile: amperr::Profile,
+        accessible: bool,
+    ) -> Result<PlayerConfig, CliError> {
+        let mut command = ["amperr", gate, "--profile", profile.id()]
             .map(String::from)
             .to_vec();
         command.extend(self.argv());
@@ -174,6 +184,7 @@ impl BuildArgs {
             profile,
             command,
             visual: Visual::default(),
+            faults: None,
         })
     }
 }
@@ -187,7 +198,7 @@ fn code(s: &str) -> Result<u32, String> {
 
 pub fn run_check_player(args: CheckPlayerArgs) -> Outcome {
     let profile = args.corpus.profile();
-    let mut config = args.build.config(profile, args.a11y)?;
+    let mut config = args.build.config("check-player", profile, args.a11y)?;
     config.visual = args.visual();
     config.command.extend(args.visual_argv());
     // The browser that will run: --browser, or the one found on PATH.
@@ -195,18 +206,7 @@ pub fn run_check_player(args: CheckPlayerArgs) -> Outcome {
     let whole: Corpus = args.corpus.corpus();
     let mut player = Player::new(config).map_err(CliError::usage)?;
     let only = (!args.codes.is_empty()).then_some(args.codes.as_slice());
-    let build = &args.build;
-    let inputs: Vec<PathBuf> = (build.script.iter().chain(&build.css).chain(&build.page))
-        .chain(&build.browser)
-        .chain(&browser)
-        .filter(|path| path.is_file())
-        .cloned()
-        .collect();
-    // A page of the team's own loads files amperr does not know of: any in its directory.
-    let directories = match &build.page {
-        Some(_) => player.directories().to_vec(),
-        None => Vec::new(),
-    };
+    let (inputs, directories) = args.build.inputs(&player, browser.as_deref());
     let paths = Paths {
         inputs: &inputs,
         input_dirs: &directories,
@@ -216,9 +216,28 @@ pub fn run_check_player(args: CheckPlayerArgs) -> Outcome {
     gate_run(&mut player, whole, only, paths, Vec::new())
 }
 
+impl BuildArgs {
+    /// The files a run reads (which no output may replace), and the directories a page of
+    /// the team's own may load any file of.
+    pub(super) fn inputs(&self, player: &Player, browser: Option<&Path>) -> (Vec<PathBuf>, Vec<PathBuf>) {
+        let inputs: Vec<PathBuf> = (self.script.iter().chain(&self.css).chain(&self.page))
+            .chain(&self.browser)
+            .map(PathBuf::as_path)
+            .chain(browser)
+            .filter(|path| path.is_file())
+            .map(Path::to_path_buf)
+            .collect();
+        let directories = match &self.page {
+            Some(_) => player.directories().to_vec(),
+            None => Vec::new(),
+        };
+        (inputs, directories)
+    }
+}
+
 /// `check-table --script`: the table of a build, read in the browser.
 pub fn read_table(build: &BuildArgs, profile: amperr::Profile) -> Result<String, CliError> {
-    let config = build.config(profile, false)?;
+    let config = build.config("check-table", profile, false)?;
     amperr::player::read_table(&config).map_err(|e| match e {
         TableReadError::NotStarted(e) => CliError::NotStarted(e),
         TableReadError::Unreadable(why) => CliError::usage(format!(

@@ -198,10 +198,11 @@ impl Session for PipeSession {
 }
 
 /// The code protocol v1 asks a decoder about for `case`: a decoder knows nothing but
-/// codes, so every stimulus it can be given raises one.
+/// codes, so it is asked about the code a case expects the viewer to be shown (for a
+/// fault scenario, the code the player should raise).
 fn request(case: &Case) -> u32 {
     match case.stimulus {
-        Stimulus::Raise => case.code.0,
+        Stimulus::Raise | Stimulus::Fault(_) => case.code.0,
     }
 }
 

@@ -1,15 +1,16 @@
 //! A case: what one check does to the peer (its stimulus) and what the oracle expects.
 //!
-//! Today every stimulus raises a code: a decoder is asked about it, a player page raises
-//! it. The next gate's cases are scenarios (a request that fails, a manifest that is not
-//! one) whose stimulus is not a code at all; what they share with today's cases is an id,
-//! the code the viewer should be shown and the fields expected of the answer. The
+//! A stimulus raises a code (a decoder is asked about it, a player page raises it) or runs
+//! a fault scenario (`check-faults`: a request that fails, a manifest that is not one),
+//! whose stimulus is not a code at all; what they share is an id, the code the viewer
+//! should be shown and the fields expected of the answer. The
 //! transports and the report know a case through this type, so a new kind of stimulus is
 //! a new [`Stimulus`] variant and its id, not a change to every layer.
 
 use crate::catalog::{Field, Overlay, Profile};
 use crate::code::Code;
 use crate::decode::{Class, decode};
+use crate::faults::ScenarioId;
 use crate::gate::field::{FieldMap, FieldName};
 
 /// What a case does to the peer.
@@ -19,6 +20,9 @@ pub enum Stimulus {
     /// The case's code is asked about (a decoder: one protocol v1 request) or raised (a
     /// player page: the driver raises it on the player).
     Raise,
+    /// The player is given the scenario's source and tech order, and its requests get the
+    /// scenario's fault; the case's code is what the scenario expects it to raise.
+    Fault(ScenarioId),
 }
 
 /// Where a case comes from.
@@ -30,6 +34,8 @@ pub enum Origin {
     Random,
     /// Named by the person running the gate (`check-player --code`), not generated.
     Given,
+    /// A fault scenario (`check-faults`).
+    Scenario,
 }
 
 impl Origin {
@@ -39,6 +45,7 @@ impl Origin {
             Origin::Boundary => "boundary",
             Origin::Random => "random",
             Origin::Given => "given",
+            Origin::Scenario => "scenario",
         }
     }
 }
@@ -53,6 +60,8 @@ pub enum Expected {
     ImplementationDefined,
     /// The code line the profile's player shows for this code.
     CodeLine(&'static Overlay, Code),
+    /// One of these codes, as `0x` and 8 hex digits (what a player raised under a fault).
+    Codes(&'static [Code]),
     /// A text for a screen reader that says this message (if the code determines it) and
     /// this code line, and nothing else but separators.
     Describes {
@@ -82,6 +91,11 @@ impl Expected {
             }
             Expected::CodeLine(overlay, code) => {
                 serde_json::Value::from(overlay.code_line(code)).to_string()
+            }
+            Expected::Codes([one]) => format!("\"{one}\""),
+            Expected::Codes(codes) => {
+                let each: Vec<String> = codes.iter().map(|c| format!("\"{c}\"")).collect();
+                format!("one of {}", each.join(", "))
             }
             Expected::Describes {
                 message,
@@ -134,6 +148,41 @@ impl Case {
     pub fn id(&self) -> String {
         match self.stimulus {
             Stimulus::Raise => format!("{}/{}", self.origin.id(), self.code),
+            Stimulus::Fault(scenario) => format!("{}/{}", self.origin.id(), scenario.get().name),
+        }
+    }
+
+    /// The case of a fault scenario under `profile`; `None` if the scenario expects
+    /// nothing there.
+    pub fn fault(scenario: ScenarioId, profile: Profile) -> Option<Case> {
+        let expect = scenario.get().expected(profile)?;
+        Some(Case {
+            origin: Origin::Scenario,
+            stimulus: Stimulus::Fault(scenario),
+            code: *expect.codes.first()?,
+        })
+    }
+
+    /// The case as judged once the player answered `raised`: where a scenario allows
+    /// several codes and the player raised one of them, the fields expected are that
+    /// code's (its message, its code line).
+    pub fn settle(self, profile: Profile, raised: u32) -> Case {
+        let Stimulus::Fault(scenario) = self.stimulus else {
+            return self;
+        };
+        let allowed = scenario.get().expected(profile).map_or(&[][..], |e| &e.codes[..]);
+        match allowed.iter().find(|c| c.0 == raised) {
+            Some(&code) => Case { code, ..self },
+            None => self,
+        }
+    }
+
+    /// What a report groups this case's failures under besides their kind: a scenario's
+    /// name, so each scenario's failures stand apart.
+    pub fn group(&self) -> &'static str {
+        match self.stimulus {
+            Stimulus::Raise => "",
+            Stimulus::Fault(scenario) => &scenario.get().name,
         }
     }
 
@@ -155,6 +204,12 @@ impl Case {
                 Some(overlay) => Expected::CodeLine(overlay, code),
                 None => Expected::ImplementationDefined,
             },
+            FieldName::ErrorCode => match self.stimulus {
+                Stimulus::Fault(scenario) => Expected::Codes(
+                    scenario.get().expected(profile).map_or(&[][..], |e| &e.codes[..]),
+                ),
+                Stimulus::Raise => Expected::ImplementationDefined,
+            },
             FieldName::AccessibleDescription => match overlay {
                 Some(overlay) => Expected::Describes {
                     message: d.message().value(),
@@ -174,5 +229,43 @@ impl Case {
     /// The class of the code under `profile`.
     pub fn class(&self, profile: Profile) -> Class {
         decode(self.code, profile).class()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::faults::default_set;
+
+    fn case(name: &str, profile: Profile) -> Case {
+        let scenario = default_set().into_iter().find(|s| s.name == name).unwrap();
+        Case::fault(ScenarioId::intern(scenario), profile).unwrap()
+    }
+
+    #[test]
+    fn a_fault_case_is_named_by_its_scenario_and_expects_its_code() {
+        let case = case("manifest-http-404", Profile::AMP_2_3_0);
+        assert_eq!(case.id(), "scenario/manifest-http-404");
+        assert_eq!(case.group(), "manifest-http-404");
+        assert_eq!(case.code, Code(0x2020_0194));
+        let expected = case.expect(Profile::AMP_2_3_0).fields;
+        assert_eq!(expected[FieldName::ErrorCode].to_json(), "\"0x20200194\"");
+        assert_eq!(expected[FieldName::CodeLine].to_json(), "\"(0x20200194)\"");
+        assert_eq!(std::mem::size_of::<Case>(), 8, "a corpus of millions stays small");
+    }
+
+    #[test]
+    fn a_set_of_codes_is_judged_by_the_one_the_player_raised() {
+        let case = case("license-http-403", Profile::DOC);
+        let expected = case.expect(Profile::DOC).fields[FieldName::ErrorCode];
+        assert_eq!(expected.to_json(), "one of \"0x20200193\", \"0x20500006\"");
+        // Raised the second: its message and code line are expected.
+        let settled = case.settle(Profile::DOC, 0x2050_0006);
+        assert_eq!(settled.code, Code(0x2050_0006));
+        assert_eq!(settled.id(), case.id());
+        // Raised another: the first stands, and the error code fails.
+        assert_eq!(case.settle(Profile::DOC, 0x2020_0000).code, Code(0x2020_0193));
+        let raised = Case::new(Origin::Given, Code(5));
+        assert_eq!(raised.settle(Profile::DOC, 7), raised, "a raised code is what it is");
     }
 }

@@ -30,6 +30,8 @@ pub enum FieldName {
     CodeLine,
     /// The overlay's text for a screen reader (its accessible description).
     AccessibleDescription,
+    /// The code the player raised under a fault (`error().code`), as `0x` and 8 hex digits.
+    ErrorCode,
 }
 
 /// One field: its JSON key and which answers have it.
@@ -40,6 +42,8 @@ struct FieldInfo {
     decoder: bool,
     /// A player's answer (what its error overlay shows) has it.
     player: bool,
+    /// A player's answer under a fault (`check-faults`) has it.
+    faults: bool,
     /// Only a screen reader gets it: a player is judged by it under `--a11y` alone.
     screen_reader: bool,
 }
@@ -50,6 +54,8 @@ const fn row(name: FieldName, key: &'static str, decoder: bool, player: bool) ->
         key,
         decoder,
         player,
+        // What a player shows for a code it is handed, it shows for a code it raised.
+        faults: player,
         screen_reader: false,
     }
 }
@@ -73,6 +79,10 @@ const FIELDS: &[FieldInfo] = &[
             true,
         )
     },
+    FieldInfo {
+        faults: true,
+        ..row(FieldName::ErrorCode, "error_code", false, false)
+    },
 ];
 
 /// How many fields there are.
@@ -85,6 +95,10 @@ enum Answers {
     Player,
     /// A player's, without what only a screen reader gets.
     PlayerShown,
+    /// A player's under a fault.
+    Faults,
+    /// A player's under a fault, without what only a screen reader gets.
+    FaultsShown,
 }
 
 impl Answers {
@@ -93,6 +107,8 @@ impl Answers {
             Answers::Decoder => field.decoder,
             Answers::Player => field.player,
             Answers::PlayerShown => field.player && !field.screen_reader,
+            Answers::Faults => field.faults,
+            Answers::FaultsShown => field.faults && !field.screen_reader,
         }
     }
 
@@ -147,6 +163,15 @@ impl FieldName {
     /// The fields of what a player's error overlay shows on screen (`check-player`).
     pub const PLAYER_SHOWN: &'static [FieldName] =
         &Answers::PlayerShown.fields::<{ Answers::PlayerShown.count() }>();
+
+    /// The fields of a player's answer under a fault, with what a screen reader gets
+    /// (`check-faults --a11y`).
+    pub const FAULTS: &'static [FieldName] =
+        &Answers::Faults.fields::<{ Answers::Faults.count() }>();
+
+    /// The fields of a player's answer under a fault, as shown on screen (`check-faults`).
+    pub const FAULTS_SHOWN: &'static [FieldName] =
+        &Answers::FaultsShown.fields::<{ Answers::FaultsShown.count() }>();
 
     /// The field's JSON key.
     pub const fn key(self) -> &'static str {

@@ -65,6 +65,8 @@ fn matches_expected(expected: Expected, got: &str) -> bool {
         Expected::Text(text) => is_json_string(got, text),
         Expected::ImplementationDefined => true,
         Expected::CodeLine(overlay, code) => is_json_string(got, &overlay.code_line(code)),
+        Expected::Codes(codes) => serde_json::from_str::<String>(got)
+            .is_ok_and(|said| codes.iter().any(|c| c.to_string() == said)),
         Expected::Describes {
             message,
             overlay,

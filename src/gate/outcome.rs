@@ -39,10 +39,14 @@ pub enum GateKind {
     /// `--a11y`, what a screen reader gets of it).
     #[serde(rename = "check-player")]
     CheckPlayer,
+    /// `amperr check-faults`: a player build under network and media faults, by the code
+    /// it raises and what its overlay then shows.
+    #[serde(rename = "check-faults")]
+    CheckFaults,
 }
 
 impl GateKind {
-    pub const ALL: [GateKind; 2] = [GateKind::Check, GateKind::CheckPlayer];
+    pub const ALL: [GateKind; 3] = [GateKind::Check, GateKind::CheckPlayer, GateKind::CheckFaults];
 
     /// What a report that names no kind is of: reports before `check-player` were all
     /// of `check`.
@@ -55,6 +59,7 @@ impl GateKind {
         match self {
             GateKind::Check => "check",
             GateKind::CheckPlayer => "check-player",
+            GateKind::CheckFaults => "check-faults",
         }
     }
 
@@ -62,7 +67,7 @@ impl GateKind {
     pub const fn subject(self) -> &'static str {
         match self {
             GateKind::Check => "decoder",
-            GateKind::CheckPlayer => "player",
+            GateKind::CheckPlayer | GateKind::CheckFaults => "player",
         }
     }
 
@@ -70,7 +75,7 @@ impl GateKind {
     pub const fn peer(self) -> Peer {
         match self {
             GateKind::Check => Peer::DECODER,
-            GateKind::CheckPlayer => Peer::PLAYER,
+            GateKind::CheckPlayer | GateKind::CheckFaults => Peer::PLAYER,
         }
     }
 
@@ -79,6 +84,7 @@ impl GateKind {
         match self {
             GateKind::Check => FieldName::V1,
             GateKind::CheckPlayer => FieldName::PLAYER,
+            GateKind::CheckFaults => FieldName::FAULTS,
         }
     }
 
@@ -86,7 +92,7 @@ impl GateKind {
     pub const fn stderr_title(self) -> &'static str {
         match self {
             GateKind::Check => "Decoder stderr",
-            GateKind::CheckPlayer => "Page errors",
+            GateKind::CheckPlayer | GateKind::CheckFaults => "Page errors",
         }
     }
 
@@ -95,7 +101,7 @@ impl GateKind {
     pub const fn stderr_always(self) -> bool {
         match self {
             GateKind::Check => false,
-            GateKind::CheckPlayer => true,
+            GateKind::CheckPlayer | GateKind::CheckFaults => true,
         }
     }
 }
@@ -132,6 +138,17 @@ impl Gate {
         screen_reader: false,
     };
 
+    /// `amperr check-faults --a11y`.
+    pub const FAULTS: Gate = Gate {
+        kind: GateKind::CheckFaults,
+        screen_reader: true,
+    };
+    /// `amperr check-faults`.
+    pub const FAULTS_VISIBLE: Gate = Gate {
+        kind: GateKind::CheckFaults,
+        screen_reader: false,
+    };
+
     /// What it runs, as its findings name it.
     pub const fn peer(self) -> Peer {
         self.kind.peer()
@@ -141,6 +158,7 @@ impl Gate {
     pub const fn fields(self) -> &'static [FieldName] {
         match self.kind {
             GateKind::CheckPlayer if !self.screen_reader => FieldName::PLAYER_SHOWN,
+            GateKind::CheckFaults if !self.screen_reader => FieldName::FAULTS_SHOWN,
             kind => kind.fields(),
         }
     }
@@ -202,6 +220,7 @@ mod tests {
         for (kind, named) in [
             (GateKind::Check, "\"check\""),
             (GateKind::CheckPlayer, "\"check-player\""),
+            (GateKind::CheckFaults, "\"check-faults\""),
         ] {
             assert_eq!(serde_json::to_string(&kind).unwrap(), named);
             assert_eq!(serde_json::from_str::<GateKind>(named).unwrap(), kind);
@@ -211,6 +230,8 @@ mod tests {
         assert_eq!(Gate::PLAYER.fields(), FieldName::PLAYER);
         assert_eq!(Gate::PLAYER_VISIBLE.fields(), FieldName::PLAYER_SHOWN);
         assert_eq!(Gate::PLAYER_VISIBLE.peer(), Peer::PLAYER);
+        assert_eq!(Gate::FAULTS.fields(), FieldName::FAULTS);
+        assert_eq!(Gate::FAULTS_VISIBLE.fields(), FieldName::FAULTS_SHOWN);
     }
 
     #[test]

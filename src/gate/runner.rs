@@ -95,12 +95,16 @@ pub fn run_transport<T: Transport>(
     tally.restarts = search.restarts();
     let failures = tally.failures().clone();
     let diagnostics = failed_diagnostics.unwrap_or(last_diagnostics);
-    let report = tally.finish(
+    let mut report = tally.finish(
         &transport.describe(),
         &|case| transport.reproduce(case),
         started.elapsed().as_secs_f64(),
         diagnostics,
     );
+    for group in &mut report.groups {
+        let case = corpus.cases.get(group.example.index);
+        group.example.context = case.and_then(|case| transport.context(case));
+    }
     (report, failures)
 }
 
@@ -328,9 +332,10 @@ pub(crate) fn record_response(
     response: Response<'_>,
 ) {
     match response {
-        Response::Answer { fields, .. } => {
-            let expected = corpus.cases[index].expect(corpus.profile);
-            tally.answer(index, &judge(&expected, &fields));
+        Response::Answer { code, fields } => {
+            let case = corpus.cases[index].settle(corpus.profile, code);
+            let expected = case.expect(corpus.profile);
+            tally.answer(index, &expected, &judge(&expected, &fields));
         }
         Response::Refusal { error, .. } => {
             tally.case_failed(index, Failure::Refused, "", format!("refused: {error}"));

@@ -27,6 +27,12 @@ pub trait Transport {
     /// process, an `amperr` command for a page. Shell-quoted, not yet escaped for display.
     fn reproduce(&self, case: &Case) -> String;
 
+    /// What the case did besides its answer, for a report's example of a failure (a fault
+    /// scenario: the request the fault hit, how many the player made).
+    fn context(&self, _case: &Case) -> Option<String> {
+        None
+    }
+
     /// How the peer's answers name the request they answer.
     fn echo(&self) -> Echo {
         Echo::Code

@@ -80,6 +80,11 @@ pub trait Tab: Clone + Send + Sync + 'static {
     /// changed is still painted.
     fn hold_time(&self) -> Result<(), String>;
 
+    /// Lets `budget` of the page's time run (as fast as the page goes), then holds it;
+    /// returns once it has run, or fails after `limit` of real time (a page busy in a
+    /// loop).
+    fn run_time_for(&self, budget: Duration, limit: Duration) -> Result<(), String>;
+
     /// A PNG of `region` as the viewer sees it, at `scale` pixels per CSS pixel.
     fn screenshot(&self, region: Region, scale: f64) -> Result<Vec<u8>, String>;
 }

@@ -31,6 +31,7 @@ mod browser;
 pub(crate) mod browser_process;
 mod chromium;
 mod confirm;
+mod media;
 mod network;
 mod page;
 mod pause;
@@ -50,6 +51,8 @@ use crate::render::plural;
 use browser::{Browser, Launch, Tab, with_timeout};
 pub use chromium::find_browser;
 pub use confirm::{Visual, VisualMode};
+use crate::faults::stream::Stream;
+use media::Media;
 use network::NetworkPolicy;
 pub use page::{PageError, PageSource};
 pub use session::PlayerSession;
@@ -76,7 +79,13 @@ pub struct PlayerConfig {
     pub command: Vec<String>,
     /// Which readings the pixels confirm (`--visual`).
     pub visual: Visual,
+    /// Fault scenarios (`check-faults`), not codes: the streams their players are given.
+    pub faults: Option<Stream>,
 }
+
+/// How much page time a fault scenario's player has to raise its error: 2.3.0 gives up on
+/// a request that is never answered after about 60 s, and retries before that.
+pub const FAULT_WAIT: Duration = Duration::from_secs(180);
 
 /// A player build, started afresh in a browser for each run.
 pub struct Player {
@@ -85,6 +94,8 @@ pub struct Player {
     page: page::Page,
     /// What the page's requests get.
     network: Arc<NetworkPolicy>,
+    /// The streams of fault scenarios, with their faults.
+    media: Option<Arc<Media>>,
     /// The build's table was read (on the first run that got a ready player).
     table_read: bool,
     /// The table as read before the first code (`JSON.stringify`'s text).
@@ -100,10 +111,16 @@ impl Player {
     /// The player of `config`; `Err` says why its page cannot be made (a file that cannot
     /// be read, say).
     pub fn new(config: PlayerConfig) -> Result<Player, PageError> {
-        let page = page::Page::write(&config.page)?;
+        let page = page::Page::write(&config.page, config.faults.as_ref().map(|_| FAULT_WAIT))?;
+        let media = config.faults.clone().map(|stream| Arc::new(Media::new(stream)));
+        let network = NetworkPolicy {
+            media: media.clone(),
+            ..page.network()
+        };
         Ok(Player {
             config,
-            network: Arc::new(page.network()),
+            media,
+            network: Arc::new(network),
             page,
             table_read: false,
             table_before: None,
@@ -202,10 +219,12 @@ impl Opener {
     }
 }
 
-/// The code the driver raises on the player for `case`.
+/// What the driver is given for `case`: the code it raises on the player, or the number
+/// of the fault scenario it runs.
 fn raised(case: &Case) -> u32 {
     match case.stimulus {
         Stimulus::Raise => case.code.0,
+        Stimulus::Fault(scenario) => scenario.number(),
     }
 }
 
@@ -213,6 +232,9 @@ impl Transport for Player {
     type Session = PlayerSession;
 
     fn start(&mut self, cases: Vec<Case>) -> Result<PlayerSession, StartError> {
+        if let Some(media) = &self.media {
+            media.begin(&cases);
+        }
         let codes = cases.iter().map(raised).collect();
         pause::watch();
         let (answers, lines) = Answers::new();
@@ -229,6 +251,7 @@ impl Transport for Player {
             after: Arc::clone(&self.after),
             visual: self.config.visual.clone(),
             photographed: Arc::clone(&self.photographed),
+            paced: self.media.is_some(),
         };
         PlayerSession::start(chromium, answers, lines, codes, run)
             .map_err(|e| self.failed(format!("amperr's driver could not start: {e}")))
@@ -236,8 +259,21 @@ impl Transport for Player {
 
     fn reproduce(&self, case: &Case) -> String {
         let mut argv = self.config.command.clone();
-        argv.extend(["--code".to_string(), format!("{:#010x}", raised(case))]);
+        match case.stimulus {
+            Stimulus::Raise => argv.extend(["--code".to_string(), format!("{:#010x}", case.code.0)]),
+            Stimulus::Fault(scenario) => {
+                argv.extend(["--scenario".to_string(), scenario.get().name.clone()]);
+            }
+        }
         command_line(&argv)
+    }
+
+    fn context(&self, case: &Case) -> Option<String> {
+        let Stimulus::Fault(scenario) = case.stimulus else {
+            return None;
+        };
+        let traffic = self.media.as_ref()?.traffic(scenario).unwrap_or_default();
+        Some(traffic.words(&scenario.get().fault))
     }
 
     fn describe(&self) -> Vec<String> {
@@ -249,10 +285,11 @@ impl Transport for Player {
     }
 
     fn gate(&self) -> Gate {
-        if self.config.accessible {
-            Gate::PLAYER
-        } else {
-            Gate::PLAYER_VISIBLE
+        match (self.media.is_some(), self.config.accessible) {
+            (false, true) => Gate::PLAYER,
+            (false, false) => Gate::PLAYER_VISIBLE,
+            (true, true) => Gate::FAULTS,
+            (true, false) => Gate::FAULTS_VISIBLE,
         }
     }
 

@@ -8,16 +8,29 @@
 //! the page's own files, on where their links lead), so the policy is tested here with no
 //! browser; the browser's request interception applies each decision.
 
+use std::borrow::Cow;
 use std::path::{Component, PathBuf};
+use std::sync::Arc;
+
+use super::media::Media;
+
+/// Where a page served over `https:` lives (`check-faults`): its own files are under
+/// `/files/<absolute path>`, the streams under `/media/<case>/<path>`. A name that exists
+/// nowhere: every request for it is answered by amperr.
+pub const SERVED: &str = "https://amperr.test";
 
 /// What the page's requests get.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct NetworkPolicy {
     /// Directories whose files the page may load, as they are (canonical paths).
     pub own: Vec<PathBuf>,
     /// Requests answered by a rule, the first that matches; before the page's own files,
     /// so a rule can stand in for one.
     pub rules: Vec<Rule>,
+    /// The page's own files are served at [`SERVED`] too (a page that must be on `https:`).
+    pub served: bool,
+    /// The streams a fault scenario's player is given, with its faults.
+    pub media: Option<Arc<Media>>,
 }
 
 /// Answers the requests whose URL `matches` with `answer`.
@@ -48,6 +61,8 @@ pub enum Answer {
     },
     /// No response: the request fails as the network failed it.
     Fail(Failure),
+    /// No response, ever: the request stays pending.
+    Hang,
 }
 
 /// How a request fails without a response (Chromium's network error reasons).
@@ -66,12 +81,12 @@ pub enum Failure {
 }
 
 /// What one request gets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Decision<'a> {
     /// It loads, as it would with no interception (the page's own files, its own data).
     Load,
-    /// A rule answers it.
-    Answer(&'a Answer),
+    /// A rule (or amperr's server of the page's files and streams) answers it.
+    Answer(Cow<'a, Answer>),
     /// It is refused, and noted: why, in words for "<url>: refused (<why>)".
     Refuse(&'static str),
 }
@@ -91,7 +106,7 @@ impl NetworkPolicy {
             .collect();
         NetworkPolicy {
             own,
-            rules: Vec::new(),
+            ..NetworkPolicy::default()
         }
     }
 
@@ -99,7 +114,28 @@ impl NetworkPolicy {
     /// page's own data and files load; else it is refused.
     pub fn decide(&self, url: &str) -> Decision<'_> {
         if let Some(rule) = self.rules.iter().find(|rule| rule.matches.matches(url)) {
-            return Decision::Answer(&rule.answer);
+            return Decision::Answer(Cow::Borrowed(&rule.answer));
+        }
+        if let Some(media) = &self.media {
+            if let Some(answer) = media.answer(url) {
+                return Decision::Answer(Cow::Owned(answer));
+            }
+        }
+        if self.served && url == format!("{SERVED}/favicon.ico") {
+            // The browser's own ask for a served page's icon: the page asked for nothing.
+            return Decision::Answer(Cow::Owned(Answer::Status {
+                status: 404,
+                headers: Vec::new(),
+                body: Vec::new(),
+            }));
+        }
+        if let Some(path) = url.strip_prefix(SERVED).and_then(|p| p.strip_prefix("/files")) {
+            if self.served {
+                return match self.refusal(&format!("file://{path}")) {
+                    Some(why) => Decision::Refuse(why),
+                    None => Decision::Answer(Cow::Owned(own_file(path))),
+                };
+            }
         }
         match self.refusal(url) {
             None => Decision::Load,
@@ -132,6 +168,38 @@ impl NetworkPolicy {
     }
 }
 
+/// One of the page's own files, served over `https:` (its path as in a `file:` URL).
+fn own_file(path: &str) -> Answer {
+    let path = percent_decoded(path.split(['?', '#']).next().unwrap_or(path));
+    let body = match std::fs::metadata(&path) {
+        Ok(meta) if meta.is_file() => std::fs::read(&path).ok(),
+        _ => None,
+    };
+    let Some(body) = body else {
+        return Answer::Status {
+            status: 404,
+            headers: Vec::new(),
+            body: b"not found".to_vec(),
+        };
+    };
+    let ext = path.rsplit_once('.').map_or("", |(_, ext)| ext);
+    let content_type = match ext {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    };
+    Answer::Status {
+        status: 200,
+        headers: vec![("Content-Type".to_string(), content_type.to_string())],
+        body,
+    }
+}
+
 impl UrlPattern {
     /// Whether `url` is one this pattern names.
     pub fn matches(&self, url: &str) -> bool {
@@ -143,7 +211,7 @@ impl UrlPattern {
 }
 
 /// A URL path with its `%XX` escapes decoded (as bytes, then lossily as UTF-8).
-fn percent_decoded(path: &str) -> String {
+pub(super) fn percent_decoded(path: &str) -> String {
     let bytes = path.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -239,23 +307,49 @@ mod tests {
                 answer: Answer::Fail(Failure::TimedOut),
             },
         ];
-        assert_eq!(policy.decide(manifest), Decision::Answer(&not_found));
+        assert_eq!(policy.decide(manifest), Decision::Answer(Cow::Borrowed(&not_found)));
         let fragment = "https://cdn.example/video.ism/QualityLevels(1)";
-        assert_eq!(policy.decide(fragment), Decision::Answer(&reset));
+        assert_eq!(policy.decide(fragment), Decision::Answer(Cow::Borrowed(&reset)));
         // An exact URL is not a prefix of a longer one.
         assert_eq!(
             policy.decide(&format!("{manifest}(format=mpd)")),
-            Decision::Answer(&reset)
+            Decision::Answer(Cow::Borrowed(&reset))
         );
         // A rule can stand in for one of the page's own files.
         assert_eq!(
             policy.decide("file:///build/player/amp.js"),
-            Decision::Answer(&Answer::Fail(Failure::TimedOut))
+            Decision::Answer(Cow::Borrowed(&Answer::Fail(Failure::TimedOut)))
         );
         // What no rule answers is decided as with none.
         assert_eq!(policy.decide("file:///build/player/a.css"), Decision::Load);
         let other = "https://other.example/";
         assert_eq!(policy.decide(other), Decision::Refuse("no network"));
+    }
+
+    #[test]
+    fn a_served_page_gets_its_own_files_over_https_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = std::fs::canonicalize(dir.path()).unwrap();
+        std::fs::write(own.join("amp.js"), "var amp;").unwrap();
+        fn served<'a>(policy: &'a NetworkPolicy, path: &str) -> Decision<'a> {
+            policy.decide(&format!("{SERVED}/files{path}"))
+        }
+        let mut policy = NetworkPolicy::own_files(vec![own.clone()]);
+        let file = format!("{}/amp.js", own.display());
+        assert_eq!(served(&policy, &file), Decision::Refuse("no network"), "not served");
+        policy.served = true;
+        let Decision::Answer(answer) = served(&policy, &file) else {
+            panic!("{:?}", served(&policy, &file))
+        };
+        let Answer::Status { status: 200, headers, body } = answer.into_owned() else {
+            panic!()
+        };
+        assert_eq!(body, b"var amp;");
+        assert_eq!(headers[0].1, "text/javascript; charset=utf-8");
+        assert_eq!(served(&policy, "/etc/hostname"), Decision::Refuse("not one of the page's own files"));
+        let icon = policy.decide(&format!("{SERVED}/favicon.ico"));
+        assert!(matches!(icon, Decision::Answer(a) if matches!(*a, Answer::Status { status: 404, .. })));
+        assert_eq!(policy.decide("https://amperr.test.evil/x"), Decision::Refuse("no network"));
     }
 
     #[test]

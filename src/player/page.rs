@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::network::NetworkPolicy;
+use super::network::{NetworkPolicy, SERVED};
 use crate::player::browser_process::ScratchDir;
 
 /// Where the player build comes from.
@@ -46,6 +46,8 @@ pub struct Page {
     pub calls: Calls,
     /// Directories whose files the page may load.
     pub allowed: Vec<PathBuf>,
+    /// Served over `https:` by amperr, not loaded from `file:`.
+    served: bool,
     /// The directory of a written page, removed when the page is dropped.
     _dir: Option<ScratchDir>,
 }
@@ -62,19 +64,34 @@ const DRIVER: &str = concat!(
     include_str!("driver/refusals.js"),
     include_str!("driver/look.js"),
     include_str!("driver/reading.js"),
+    include_str!("driver/faults.js"),
     include_str!("driver/codes.js"),
 );
 
 impl Page {
     /// The page for `source`: written to a temporary directory for scripts, the file
-    /// itself for a page.
-    pub fn write(source: &PageSource) -> Result<Page, PageError> {
+    /// itself for a page. For fault scenarios (`faults`, the page time the driver waits for
+    /// an error), it is served over `https:` by amperr ([`SERVED`]), as a player that
+    /// refuses `http:` media needs.
+    pub fn write(source: &PageSource, faults: Option<Duration>) -> Result<Page, PageError> {
+        let url_of = |path: &Path| match faults {
+            Some(_) => served_url(path),
+            None => file_url(path),
+        };
+        let mut page = Page::written(source, &url_of)?;
+        page.calls.faults = faults;
+        page.served = faults.is_some();
+        Ok(page)
+    }
+
+    fn written(source: &PageSource, url_of: &dyn Fn(&Path) -> String) -> Result<Page, PageError> {
         match source {
             PageSource::Page(path) => {
                 let path = absolute(path)?;
                 let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-                let url = file_url(&path);
+                let url = url_of(&path);
                 Ok(Page {
+                    served: false,
                     calls: Calls::new(&url),
                     url,
                     allowed: vec![dir],
@@ -90,15 +107,16 @@ impl Page {
                     css.iter().map(|p| absolute(p)).collect::<Result<_, _>>()?;
                 let dir = ScratchDir::new("amperr-page-").map_err(PageError::NotWritten)?;
                 let page = dir.path().join("index.html");
-                std::fs::write(&page, html(&scripts, &css)).map_err(PageError::NotWritten)?;
+                std::fs::write(&page, html(&scripts, &css, url_of)).map_err(PageError::NotWritten)?;
                 let mut allowed = vec![dir.path().to_path_buf()];
                 for file in scripts.iter().chain(&css) {
                     if let Some(parent) = file.parent() {
                         allowed.push(parent.to_path_buf());
                     }
                 }
-                let url = file_url(&page);
+                let url = url_of(&page);
                 Ok(Page {
+                    served: false,
                     calls: Calls::new(&url),
                     url,
                     allowed,
@@ -112,7 +130,10 @@ impl Page {
 impl Page {
     /// What the page's requests get: its own files load, nothing else.
     pub fn network(&self) -> NetworkPolicy {
-        NetworkPolicy::own_files(self.allowed.clone())
+        NetworkPolicy {
+            served: self.served,
+            ..NetworkPolicy::own_files(self.allowed.clone())
+        }
     }
 }
 
@@ -128,12 +149,18 @@ fn file_url(path: &Path) -> String {
     crate::escape::file_url(&path.display().to_string())
 }
 
+/// The URL amperr serves `path` at over `https:`.
+fn served_url(path: &Path) -> String {
+    let file = file_url(path);
+    format!("{SERVED}/files{}", file.strip_prefix("file://").unwrap_or(&file))
+}
+
 /// Text for an HTML attribute.
 fn attribute(text: &str) -> String {
     crate::escape::html(text).into_owned()
 }
 
-fn html(scripts: &[PathBuf], css: &[PathBuf]) -> String {
+fn html(scripts: &[PathBuf], css: &[PathBuf], url_of: &dyn Fn(&Path) -> String) -> String {
     let mut page = String::from(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>amperr check-player</title>\n",
     );
@@ -141,14 +168,14 @@ fn html(scripts: &[PathBuf], css: &[PathBuf]) -> String {
         let _ = writeln!(
             page,
             "<link rel=\"stylesheet\" href=\"{}\">",
-            attribute(&file_url(style))
+            attribute(&url_of(style))
         );
     }
     for script in scripts {
         let _ = writeln!(
             page,
             "<script src=\"{}\"></script>",
-            attribute(&file_url(script))
+            attribute(&url_of(script))
         );
     }
     page.push_str(
@@ -179,6 +206,8 @@ pub struct Calls {
     token: String,
     /// The binding the driver answers through.
     binding: String,
+    /// Fault scenarios, not codes: how much page time the driver waits for an error.
+    faults: Option<Duration>,
 }
 
 impl Calls {
@@ -188,6 +217,7 @@ impl Calls {
             driver: one_off_name(),
             token: one_off_name(),
             binding: one_off_name(),
+            faults: None,
         }
     }
 
@@ -246,14 +276,21 @@ impl Calls {
         self.call("init", "")
     }
 
-    /// Runs the driver over `codes`: `""` when done, or why the page stopped answering.
+    /// Runs the driver over `codes` (for fault scenarios, the scenarios' numbers): `""`
+    /// when done, or why the page stopped answering.
     pub fn batch(&self, codes: &[u32], first: usize, accessible: bool) -> String {
-        let codes: Vec<String> = codes.iter().map(u32::to_string).collect();
         let url = serde_json::Value::from(self.url.as_str());
-        let run = self.call(
-            "run",
-            &format!("[{}], {first}, {accessible}", codes.join(",")),
-        );
+        let run = match self.faults {
+            None => {
+                let codes: Vec<String> = codes.iter().map(u32::to_string).collect();
+                self.call("run", &format!("[{}], {first}, {accessible}", codes.join(",")))
+            }
+            Some(limit) => {
+                let specs = super::media::specs(codes, first);
+                let limit = limit.as_millis();
+                self.call("faults", &format!("{specs}, {first}, {accessible}, {limit}"))
+            }
+        };
         format!(
             "(location.href === {url} ? {run} \
              : 'left its page (it navigated away to ' + location.href + ')')"
@@ -274,6 +311,7 @@ mod tests {
         let page = html(
             &[PathBuf::from("/p/amp.js")],
             &[PathBuf::from("/p/amp.css")],
+            &file_url,
         );
         assert!(page.contains("<script src=\"file:///p/amp.js\"></script>"));
         assert!(page.contains("<link rel=\"stylesheet\" href=\"file:///p/amp.css\">"));

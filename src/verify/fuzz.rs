@@ -109,7 +109,7 @@ fn judge_and_report(gate: Gate, profile: Profile, response: &Response<'_>) {
     let expected = corpus.cases[0].expect(corpus.profile);
     let verdicts = judge(&expected, fields);
     let mut tally = Tally::of(gate, &corpus, &[], &NO_XFAIL);
-    tally.answer(0, &verdicts);
+    tally.answer(0, &expected, &verdicts);
     let reproduce = |case: &crate::gate::case::Case| format!("echo {} | decoder", case.code.0);
     let report = tally.finish(&["decoder".to_string()], &reproduce, 0.0, String::new());
     assert_shows_nothing_raw(&report.text());

@@ -64,7 +64,7 @@ pub fn chromium() -> Option<PathBuf> {
 }
 
 /// Every subcommand of `amperr`.
-pub const COMMANDS: [&str; 9] = [
+pub const COMMANDS: [&str; 10] = [
     "decode",
     "spec",
     "compose",
@@ -72,6 +72,7 @@ pub const COMMANDS: [&str; 9] = [
     "report",
     "vectors",
     "check-player",
+    "check-faults",
     "check-table",
     "scan",
 ];

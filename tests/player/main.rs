@@ -1,5 +1,6 @@
-//! check-player on fixture builds in headless Chromium: the gate (`gate`), what the viewer
-//! sees (`viewer`) and the browser's fence (`containment`).
+//! check-player and check-faults on fixture builds in headless Chromium: the gate
+//! (`gate`), what the viewer sees (`viewer`), the browser's fence (`containment`) and the
+//! player under network and media faults (`faults`).
 //!
 //! One test binary per component: its modules share one link and one process.
 
@@ -7,5 +8,6 @@
 mod common;
 
 mod containment;
+mod faults;
 mod gate;
 mod viewer;

@@ -32,13 +32,17 @@ pub(super) fn build_group(
     let areas: Vec<u8> = (0..16).filter(|a| g.areas & (1 << a) != 0).collect();
     let (index, expected, got, detail) = g.example;
     let case = &corpus.cases[index];
-    let summary = format!(
-        "{} for {} in {} ({})",
-        failure_words(failure),
-        category_words(&categories),
-        area_words(&areas),
-        class_words(class)
-    );
+    let summary = match case.group() {
+        // A scenario's failures are grouped by scenario: its name says what failed.
+        "" => format!(
+            "{} for {} in {} ({})",
+            failure_words(failure),
+            category_words(&categories),
+            area_words(&areas),
+            class_words(class)
+        ),
+        scenario => format!("{scenario}: {}", failure_words(failure)),
+    };
     Group {
         failure,
         class,
@@ -54,6 +58,8 @@ pub(super) fn build_group(
             detail,
             // A case that never ran has no failure to reproduce.
             reproduce: (failure != Failure::NotRun).then(|| reproduce(case)),
+            context: None,
+            index,
         },
     }
 }

@@ -115,6 +115,13 @@ pub struct Example {
     pub detail: Option<String>,
     /// A shell command that sends this case to the decoder; none for a case not run.
     pub reproduce: Option<String>,
+    /// What the case did besides its answer, where the gate says (a fault scenario: the
+    /// fault, the request it hit, how many the player made).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    /// The example's place in the corpus (not saved: a saved report has no corpus).
+    #[serde(skip)]
+    pub(crate) index: usize,
 }
 
 impl Example {

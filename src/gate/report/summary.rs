@@ -235,7 +235,10 @@ fn group_lines(g: &super::Group) -> GroupLines {
     GroupLines {
         title: line(&g.summary),
         count: plural(g.count, "case"),
-        example: format!("{}: {}", line(&e.id), line(&e.outcome())),
+        example: match &e.context {
+            None => format!("{}: {}", line(&e.id), line(&e.outcome())),
+            Some(context) => format!("{}: {}; {}", line(&e.id), line(&e.outcome()), line(context)),
+        },
         reproduce: e.reproduce.as_deref().map(line),
     }
 }

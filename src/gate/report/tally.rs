@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::decode::Class;
-use crate::gate::corpus::{self, Corpus};
+use crate::gate::corpus::{self, Corpus, Expectation};
 use crate::gate::field::{FieldMap, FieldName};
 use crate::gate::judge::Verdict;
 use crate::gate::protocol;
@@ -135,7 +135,12 @@ impl<'c> Tally<'c> {
     }
 
     /// Records an answer's verdicts for case `index`.
-    pub(crate) fn answer(&mut self, index: usize, verdicts: &FieldMap<Verdict<'_>>) {
+    pub(crate) fn answer(
+        &mut self,
+        index: usize,
+        expected: &Expectation,
+        verdicts: &FieldMap<Verdict<'_>>,
+    ) {
         self.answered += 1;
         let (mut failed, mut unlisted, mut silent) = (false, false, false);
         for (field, verdict) in verdicts.iter() {
@@ -172,7 +177,6 @@ impl<'c> Tally<'c> {
             };
             failed = true;
             let (failure, got) = seen;
-            let expected = self.corpus.cases[index].expect(self.corpus.profile);
             let seen = Seen {
                 key: String::new(),
                 expected: Some(expected.fields[field].to_json()),
@@ -307,9 +311,14 @@ impl<'c> Tally<'c> {
     fn group(&mut self, index: usize, failure: Failure, seen: Seen) {
         let case = &self.corpus.cases[index];
         let class = case.class(self.corpus.profile);
+        // A scenario's failures stand apart from another's.
+        let key = match case.group() {
+            "" => seen.key,
+            scenario => format!("{scenario}\u{0}{}", seen.key),
+        };
         let group = self
             .groups
-            .entry((failure, class, seen.key))
+            .entry((failure, class, key))
             .or_insert_with(|| GroupTally {
                 count: 0,
                 categories: [false; 256],

@@ -56,6 +56,33 @@ impl Tab for ChromiumTab {
         virtual_time(&self.0, Emulation::VirtualTimePolicy::Pause, None)
     }
 
+    fn run_time_for(
+        &self,
+        budget: std::time::Duration,
+        limit: std::time::Duration,
+    ) -> Result<(), String> {
+        use headless_chrome::protocol::cdp::types::Event;
+        let (spent, expired) = std::sync::mpsc::channel();
+        let listener = (self.0)
+            .add_event_listener(Arc::new(move |event: &Event| {
+                if let Event::EmulationVirtualTimeBudgetExpired(_) = event {
+                    let _ = spent.send(());
+                }
+            }))
+            .map_err(said)?;
+        let milliseconds = Some(budget.as_secs_f64() * 1000.0);
+        let ran = virtual_time(&self.0, Emulation::VirtualTimePolicy::Advance, milliseconds)
+            .and_then(|()| {
+                expired.recv_timeout(limit).map_err(|_| {
+                    format!(
+                        "{budget:?} of page time did not pass within {limit:?}: busy in a loop?"
+                    )
+                })
+            });
+        let _ = self.0.remove_event_listener(&listener);
+        ran
+    }
+
     fn screenshot(&self, region: Region, scale: f64) -> Result<Vec<u8>, String> {
         let Region {
             x,
@@ -102,34 +129,13 @@ impl ChromiumTab {
         self.0.wait_until_navigated().map(drop).map_err(said)
     }
 
-    /// Runs the page for `budget` of its time, then holds it there; returns once Chromium
-    /// says the budget is spent, or fails after `limit` of real time (a page busy in a
-    /// loop).
+    /// Runs the page for `budget` of its time, then holds it there.
     pub(in crate::player) fn run_then_hold(
         &self,
         budget: std::time::Duration,
         limit: std::time::Duration,
     ) -> Result<(), String> {
-        use headless_chrome::protocol::cdp::types::Event;
-        let (spent, expired) = std::sync::mpsc::channel();
-        let listener = (self.0)
-            .add_event_listener(Arc::new(move |event: &Event| {
-                if let Event::EmulationVirtualTimeBudgetExpired(_) = event {
-                    let _ = spent.send(());
-                }
-            }))
-            .map_err(said)?;
-        let milliseconds = Some(budget.as_secs_f64() * 1000.0);
-        let ran = virtual_time(&self.0, Emulation::VirtualTimePolicy::Advance, milliseconds)
-            .and_then(|()| {
-                expired.recv_timeout(limit).map_err(|_| {
-                    format!(
-                        "{budget:?} of page time did not pass within {limit:?}: busy in a loop?"
-                    )
-                })
-            });
-        let _ = self.0.remove_event_listener(&listener);
-        ran
+        self.run_time_for(budget, limit)
     }
 }
 

@@ -60,7 +60,7 @@ fn intercept(
         let (url, request_id) = (paused.params.request.url, paused.params.request_id);
         match network.decide(&url) {
             Decision::Load => RequestPausedDecision::Continue(None),
-            Decision::Answer(answer) => answered(request_id, answer),
+            Decision::Answer(answer) => answered(request_id, &answer),
             Decision::Refuse(why) => {
                 if let Ok(mut events) = refused.lock() {
                     events.blocked.keep(format!("{url}: refused ({why})"));
@@ -100,6 +100,13 @@ fn answered(request_id: String, answer: &Answer) -> RequestPausedDecision {
         Answer::Fail(failure) => RequestPausedDecision::Fail(FailRequest {
             request_id,
             error_reason: error_reason(*failure),
+        }),
+        // The client answers every paused request it is told about: told about one that
+        // does not exist, Chromium refuses that answer, and the real request stays pending
+        // until the page gives up on it (or the browser ends).
+        Answer::Hang => RequestPausedDecision::Fail(FailRequest {
+            request_id: format!("{request_id}.held-by-amperr"),
+            error_reason: ErrorReason::Aborted,
         }),
     }
 }

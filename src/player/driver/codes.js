@@ -227,5 +227,8 @@
     });
   };
 
+  // Runs fault scenarios instead of codes (faults.js).
+  driver.faults = runFaults;
+
   defineProperty(win, "__AMPERR_RUN__", { value: freeze(driver) });
 })();

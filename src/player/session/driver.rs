@@ -135,7 +135,7 @@ impl<B: Browser> Driver<B> {
             .open::<B>(&self.answers)
             .map_err(|e| e.to_string());
         let prepared = opened.and_then(|browser: B| {
-            prepare(browser.tab(), &self.run.opener.calls)?;
+            prepare(browser.tab(), &self.run.opener.calls, self.run.paced)?;
             self.state.replace(browser);
             Ok(())
         });

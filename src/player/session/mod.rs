@@ -82,7 +82,18 @@ pub(super) struct Run {
     pub visual: Visual,
     /// The pixels were read already, by an earlier run of the player: once is enough.
     pub photographed: Arc<AtomicBool>,
+    /// The page's time runs at most [`PACE`] times as fast as real time (fault scenarios:
+    /// a request's answer, and the media pipeline's work, take real time, and a player's
+    /// timeout of 60 s of page time must not pass while they are on their way).
+    pub paced: bool,
 }
+
+/// How much faster than real time a paced page's time may run at most. (A step costs
+/// Chromium's client about 0.1 s of real time, so it runs nearer 40 times as fast.)
+pub(super) const PACE: u32 = 100;
+/// The page time a paced page is given at once: what a request's answer on its way, or
+/// the media pipeline's work, may cost at most of the page's time.
+const PACE_STEP: Duration = Duration::from_secs(5);
 
 /// What the driver read after the last code of a run that answered them all.
 #[derive(Debug, Default)]
@@ -111,6 +122,9 @@ pub struct PlayerSession<B: Browser = PlayerBrowser> {
 struct DriverState<B> {
     /// Codes sent into the page.
     taken: AtomicU64,
+    /// Steps of page time a paced page has run: a page whose time passes is at work (a
+    /// player waiting out a request's 60 s), one whose time stands is not.
+    paced_steps: AtomicU64,
     /// Answers the runner has read.
     consumed: AtomicUsize,
     /// The driver is done, one way or the other.
@@ -139,6 +153,7 @@ impl<B: Browser> DriverState<B> {
     fn new() -> DriverState<B> {
         DriverState {
             taken: AtomicU64::default(),
+            paced_steps: AtomicU64::default(),
             consumed: AtomicUsize::default(),
             finished: AtomicBool::default(),
             stop: AtomicBool::default(),
@@ -192,9 +207,13 @@ impl<B: Browser> PlayerSession<B> {
         codes: Vec<u32>,
         run: Run,
     ) -> Result<PlayerSession<B>, String> {
-        prepare(browser.tab(), &run.opener.calls)?;
+        prepare(browser.tab(), &run.opener.calls, run.paced)?;
         let state = Arc::new(DriverState::new());
         state.replace(browser);
+        if run.paced {
+            let state = Arc::clone(&state);
+            thread::spawn(move || pace(&state));
+        }
         let driver = Driver {
             state: Arc::clone(&state),
             answers,
@@ -258,9 +277,25 @@ impl<B: Browser> Drop for PlayerSession<B> {
     }
 }
 
+/// Lets the page's time of the session's browser (whichever it is now) run, a step at a
+/// time, at most [`PACE`] times as fast as real time, until the session ends.
+fn pace<B: Browser>(state: &DriverState<B>) {
+    let period = PACE_STEP / PACE;
+    while !state.stop.load(Ordering::Relaxed) && !state.finished.load(Ordering::Acquire) {
+        let started = Instant::now();
+        if let Some(tab) = state.tab() {
+            // A page busy in a loop lets no time pass: the runner's idle timeout sees it.
+            if tab.run_time_for(PACE_STEP, Duration::from_secs(1)).is_ok() {
+                state.paced_steps.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        thread::sleep(period.saturating_sub(started.elapsed()));
+    }
+}
+
 /// Confirms that the driver in the ready page of the tab holds its binding, and lets the
-/// page's time run on the browser's clock.
-fn prepare(tab: &impl Tab, calls: &Calls) -> Result<(), String> {
+/// page's time run on the browser's clock (paced: the session's pacer does).
+fn prepare(tab: &impl Tab, calls: &Calls, paced: bool) -> Result<(), String> {
     let (setup, init) = (tab.clone(), calls.init());
     // A page busy in a loop of its own must not hold the gate here either.
     let started = with_timeout(START_TIMEOUT, move || -> Result<(), String> {
@@ -269,7 +304,10 @@ fn prepare(tab: &impl Tab, calls: &Calls) -> Result<(), String> {
             other => return Err(format!("the page's driver said {other:?}")),
         }
         // 2.3.0 fills its overlay 50 ms after error(): on virtual time, waits are free.
-        setup.run_time()
+        match paced {
+            true => Ok(()),
+            false => setup.run_time(),
+        }
     });
     started.unwrap_or_else(|| {
         Err(format!(
@@ -298,7 +336,8 @@ impl<B: Browser> Session for PlayerSession<B> {
     }
 
     fn taken(&self) -> u64 {
-        let taken = self.state.taken.load(Ordering::Relaxed);
+        let taken = self.state.taken.load(Ordering::Relaxed)
+            + self.state.paced_steps.load(Ordering::Relaxed);
         // A fresh browser on its way is the peer at work: the count moves every 100 ms.
         let reopening = self.state.reopening.lock().ok().and_then(|r| *r);
         let busy = reopening.map_or(0, |since| since.elapsed().as_millis() as u64 / 100 + 1);

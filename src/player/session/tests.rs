@@ -31,6 +31,9 @@ enum Script {
     LostInPause { after: usize },
     /// Answers each at once, then takes `slow` to read the table after the last.
     SlowAfter { slow: Duration },
+    /// Takes them and never answers; its time passes (a player waiting on its own
+    /// timeout) until `stands`, when it stops (a loop).
+    Waits { stands: &'static AtomicBool },
 }
 
 /// The scripts of the browsers tests start, by the executable their launch names
@@ -160,6 +163,17 @@ impl Tab for ScriptedTab {
         self.0.alive()
     }
 
+    fn run_time_for(&self, _: Duration, _: Duration) -> Result<(), String> {
+        self.0.alive()?;
+        match &self.0.script {
+            Script::Waits { stands } if stands.load(Ordering::Relaxed) => {
+                thread::sleep(Duration::from_millis(5));
+                Err("page time did not pass: busy in a loop?".to_string())
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn screenshot(&self, _: Region, _: f64) -> Result<Vec<u8>, String> {
         Err("a scripted browser takes no photographs".to_string())
     }
@@ -183,7 +197,7 @@ impl ScriptedPage {
         };
         let stop_after = match self.script {
             Script::Answers | Script::SlowAfter { .. } => usize::MAX,
-            Script::Silent => 0,
+            Script::Silent | Script::Waits { .. } => 0,
             Script::Ends { after, .. } => after,
             Script::LostInPause { .. } if self.nth > 0 => usize::MAX,
             Script::LostInPause { after } => after,
@@ -232,6 +246,10 @@ impl Started {
 }
 
 fn start(script: Script, codes: Vec<u32>) -> Started {
+    started(script, codes, false)
+}
+
+fn started(script: Script, codes: Vec<u32>, paced: bool) -> Started {
     let index = {
         let mut started = STARTED.lock().unwrap();
         started.push((script, Vec::new()));
@@ -259,6 +277,7 @@ fn start(script: Script, codes: Vec<u32>) -> Started {
             ..Visual::default()
         },
         photographed: Arc::default(),
+        paced,
     };
     let session = PlayerSession::start(browser, answers, lines, codes, run).unwrap();
     Started {
@@ -329,6 +348,25 @@ fn a_page_that_never_answers_is_quiet_until_the_session_ends_it() {
     // Dropping the session ended the browser, and the driver's call into it with it.
     assert!(pages[0].gone.load(Ordering::Relaxed));
     assert_eq!(pages.len(), 1, "no fresh browser for a page that hangs");
+}
+
+#[test]
+fn a_paced_page_whose_time_passes_is_at_work_and_one_whose_time_stands_is_not() {
+    static STANDS: AtomicBool = AtomicBool::new(false);
+    let stands = &STANDS;
+    let script = Script::Waits { stands };
+    let mut started = started(script, vec![1], true);
+    let (read, _) = lines(&mut started.session, Duration::from_millis(200));
+    assert!(read.is_empty());
+    // The pacer's steps of page time count as work: the runner sees no hang.
+    let passing = started.session.taken();
+    thread::sleep(Duration::from_millis(200));
+    assert!(started.session.taken() > passing, "page time passes: the count moves");
+    stands.store(true, Ordering::Relaxed);
+    thread::sleep(Duration::from_millis(100));
+    let standing = started.session.taken();
+    thread::sleep(Duration::from_millis(200));
+    assert_eq!(started.session.taken(), standing, "page time stands: a hang");
 }
 
 #[test]
