@@ -13,9 +13,9 @@ use std::process::ExitCode;
 use amperr::Profile;
 use clap::{Parser, Subcommand};
 
+use cli::faults::CheckFaultsArgs;
 use cli::gate::{CheckArgs, CheckTableArgs, ReportArgs, VectorsArgs};
 use cli::oracle::{ComposeArgs, DecodeArgs, SpecArgs};
-use cli::faults::CheckFaultsArgs;
 use cli::player::CheckPlayerArgs;
 use cli::scan::ScanArgs;
 

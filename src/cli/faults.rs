@@ -88,8 +88,9 @@ impl CheckFaultsArgs {
     fn scenarios(&self) -> Result<Vec<Scenario>, CliError> {
         let mut all = default_set();
         if let Some(path) = &self.scenarios {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| CliError::usage(format!("cannot read --scenarios {}: {e}", path.display())))?;
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                CliError::usage(format!("cannot read --scenarios {}: {e}", path.display()))
+            })?;
             let file = path.display().to_string();
             all.extend(parse(&file, &text, &all).map_err(CliError::usage)?);
         }
@@ -99,14 +100,17 @@ impl CheckFaultsArgs {
         self.only
             .iter()
             .map(|name| {
-                all.iter().find(|s| s.name == *name).cloned().ok_or_else(|| {
-                    let names: Vec<&str> = all.iter().map(|s| s.name.as_str()).collect();
-                    CliError::usage(format!(
-                        "--scenario {name:?}: there is no such scenario; there are {} \
+                all.iter()
+                    .find(|s| s.name == *name)
+                    .cloned()
+                    .ok_or_else(|| {
+                        let names: Vec<&str> = all.iter().map(|s| s.name.as_str()).collect();
+                        CliError::usage(format!(
+                            "--scenario {name:?}: there is no such scenario; there are {} \
                          (--list-scenarios says what each does)",
-                        names.join(", ")
-                    ))
-                })
+                            names.join(", ")
+                        ))
+                    })
             })
             .collect()
     }

@@ -18,10 +18,10 @@ use amperr::gate::Shutdown;
 use clap::Args;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 
+pub mod faults;
 pub mod gate;
 pub mod oracle;
 mod paths;
-pub mod faults;
 pub mod player;
 mod progress;
 mod run;

@@ -219,7 +219,11 @@ pub fn run_check_player(args: CheckPlayerArgs) -> Outcome {
 impl BuildArgs {
     /// The files a run reads (which no output may replace), and the directories a page of
     /// the team's own may load any file of.
-    pub(super) fn inputs(&self, player: &Player, browser: Option<&Path>) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    pub(super) fn inputs(
+        &self,
+        player: &Player,
+        browser: Option<&Path>,
+    ) -> (Vec<PathBuf>, Vec<PathBuf>) {
         let inputs: Vec<PathBuf> = (self.script.iter().chain(&self.css).chain(&self.page))
             .chain(&self.browser)
             .map(PathBuf::as_path)

@@ -102,7 +102,10 @@ pub fn parse(file: &str, text: &str, before: &[Scenario]) -> Result<Vec<Scenario
         at(e.span().unwrap_or(0..0), format!("{message} ({ACCEPTED})"))
     })?;
     if data.scenario.is_empty() {
-        return Err(at(0..0, format!("no [[scenario]] in the file ({ACCEPTED})")));
+        return Err(at(
+            0..0,
+            format!("no [[scenario]] in the file ({ACCEPTED})"),
+        ));
     }
     let mut scenarios: Vec<Scenario> = Vec::new();
     let mut lines: BTreeMap<String, usize> = BTreeMap::new();
@@ -186,7 +189,9 @@ fn source(source: &Spanned<SourceData>) -> Result<(SourceKind, String), Found> {
     match bad {
         true => Err((
             source.span(),
-            format!("source path {path:?}: a relative path inside the stream directory, with no '..', '?' or '#'"),
+            format!(
+                "source path {path:?}: a relative path inside the stream directory, with no '..', '?' or '#'"
+            ),
         )),
         false => Ok((kind, path.to_string())),
     }
@@ -195,7 +200,13 @@ fn source(source: &Spanned<SourceData>) -> Result<(SourceKind, String), Found> {
 fn tech_order(order: &Spanned<Vec<String>>) -> Result<Vec<String>, Found> {
     let names: Vec<&str> = Tech::ALL.iter().map(|t| t.name).collect();
     if order.get_ref().is_empty() {
-        return Err((order.span(), format!("an empty tech_order: name one or more of {}", names.join(", "))));
+        return Err((
+            order.span(),
+            format!(
+                "an empty tech_order: name one or more of {}",
+                names.join(", ")
+            ),
+        ));
     }
     match order.get_ref().iter().find(|t| Tech::named(t).is_none()) {
         Some(unknown) => Err((
@@ -257,8 +268,14 @@ fn expectations(
 ) -> Result<Vec<(Profile, Expect)>, Found> {
     let span = expect.span();
     let each: Vec<(Profile, OneExpect)> = match expect.get_ref() {
-        ExpectData::One(one) => Profile::ALL.iter().map(|p| (*p, OneExpect::One(one.clone()))).collect(),
-        ExpectData::Set(set) => Profile::ALL.iter().map(|p| (*p, OneExpect::Set(set.clone()))).collect(),
+        ExpectData::One(one) => Profile::ALL
+            .iter()
+            .map(|p| (*p, OneExpect::One(one.clone())))
+            .collect(),
+        ExpectData::Set(set) => Profile::ALL
+            .iter()
+            .map(|p| (*p, OneExpect::Set(set.clone())))
+            .collect(),
         ExpectData::ByProfile(table) => table
             .iter()
             .map(|(name, one)| Ok((profile(name, &span)?, one.clone())))
@@ -270,7 +287,8 @@ fn expectations(
     each.into_iter()
         .map(|(profile, one)| {
             let given = basis.get(profile.id());
-            let expect = one_expect(scenario, &one, given).map_err(|message| (span.clone(), message))?;
+            let expect =
+                one_expect(scenario, &one, given).map_err(|message| (span.clone(), message))?;
             Ok((profile, expect))
         })
         .collect()
@@ -278,7 +296,10 @@ fn expectations(
 
 fn profile(name: &str, span: &std::ops::Range<usize>) -> Result<Profile, Found> {
     name.parse::<Profile>().map_err(|_| {
-        (span.clone(), format!("profile {name:?}: accepted are {}", Profile::listed()))
+        (
+            span.clone(),
+            format!("profile {name:?}: accepted are {}", Profile::listed()),
+        )
     })
 }
 
@@ -297,7 +318,10 @@ fn one_expect(
                 )
             })?;
             let basis = basis_named(basis)?.unwrap_or(Basis::Derived);
-            return Ok(Expect { codes: vec![code], basis });
+            return Ok(Expect {
+                codes: vec![code],
+                basis,
+            });
         }
         OneExpect::One(text) => vec![text],
         OneExpect::Set(set) if !set.is_empty() => set.iter().collect(),
@@ -339,12 +363,24 @@ mod tests {
     fn the_default_set_has_every_name_teams_list_and_an_expectation_under_each_profile() {
         let set = default_set();
         let names: Vec<&str> = set.iter().map(|s| s.name.as_str()).collect();
-        let statuses = ["400", "401", "403", "404", "405", "410", "412", "500", "502", "503", "504", "429"];
+        let statuses = [
+            "400", "401", "403", "404", "405", "410", "412", "500", "502", "503", "504", "429",
+        ];
         let required = statuses.iter().map(|s| format!("manifest-http-{s}")).chain(
             [
-                "manifest-timeout", "manifest-dropped", "manifest-garbage", "segment-http-404",
-                "segment-http-403", "segment-corrupt", "no-tech-flash", "no-tech-silverlight",
-                "no-tech-both", "mp4-http-404", "mixed-content", "license-http-403", "key-http-403",
+                "manifest-timeout",
+                "manifest-dropped",
+                "manifest-garbage",
+                "segment-http-404",
+                "segment-http-403",
+                "segment-corrupt",
+                "no-tech-flash",
+                "no-tech-silverlight",
+                "no-tech-both",
+                "mp4-http-404",
+                "mixed-content",
+                "license-http-403",
+                "key-http-403",
             ]
             .map(String::from),
         );
@@ -353,10 +389,16 @@ mod tests {
         }
         for scenario in &set {
             for profile in Profile::ALL {
-                let expect = scenario.expected(profile).unwrap_or_else(|| panic!("{}", scenario.name));
+                let expect = scenario
+                    .expected(profile)
+                    .unwrap_or_else(|| panic!("{}", scenario.name));
                 assert!(!expect.codes.is_empty());
                 // Only the page and the facts are sources; a set of codes says why.
-                assert!(matches!(expect.basis, Basis::Page | Basis::Facts | Basis::Derived), "{}", scenario.name);
+                assert!(
+                    matches!(expect.basis, Basis::Page | Basis::Facts | Basis::Derived),
+                    "{}",
+                    scenario.name
+                );
                 if expect.codes.len() > 1 {
                     assert!(scenario.note.is_some(), "{}", scenario.name);
                 }
@@ -372,33 +414,76 @@ mod tests {
             scenario.expected(profile).unwrap().codes.clone()
         };
         assert_eq!(code("manifest-http-404", Profile::DOC), [Code(0x2020_0194)]);
-        assert_eq!(code("manifest-http-429", Profile::AMP_2_3_0), [Code(0x2020_01AD)]);
+        assert_eq!(
+            code("manifest-http-429", Profile::AMP_2_3_0),
+            [Code(0x2020_01AD)]
+        );
         assert_eq!(code("manifest-timeout", Profile::DOC), [Code(0x2020_0258)]);
         assert_eq!(code("manifest-dropped", Profile::DOC), [Code(0x2020_0259)]);
-        assert_eq!(code("mp4-http-404", Profile::AMP_2_3_0), [Code(0x5040_0000)]);
+        assert_eq!(
+            code("mp4-http-404", Profile::AMP_2_3_0),
+            [Code(0x5040_0000)]
+        );
         assert_eq!(code("manifest-garbage", Profile::DOC), [Code(0x2040_0001)]);
     }
 
     #[test]
     fn each_mistake_names_its_line_and_what_is_accepted() {
-        let base = "[[scenario]]\nname = \"a\"\nsource = \"dash\"\ntech_order = [\"azureHtml5JS\"]\n";
-        let error = |rest: &str| parse("f.toml", &format!("{base}{rest}"), &[]).unwrap_err().to_string();
+        let base =
+            "[[scenario]]\nname = \"a\"\nsource = \"dash\"\ntech_order = [\"azureHtml5JS\"]\n";
+        let error = |rest: &str| {
+            parse("f.toml", &format!("{base}{rest}"), &[])
+                .unwrap_err()
+                .to_string()
+        };
         let e = error("fault = \"manifest: http 99\"\nexpect = \"derived\"\n");
-        assert!(e.starts_with("f.toml:5: fault \"manifest: http 99\": a fault is"), "{e}");
+        assert!(
+            e.starts_with("f.toml:5: fault \"manifest: http 99\": a fault is"),
+            "{e}"
+        );
         let e = error("fault = \"manifest: garbage\"\nexpect = \"derived\"\n");
-        assert!(e.starts_with("f.toml:6: expect = \"derived\", but fault \"manifest: garbage\""), "{e}");
+        assert!(
+            e.starts_with("f.toml:6: expect = \"derived\", but fault \"manifest: garbage\""),
+            "{e}"
+        );
         let e = error("fault = \"none\"\nexpect = { dok = \"0x10600001\" }\n");
-        assert!(e.starts_with("f.toml:6: profile \"dok\": accepted are doc"), "{e}");
+        assert!(
+            e.starts_with("f.toml:6: profile \"dok\": accepted are doc"),
+            "{e}"
+        );
         let e = error("fault = \"segment 0: hang\"\nexpect = \"derived\"\n");
         assert!(e.starts_with("f.toml:5: fault \"segment 0: hang\""), "{e}");
         let bad_tech = base.replace("azureHtml5JS", "flash");
-        let e = parse("f.toml", &format!("{bad_tech}fault = \"none\"\nexpect = \"0x1\"\n"), &[]).unwrap_err();
+        let e = parse(
+            "f.toml",
+            &format!("{bad_tech}fault = \"none\"\nexpect = \"0x1\"\n"),
+            &[],
+        )
+        .unwrap_err();
         assert_eq!(e.line, 4);
-        assert!(e.message.contains("tech \"flash\": accepted are azureHtml5JS, flashSS"), "{e}");
+        assert!(
+            e.message
+                .contains("tech \"flash\": accepted are azureHtml5JS, flashSS"),
+            "{e}"
+        );
         let outside = base.replace("\"dash\"", "{ kind = \"dash\", path = \"../x.mpd\" }");
-        let e = parse("f.toml", &format!("{outside}fault = \"none\"\nexpect = \"0x1\"\n"), &[]).unwrap_err();
-        assert!(e.message.contains("a relative path inside the stream directory"), "{e}");
-        assert!(parse("f.toml", "", &[]).unwrap_err().message.starts_with("no [[scenario]]"));
+        let e = parse(
+            "f.toml",
+            &format!("{outside}fault = \"none\"\nexpect = \"0x1\"\n"),
+            &[],
+        )
+        .unwrap_err();
+        assert!(
+            e.message
+                .contains("a relative path inside the stream directory"),
+            "{e}"
+        );
+        assert!(
+            parse("f.toml", "", &[])
+                .unwrap_err()
+                .message
+                .starts_with("no [[scenario]]")
+        );
     }
 
     #[test]
@@ -407,7 +492,13 @@ mod tests {
                     fault = \"url seg-3: reset\"\nexpect = [\"0x20200259\", \"538968064\"]\n";
         let scenario = &parse("f.toml", text, &[]).unwrap()[0];
         let what = What::Reset;
-        assert_eq!(scenario.fault, Fault::On { target: Target::Url("seg-3".to_string()), what });
+        assert_eq!(
+            scenario.fault,
+            Fault::On {
+                target: Target::Url("seg-3".to_string()),
+                what
+            }
+        );
         let expect = scenario.expected(Profile::DOC).unwrap();
         assert_eq!(expect.codes, [Code(0x2020_0259), Code(0x2020_0000)]);
         assert_eq!(expect.basis, Basis::Given);

@@ -25,6 +25,4 @@ pub mod serve;
 pub mod stream;
 
 pub use file::{ScenarioError, default_set, parse};
-pub use scenario::{
-    Basis, Expect, Fault, Scenario, ScenarioId, SourceKind, Target, Tech, What,
-};
+pub use scenario::{Basis, Expect, Fault, Scenario, ScenarioId, SourceKind, Target, Tech, What};

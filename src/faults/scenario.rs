@@ -202,7 +202,10 @@ impl Basis {
 impl Scenario {
     /// What `profile` expects, if the scenario says.
     pub fn expected(&self, profile: Profile) -> Option<&Expect> {
-        self.expect.iter().find(|(p, _)| *p == profile).map(|(_, e)| e)
+        self.expect
+            .iter()
+            .find(|(p, _)| *p == profile)
+            .map(|(_, e)| e)
     }
 
     /// The tech that takes the source: the first of the tech order that plays its kind.

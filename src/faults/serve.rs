@@ -51,14 +51,19 @@ impl Traffic {
     pub fn words(&self, fault: &Fault) -> String {
         let made = crate::render::plural(self.requests as usize, "request");
         match &self.first_hit {
-            None if self.requests == 0 => format!("the player made no request (the fault: {fault})"),
+            None if self.requests == 0 => {
+                format!("the player made no request (the fault: {fault})")
+            }
             None => format!("the fault ({fault}) hit none of the player's {made}"),
             Some((n, path)) => {
                 let more = match self.hits {
                     0 | 1 => String::new(),
                     hits => format!(" and {} more", hits - 1),
                 };
-                format!("the fault ({fault}) hit request {n} of {} ({path}){more}", self.requests)
+                format!(
+                    "the fault ({fault}) hit request {n} of {} ({path}){more}",
+                    self.requests
+                )
             }
         }
     }
@@ -68,7 +73,8 @@ impl Traffic {
 const SEGMENTS: usize = 256;
 
 /// The body a fault of kind garbage gets: not a manifest, not media.
-const GARBAGE: &[u8] = b"<SmoothStreamingMedia garbage \x00\x01\x02\xff amperr: this is not what was asked for";
+const GARBAGE: &[u8] =
+    b"<SmoothStreamingMedia garbage \x00\x01\x02\xff amperr: this is not what was asked for";
 
 impl Scenario {
     /// The reply to a request for `path` (below the stream directory), counted in `traffic`.
@@ -93,12 +99,17 @@ impl Scenario {
     fn targets(&self, target: &Target, traffic: &mut Traffic, path: &str) -> bool {
         let name = path.rsplit('/').next().unwrap_or(path);
         let manifest = path == self.path
-            || path.strip_prefix(self.path.as_str()).is_some_and(|rest| rest.starts_with('('));
+            || path
+                .strip_prefix(self.path.as_str())
+                .is_some_and(|rest| rest.starts_with('('));
         let (init, key, license) = (name.contains("init"), name == "key", name == "license");
         let segment = !(manifest || init || key || license);
         // A build that asks for ever more URLs must not grow this without bound: past
         // SEGMENTS distinct ones, later segments are not counted (no fault names one).
-        if segment && traffic.segments.len() < SEGMENTS && !traffic.segments.iter().any(|s| s == path) {
+        if segment
+            && traffic.segments.len() < SEGMENTS
+            && !traffic.segments.iter().any(|s| s == path)
+        {
             traffic.segments.push(path.to_string());
         }
         match target {
@@ -107,7 +118,11 @@ impl Scenario {
             Target::Key => key,
             Target::License => license,
             Target::Segment(n) => {
-                segment && traffic.segments.get(*n as usize - 1).is_some_and(|s| s == path)
+                segment
+                    && traffic
+                        .segments
+                        .get(*n as usize - 1)
+                        .is_some_and(|s| s == path)
             }
             Target::Url(text) => path.contains(text.as_str()),
         }
@@ -201,7 +216,10 @@ mod tests {
         for _ in 0..7 {
             assert_eq!(status(&scenario.reply(&stream, &mut traffic, asked)), 404);
         }
-        assert_eq!(status(&scenario.reply(&stream, &mut traffic, "dash/init.mp4")), 200);
+        assert_eq!(
+            status(&scenario.reply(&stream, &mut traffic, "dash/init.mp4")),
+            200
+        );
         assert_eq!((traffic.requests, traffic.hits), (8, 7));
         assert_eq!(
             traffic.words(&scenario.fault),
@@ -233,7 +251,8 @@ mod tests {
         for path in ["dash/x.mpd", "dash/init.mp4", "dash/seg-1.m4s"] {
             corrupt.reply(&stream, &mut traffic, path);
         }
-        let Reply::Body { body, .. } = corrupt.reply(&stream, &mut traffic, "dash/seg-2.m4s") else {
+        let Reply::Body { body, .. } = corrupt.reply(&stream, &mut traffic, "dash/seg-2.m4s")
+        else {
             panic!()
         };
         assert_eq!(body.len(), whole.len());
@@ -250,10 +269,19 @@ mod tests {
         let stream = Stream::builtin();
         let path = "smooth/x.ism/manifest";
         let mut traffic = Traffic::default();
-        assert_eq!(named("manifest-timeout").reply(&stream, &mut traffic, path), Reply::Hang);
-        assert_eq!(named("manifest-dropped").reply(&stream, &mut traffic, path), Reply::Closed);
+        assert_eq!(
+            named("manifest-timeout").reply(&stream, &mut traffic, path),
+            Reply::Hang
+        );
+        assert_eq!(
+            named("manifest-dropped").reply(&stream, &mut traffic, path),
+            Reply::Closed
+        );
         let none = named("no-tech-flash");
-        assert_eq!(status(&none.reply(&stream, &mut traffic, "no/such/file")), 404);
+        assert_eq!(
+            status(&none.reply(&stream, &mut traffic, "no/such/file")),
+            404
+        );
         assert_eq!(
             Traffic::default().words(&none.fault),
             "the player made no request (the fault: none)"

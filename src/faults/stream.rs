@@ -45,8 +45,8 @@ impl Stream {
 
     /// A team's stream directory; `Err` says why it cannot be served.
     pub fn dir(path: &Path) -> Result<Stream, String> {
-        let root = std::fs::canonicalize(path)
-            .map_err(|e| format!("--stream {}: {e}", path.display()))?;
+        let root =
+            std::fs::canonicalize(path).map_err(|e| format!("--stream {}: {e}", path.display()))?;
         match root.is_dir() {
             true => Ok(Stream::Dir(root)),
             false => Err(format!("--stream {}: not a directory", path.display())),
@@ -56,7 +56,10 @@ impl Stream {
     /// The file at `path` (relative, `/`-separated), if the stream has it.
     pub fn file(&self, path: &str) -> Option<Vec<u8>> {
         match self {
-            Stream::Builtin => BUILTIN.iter().find(|(p, _)| *p == path).map(|(_, b)| b.to_vec()),
+            Stream::Builtin => BUILTIN
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map(|(_, b)| b.to_vec()),
             Stream::Dir(root) => {
                 if path.split('/').any(|part| part.is_empty() || part == "..") {
                     return None;
@@ -88,7 +91,10 @@ mod tests {
         let total: usize = BUILTIN.iter().map(|(_, b)| b.len()).sum();
         assert!(total < 300 * 1024, "{total} bytes");
         for kind in crate::faults::SourceKind::ALL {
-            assert!(Stream::Builtin.file(kind.default_path()).is_some(), "{kind}");
+            assert!(
+                Stream::Builtin.file(kind.default_path()).is_some(),
+                "{kind}"
+            );
         }
     }
 

@@ -170,7 +170,10 @@ impl Case {
         let Stimulus::Fault(scenario) = self.stimulus else {
             return self;
         };
-        let allowed = scenario.get().expected(profile).map_or(&[][..], |e| &e.codes[..]);
+        let allowed = scenario
+            .get()
+            .expected(profile)
+            .map_or(&[][..], |e| &e.codes[..]);
         match allowed.iter().find(|c| c.0 == raised) {
             Some(&code) => Case { code, ..self },
             None => self,
@@ -206,7 +209,10 @@ impl Case {
             },
             FieldName::ErrorCode => match self.stimulus {
                 Stimulus::Fault(scenario) => Expected::Codes(
-                    scenario.get().expected(profile).map_or(&[][..], |e| &e.codes[..]),
+                    scenario
+                        .get()
+                        .expected(profile)
+                        .map_or(&[][..], |e| &e.codes[..]),
                 ),
                 Stimulus::Raise => Expected::ImplementationDefined,
             },
@@ -251,7 +257,11 @@ mod tests {
         let expected = case.expect(Profile::AMP_2_3_0).fields;
         assert_eq!(expected[FieldName::ErrorCode].to_json(), "\"0x20200194\"");
         assert_eq!(expected[FieldName::CodeLine].to_json(), "\"(0x20200194)\"");
-        assert_eq!(std::mem::size_of::<Case>(), 8, "a corpus of millions stays small");
+        assert_eq!(
+            std::mem::size_of::<Case>(),
+            8,
+            "a corpus of millions stays small"
+        );
     }
 
     #[test]
@@ -264,8 +274,15 @@ mod tests {
         assert_eq!(settled.code, Code(0x2050_0006));
         assert_eq!(settled.id(), case.id());
         // Raised another: the first stands, and the error code fails.
-        assert_eq!(case.settle(Profile::DOC, 0x2020_0000).code, Code(0x2020_0193));
+        assert_eq!(
+            case.settle(Profile::DOC, 0x2020_0000).code,
+            Code(0x2020_0193)
+        );
         let raised = Case::new(Origin::Given, Code(5));
-        assert_eq!(raised.settle(Profile::DOC, 7), raised, "a raised code is what it is");
+        assert_eq!(
+            raised.settle(Profile::DOC, 7),
+            raised,
+            "a raised code is what it is"
+        );
     }
 }

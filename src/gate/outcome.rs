@@ -46,7 +46,11 @@ pub enum GateKind {
 }
 
 impl GateKind {
-    pub const ALL: [GateKind; 3] = [GateKind::Check, GateKind::CheckPlayer, GateKind::CheckFaults];
+    pub const ALL: [GateKind; 3] = [
+        GateKind::Check,
+        GateKind::CheckPlayer,
+        GateKind::CheckFaults,
+    ];
 
     /// What a report that names no kind is of: reports before `check-player` were all
     /// of `check`.

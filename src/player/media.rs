@@ -63,10 +63,15 @@ impl Media {
         else {
             return Some(not_found());
         };
-        let reply = id.get().reply(&self.stream, traffic, &percent_decoded(path));
+        let reply = id
+            .get()
+            .reply(&self.stream, traffic, &percent_decoded(path));
         let (id, traffic) = (*id, traffic.summary());
         drop(run);
-        self.last.lock().unwrap_or_else(|e| e.into_inner()).insert(id, traffic);
+        self.last
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, traffic);
         Some(answer(reply))
     }
 
@@ -139,13 +144,19 @@ mod tests {
                 ScenarioId::intern(scenario)
             })
             .collect();
-        let cases: Vec<Case> = ids.iter().map(|id| Case::fault(*id, Profile::AMP_2_3_0).unwrap()).collect();
+        let cases: Vec<Case> = ids
+            .iter()
+            .map(|id| Case::fault(*id, Profile::AMP_2_3_0).unwrap())
+            .collect();
         let media = Media::new(Stream::builtin());
         media.begin(&cases);
         let first = Media::source(0, ids[0]);
         assert_eq!(first, "https://amperr.test/media/0/smooth/x.ism/manifest");
         let asked = format!("{first}(format=mpd-time-csf)");
-        assert!(matches!(media.answer(&asked), Some(Answer::Status { status: 404, .. })));
+        assert!(matches!(
+            media.answer(&asked),
+            Some(Answer::Status { status: 404, .. })
+        ));
         assert_eq!(media.answer(&Media::source(1, ids[1])), Some(Answer::Hang));
         assert!(Media::source(2, ids[2]).starts_with("http://amperr.test/media/2/"));
         assert!(matches!(

@@ -44,6 +44,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::catalog::Profile;
+use crate::faults::stream::Stream;
 use crate::gate::case::{Case, Stimulus};
 use crate::gate::outcome::{Gate, command_line};
 use crate::gate::transport::{Echo, Findings, StartError, Transport};
@@ -51,7 +52,6 @@ use crate::render::plural;
 use browser::{Browser, Launch, Tab, with_timeout};
 pub use chromium::find_browser;
 pub use confirm::{Visual, VisualMode};
-use crate::faults::stream::Stream;
 use media::Media;
 use network::NetworkPolicy;
 pub use page::{PageError, PageSource};
@@ -112,7 +112,10 @@ impl Player {
     /// be read, say).
     pub fn new(config: PlayerConfig) -> Result<Player, PageError> {
         let page = page::Page::write(&config.page, config.faults.as_ref().map(|_| FAULT_WAIT))?;
-        let media = config.faults.clone().map(|stream| Arc::new(Media::new(stream)));
+        let media = config
+            .faults
+            .clone()
+            .map(|stream| Arc::new(Media::new(stream)));
         let network = NetworkPolicy {
             media: media.clone(),
             ..page.network()
@@ -260,7 +263,9 @@ impl Transport for Player {
     fn reproduce(&self, case: &Case) -> String {
         let mut argv = self.config.command.clone();
         match case.stimulus {
-            Stimulus::Raise => argv.extend(["--code".to_string(), format!("{:#010x}", case.code.0)]),
+            Stimulus::Raise => {
+                argv.extend(["--code".to_string(), format!("{:#010x}", case.code.0)])
+            }
             Stimulus::Fault(scenario) => {
                 argv.extend(["--scenario".to_string(), scenario.get().name.clone()]);
             }

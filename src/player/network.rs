@@ -129,7 +129,10 @@ impl NetworkPolicy {
                 body: Vec::new(),
             }));
         }
-        if let Some(path) = url.strip_prefix(SERVED).and_then(|p| p.strip_prefix("/files")) {
+        if let Some(path) = url
+            .strip_prefix(SERVED)
+            .and_then(|p| p.strip_prefix("/files"))
+        {
             if self.served {
                 return match self.refusal(&format!("file://{path}")) {
                     Some(why) => Decision::Refuse(why),
@@ -307,9 +310,15 @@ mod tests {
                 answer: Answer::Fail(Failure::TimedOut),
             },
         ];
-        assert_eq!(policy.decide(manifest), Decision::Answer(Cow::Borrowed(&not_found)));
+        assert_eq!(
+            policy.decide(manifest),
+            Decision::Answer(Cow::Borrowed(&not_found))
+        );
         let fragment = "https://cdn.example/video.ism/QualityLevels(1)";
-        assert_eq!(policy.decide(fragment), Decision::Answer(Cow::Borrowed(&reset)));
+        assert_eq!(
+            policy.decide(fragment),
+            Decision::Answer(Cow::Borrowed(&reset))
+        );
         // An exact URL is not a prefix of a longer one.
         assert_eq!(
             policy.decide(&format!("{manifest}(format=mpd)")),
@@ -336,20 +345,37 @@ mod tests {
         }
         let mut policy = NetworkPolicy::own_files(vec![own.clone()]);
         let file = format!("{}/amp.js", own.display());
-        assert_eq!(served(&policy, &file), Decision::Refuse("no network"), "not served");
+        assert_eq!(
+            served(&policy, &file),
+            Decision::Refuse("no network"),
+            "not served"
+        );
         policy.served = true;
         let Decision::Answer(answer) = served(&policy, &file) else {
             panic!("{:?}", served(&policy, &file))
         };
-        let Answer::Status { status: 200, headers, body } = answer.into_owned() else {
+        let Answer::Status {
+            status: 200,
+            headers,
+            body,
+        } = answer.into_owned()
+        else {
             panic!()
         };
         assert_eq!(body, b"var amp;");
         assert_eq!(headers[0].1, "text/javascript; charset=utf-8");
-        assert_eq!(served(&policy, "/etc/hostname"), Decision::Refuse("not one of the page's own files"));
+        assert_eq!(
+            served(&policy, "/etc/hostname"),
+            Decision::Refuse("not one of the page's own files")
+        );
         let icon = policy.decide(&format!("{SERVED}/favicon.ico"));
-        assert!(matches!(icon, Decision::Answer(a) if matches!(*a, Answer::Status { status: 404, .. })));
-        assert_eq!(policy.decide("https://amperr.test.evil/x"), Decision::Refuse("no network"));
+        assert!(
+            matches!(icon, Decision::Answer(a) if matches!(*a, Answer::Status { status: 404, .. }))
+        );
+        assert_eq!(
+            policy.decide("https://amperr.test.evil/x"),
+            Decision::Refuse("no network")
+        );
     }
 
     #[test]

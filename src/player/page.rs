@@ -107,7 +107,8 @@ impl Page {
                     css.iter().map(|p| absolute(p)).collect::<Result<_, _>>()?;
                 let dir = ScratchDir::new("amperr-page-").map_err(PageError::NotWritten)?;
                 let page = dir.path().join("index.html");
-                std::fs::write(&page, html(&scripts, &css, url_of)).map_err(PageError::NotWritten)?;
+                std::fs::write(&page, html(&scripts, &css, url_of))
+                    .map_err(PageError::NotWritten)?;
                 let mut allowed = vec![dir.path().to_path_buf()];
                 for file in scripts.iter().chain(&css) {
                     if let Some(parent) = file.parent() {
@@ -152,7 +153,10 @@ fn file_url(path: &Path) -> String {
 /// The URL amperr serves `path` at over `https:`.
 fn served_url(path: &Path) -> String {
     let file = file_url(path);
-    format!("{SERVED}/files{}", file.strip_prefix("file://").unwrap_or(&file))
+    format!(
+        "{SERVED}/files{}",
+        file.strip_prefix("file://").unwrap_or(&file)
+    )
 }
 
 /// Text for an HTML attribute.
@@ -283,12 +287,18 @@ impl Calls {
         let run = match self.faults {
             None => {
                 let codes: Vec<String> = codes.iter().map(u32::to_string).collect();
-                self.call("run", &format!("[{}], {first}, {accessible}", codes.join(",")))
+                self.call(
+                    "run",
+                    &format!("[{}], {first}, {accessible}", codes.join(",")),
+                )
             }
             Some(limit) => {
                 let specs = super::media::specs(codes, first);
                 let limit = limit.as_millis();
-                self.call("faults", &format!("{specs}, {first}, {accessible}, {limit}"))
+                self.call(
+                    "faults",
+                    &format!("{specs}, {first}, {accessible}, {limit}"),
+                )
             }
         };
         format!(

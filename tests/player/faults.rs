@@ -21,7 +21,12 @@ fn defect(name: &str) -> String {
 
 /// `amperr check-faults --browser CHROMIUM --profile PROFILE --script BUILD [--script
 /// PLUGIN] ARGS --format json`: exit status, report, stderr.
-fn check_faults(chromium: &Path, profile: &str, plugin: Option<&str>, args: &[&str]) -> (i32, Value, String) {
+fn check_faults(
+    chromium: &Path,
+    profile: &str,
+    plugin: Option<&str>,
+    args: &[&str],
+) -> (i32, Value, String) {
     let plugin = plugin.map(defect);
     let mut all = vec!["--profile", profile, "--script", BUILD];
     if let Some(plugin) = &plugin {
@@ -85,7 +90,11 @@ fn the_fixture_build_raises_what_2_3_0_raises_under_every_default_fault() {
         .map(|f| f["field"].as_str().unwrap())
         .collect();
     assert_eq!(checked, ["message", "code_line", "error_code"]);
-    assert_eq!(strings(&report["notes"]), Vec::<String>::new(), "nothing was refused");
+    assert_eq!(
+        strings(&report["notes"]),
+        Vec::<String>::new(),
+        "nothing was refused"
+    );
 }
 
 #[test]
@@ -93,7 +102,12 @@ fn under_the_published_page_the_fixture_fails_where_2_3_0_departs_from_it() {
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let scenarios = only(&["manifest-garbage", "mp4-http-404", "manifest-http-404", "no-tech-both"]);
+    let scenarios = only(&[
+        "manifest-garbage",
+        "mp4-http-404",
+        "manifest-http-404",
+        "no-tech-both",
+    ]);
     let (status, report, _) = check_faults(&chromium, "doc", None, &scenarios);
     assert_eq!(status, 1);
     let codes: Vec<(String, String, String)> = failures(&report)
@@ -104,18 +118,43 @@ fn under_the_published_page_the_fixture_fails_where_2_3_0_departs_from_it() {
     assert_eq!(
         codes,
         [
-            ("manifest-garbage: error_code wrong".to_string(), "\"0x20400001\"".to_string(), "\"0x20400003\"".to_string()),
-            ("mp4-http-404: error_code wrong".to_string(), "\"0x50200194\"".to_string(), "\"0x50400000\"".to_string()),
+            (
+                "manifest-garbage: error_code wrong".to_string(),
+                "\"0x20400001\"".to_string(),
+                "\"0x20400003\"".to_string()
+            ),
+            (
+                "mp4-http-404: error_code wrong".to_string(),
+                "\"0x50200194\"".to_string(),
+                "\"0x50400000\"".to_string()
+            ),
         ]
     );
     let example = &report["groups"][0]["example"];
-    assert!(example["reproduce"].as_str().unwrap().contains("--scenario"), "{example}");
-    assert!(example["context"].as_str().unwrap().starts_with("the fault ("), "{example}");
+    assert!(
+        example["reproduce"]
+            .as_str()
+            .unwrap()
+            .contains("--scenario"),
+        "{example}"
+    );
+    assert!(
+        example["context"]
+            .as_str()
+            .unwrap()
+            .starts_with("the fault ("),
+        "{example}"
+    );
 }
 
 /// Runs `plugin` on `scenarios` under amp-2.3.0: (exit status, failures).
-fn defect_verdict(chromium: &Path, plugin: &str, scenarios: &[&str]) -> (i32, Vec<(String, String, String)>, Value) {
-    let (status, report, stderr) = check_faults(chromium, "amp-2.3.0", Some(plugin), &only(scenarios));
+fn defect_verdict(
+    chromium: &Path,
+    plugin: &str,
+    scenarios: &[&str],
+) -> (i32, Vec<(String, String, String)>, Value) {
+    let (status, report, stderr) =
+        check_faults(chromium, "amp-2.3.0", Some(plugin), &only(scenarios));
     assert_eq!(report["cases"], scenarios.len(), "{stderr}");
     (status, failures(&report), report)
 }
@@ -135,10 +174,26 @@ fn a_build_that_drops_the_http_status_fails_on_every_http_fault() {
     assert_eq!(
         failed,
         [
-            failure("manifest-http-404: code_line wrong", "\"(0x20200194)\"", "\"(0x20200000)\""),
-            failure("manifest-http-404: error_code wrong", "\"0x20200194\"", "\"0x20200000\""),
-            failure("segment-http-403: code_line wrong", "\"(0x20200193)\"", "\"(0x20200000)\""),
-            failure("segment-http-403: error_code wrong", "\"0x20200193\"", "\"0x20200000\""),
+            failure(
+                "manifest-http-404: code_line wrong",
+                "\"(0x20200194)\"",
+                "\"(0x20200000)\""
+            ),
+            failure(
+                "manifest-http-404: error_code wrong",
+                "\"0x20200194\"",
+                "\"0x20200000\""
+            ),
+            failure(
+                "segment-http-403: code_line wrong",
+                "\"(0x20200193)\"",
+                "\"(0x20200000)\""
+            ),
+            failure(
+                "segment-http-403: error_code wrong",
+                "\"0x20200193\"",
+                "\"0x20200000\""
+            ),
         ]
     );
     assert_eq!(count(&report, "pass"), 1, "the timeout is no HTTP status");
@@ -149,13 +204,25 @@ fn a_build_that_reports_a_404_as_a_500_fails_on_the_404_alone() {
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let (status, failed, _) = defect_verdict(&chromium, "404-as-500", &["manifest-http-404", "manifest-http-500"]);
+    let (status, failed, _) = defect_verdict(
+        &chromium,
+        "404-as-500",
+        &["manifest-http-404", "manifest-http-500"],
+    );
     assert_eq!(status, 1);
     assert_eq!(
         failed,
         [
-            failure("manifest-http-404: code_line wrong", "\"(0x20200194)\"", "\"(0x202001f4)\""),
-            failure("manifest-http-404: error_code wrong", "\"0x20200194\"", "\"0x202001F4\""),
+            failure(
+                "manifest-http-404: code_line wrong",
+                "\"(0x20200194)\"",
+                "\"(0x202001f4)\""
+            ),
+            failure(
+                "manifest-http-404: error_code wrong",
+                "\"0x20200194\"",
+                "\"0x202001F4\""
+            ),
         ]
     );
 }
@@ -171,13 +238,33 @@ fn a_build_that_blames_amp_for_its_techs_failures_fails_on_each() {
     assert_eq!(
         failed,
         [
-            failure("manifest-http-404: code_line wrong", "\"(0x20200194)\"", "\"(0x10200194)\""),
-            failure("manifest-http-404: error_code wrong", "\"0x20200194\"", "\"0x10200194\""),
-            failure("mp4-http-404: code_line wrong", "\"(0x50400000)\"", "\"(0x10400000)\""),
-            failure("mp4-http-404: error_code wrong", "\"0x50400000\"", "\"0x10400000\""),
+            failure(
+                "manifest-http-404: code_line wrong",
+                "\"(0x20200194)\"",
+                "\"(0x10200194)\""
+            ),
+            failure(
+                "manifest-http-404: error_code wrong",
+                "\"0x20200194\"",
+                "\"0x10200194\""
+            ),
+            failure(
+                "mp4-http-404: code_line wrong",
+                "\"(0x50400000)\"",
+                "\"(0x10400000)\""
+            ),
+            failure(
+                "mp4-http-404: error_code wrong",
+                "\"0x50400000\"",
+                "\"0x10400000\""
+            ),
         ]
     );
-    assert_eq!(count(&report, "pass"), 1, "no tech at all is AMP's own code");
+    assert_eq!(
+        count(&report, "pass"),
+        1,
+        "no tech at all is AMP's own code"
+    );
 }
 
 #[test]
@@ -185,7 +272,8 @@ fn a_build_that_swallows_errors_fails_with_what_it_did_instead() {
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let (status, failed, report) = defect_verdict(&chromium, "swallows-errors", &["manifest-http-404"]);
+    let (status, failed, report) =
+        defect_verdict(&chromium, "swallows-errors", &["manifest-http-404"]);
     assert_eq!(status, 1);
     assert_eq!(
         failed,
@@ -196,7 +284,10 @@ fn a_build_that_swallows_errors_fails_with_what_it_did_instead() {
         )]
     );
     // How many times it asked: more than 2.3.0's seven tries.
-    let context = report["groups"][0]["example"]["context"].as_str().unwrap().to_string();
+    let context = report["groups"][0]["example"]["context"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let asked: u32 = context
         .split(" of ")
         .nth(1)
@@ -204,7 +295,10 @@ fn a_build_that_swallows_errors_fails_with_what_it_did_instead() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("{context}"));
     assert!(asked > 7, "{context}");
-    assert!(context.starts_with("the fault (manifest: http 404) hit request 1 of "), "{context}");
+    assert!(
+        context.starts_with("the fault (manifest: http 404) hit request 1 of "),
+        "{context}"
+    );
 }
 
 #[test]
@@ -212,11 +306,16 @@ fn a_build_whose_code_line_disagrees_with_its_error_fails_on_the_code_line_alone
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let (status, failed, _) = defect_verdict(&chromium, "code-line-disagrees", &["manifest-http-404"]);
+    let (status, failed, _) =
+        defect_verdict(&chromium, "code-line-disagrees", &["manifest-http-404"]);
     assert_eq!(status, 1);
     assert_eq!(
         failed,
-        [failure("manifest-http-404: code_line wrong", "\"(0x20200194)\"", "\"(0x200194)\"")]
+        [failure(
+            "manifest-http-404: code_line wrong",
+            "\"(0x20200194)\"",
+            "\"(0x200194)\""
+        )]
     );
 }
 
@@ -225,13 +324,25 @@ fn a_build_that_reports_a_timeout_as_a_connection_error_fails_on_the_timeout() {
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let (status, failed, _) = defect_verdict(&chromium, "timeout-as-error", &["manifest-timeout", "manifest-dropped"]);
+    let (status, failed, _) = defect_verdict(
+        &chromium,
+        "timeout-as-error",
+        &["manifest-timeout", "manifest-dropped"],
+    );
     assert_eq!(status, 1);
     assert_eq!(
         failed,
         [
-            failure("manifest-timeout: code_line wrong", "\"(0x20200258)\"", "\"(0x20200259)\""),
-            failure("manifest-timeout: error_code wrong", "\"0x20200258\"", "\"0x20200259\""),
+            failure(
+                "manifest-timeout: code_line wrong",
+                "\"(0x20200258)\"",
+                "\"(0x20200259)\""
+            ),
+            failure(
+                "manifest-timeout: error_code wrong",
+                "\"0x20200258\"",
+                "\"0x20200259\""
+            ),
         ]
     );
 }
@@ -241,15 +352,28 @@ fn a_build_that_calls_mixed_content_a_network_error_fails_on_it() {
     let Some(chromium) = common::chromium() else {
         return;
     };
-    let (status, failed, _) = defect_verdict(&chromium, "mixed-content-as-network", &["mixed-content"]);
+    let (status, failed, _) =
+        defect_verdict(&chromium, "mixed-content-as-network", &["mixed-content"]);
     assert_eq!(status, 1);
     let network = "A network error caused the video download to fail part-way. Please check your network connection or try again later.";
     assert_eq!(
         failed,
         [
-            failure("mixed-content: code_line wrong", "\"(0x20100002)\"", "\"(0x20200000)\""),
-            failure("mixed-content: error_code wrong", "\"0x20100002\"", "\"0x20200000\""),
-            failure("mixed-content: message wrong", "\"Video playback aborted.\"", &format!("\"{network}\"")),
+            failure(
+                "mixed-content: code_line wrong",
+                "\"(0x20100002)\"",
+                "\"(0x20200000)\""
+            ),
+            failure(
+                "mixed-content: error_code wrong",
+                "\"0x20100002\"",
+                "\"0x20200000\""
+            ),
+            failure(
+                "mixed-content: message wrong",
+                "\"Video playback aborted.\"",
+                &format!("\"{network}\"")
+            ),
         ]
     );
 }
@@ -285,11 +409,27 @@ fn a_teams_own_scenarios_and_stream_are_run_as_the_default_set_is() {
     )
     .unwrap();
     let file = file.display().to_string();
-    let listed = common::amperr(&["check-faults", "--list-scenarios", "--scenarios", &file], b"");
+    let listed = common::amperr(
+        &["check-faults", "--list-scenarios", "--scenarios", &file],
+        b"",
+    );
     let listed = String::from_utf8(listed.stdout).unwrap();
-    assert!(listed.contains("cdn-expired-token\n  fault     segment 1: http 403\n"), "{listed}");
-    assert!(listed.contains("expected  0x20200193 (derived) under doc"), "{listed}");
-    let args = ["--scenarios", file.as_str(), "--scenario", "cdn-expired-token", "--stream", "src/faults/streams"];
+    assert!(
+        listed.contains("cdn-expired-token\n  fault     segment 1: http 403\n"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("expected  0x20200193 (derived) under doc"),
+        "{listed}"
+    );
+    let args = [
+        "--scenarios",
+        file.as_str(),
+        "--scenario",
+        "cdn-expired-token",
+        "--stream",
+        "src/faults/streams",
+    ];
     let (status, report, stderr) = check_faults(&chromium, "amp-2.3.0", None, &args);
     assert_eq!(status, 0, "{stderr}\n{report:#}");
     assert_eq!(count(&report, "pass"), 1);
@@ -309,16 +449,27 @@ fn known_failures_and_shards_work_as_for_codes() {
     )
     .unwrap();
     let xfail = xfail.display().to_string();
-    let args = [&only(&["mp4-http-404", "no-tech-flash"])[..], &["--xfail", &xfail]].concat();
+    let args = [
+        &only(&["mp4-http-404", "no-tech-flash"])[..],
+        &["--xfail", &xfail],
+    ]
+    .concat();
     let (status, report, _) = check_faults(&chromium, "doc", None, &args);
     assert_eq!(count(&report, "expected_failure"), 1);
     // no-tech-flash fails under doc on its message alone (2.3.0's text is not the page's).
     assert_eq!(status, 1);
     assert_eq!(
-        failures(&report).into_iter().map(|f| f.0).collect::<Vec<_>>(),
+        failures(&report)
+            .into_iter()
+            .map(|f| f.0)
+            .collect::<Vec<_>>(),
         ["no-tech-flash: message wrong"]
     );
-    let shard = [&only(&["no-tech-flash", "no-tech-silverlight", "no-tech-both"])[..], &["--shard", "2/2"]].concat();
+    let shard = [
+        &only(&["no-tech-flash", "no-tech-silverlight", "no-tech-both"])[..],
+        &["--shard", "2/2"],
+    ]
+    .concat();
     let (status, report, _) = check_faults(&chromium, "amp-2.3.0", None, &shard);
     assert_eq!((status, report["cases"].as_u64()), (0, Some(1)));
 }
@@ -326,7 +477,11 @@ fn known_failures_and_shards_work_as_for_codes() {
 /// `amperr check-faults ARGS` with a browser that would fail to start: an exit of 2 (not
 /// 3) shows the input was refused before any browser started.
 fn refused(args: &[&str]) -> String {
-    let all = [&["check-faults", "--browser", "/bin/false", "--script", BUILD][..], args].concat();
+    let all = [
+        &["check-faults", "--browser", "/bin/false", "--script", BUILD][..],
+        args,
+    ]
+    .concat();
     let o = common::amperr(&all, b"");
     let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
     assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
@@ -347,30 +502,85 @@ fn bad_scenario_files_and_names_are_refused_before_any_browser_starts() {
              fault = \"{fault}\"\nexpect = {expect}\n"
         )
     };
-    let unknown = file("unknown.toml", &scenario("segment 1: on fire", "\"derived\""));
+    let unknown = file(
+        "unknown.toml",
+        &scenario("segment 1: on fire", "\"derived\""),
+    );
     let stderr = refused(&["--scenarios", &unknown]);
-    assert!(stderr.contains(&format!("{unknown}:6: fault \"segment 1: on fire\"")), "{stderr}");
-    assert!(stderr.contains("http STATUS with STATUS in 100..599"), "{stderr}");
-    let status = file("status.toml", &scenario("manifest: http 600", "\"derived\""));
-    assert!(refused(&["--scenarios", &status]).contains(&format!("{status}:6: fault \"manifest: http 600\"")));
+    assert!(
+        stderr.contains(&format!("{unknown}:6: fault \"segment 1: on fire\"")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("http STATUS with STATUS in 100..599"),
+        "{stderr}"
+    );
+    let status = file(
+        "status.toml",
+        &scenario("manifest: http 600", "\"derived\""),
+    );
+    assert!(
+        refused(&["--scenarios", &status])
+            .contains(&format!("{status}:6: fault \"manifest: http 600\""))
+    );
     let code = file("code.toml", &scenario("manifest: http 404", "\"0xNOPE\""));
     let stderr = refused(&["--scenarios", &code]);
-    assert!(stderr.contains(&format!("{code}:7: expect \"0xNOPE\" is not a code")), "{stderr}");
-    let twice = file("twice.toml", &format!("{}{}", scenario("none", "\"0x10600001\""), scenario("none", "\"0x10600001\"").replace("# a team's scenarios\n", "")));
+    assert!(
+        stderr.contains(&format!("{code}:7: expect \"0xNOPE\" is not a code")),
+        "{stderr}"
+    );
+    let twice = file(
+        "twice.toml",
+        &format!(
+            "{}{}",
+            scenario("none", "\"0x10600001\""),
+            scenario("none", "\"0x10600001\"").replace("# a team's scenarios\n", "")
+        ),
+    );
     let stderr = refused(&["--scenarios", &twice]);
-    assert!(stderr.contains(&format!("{twice}:9: scenario \"x\" is named twice (first on line 3)")), "{stderr}");
-    let taken = file("taken.toml", &scenario("none", "\"0x10600001\"").replace("name = \"x\"", "name = \"manifest-http-404\""));
+    assert!(
+        stderr.contains(&format!(
+            "{twice}:9: scenario \"x\" is named twice (first on line 3)"
+        )),
+        "{stderr}"
+    );
+    let taken = file(
+        "taken.toml",
+        &scenario("none", "\"0x10600001\"").replace("name = \"x\"", "name = \"manifest-http-404\""),
+    );
     let stderr = refused(&["--scenarios", &taken]);
-    assert!(stderr.contains(&format!("{taken}:3: scenario \"manifest-http-404\" is named as one before it")), "{stderr}");
-    let field = file("field.toml", "[[scenario]]\nname = \"x\"\nsorce = \"dash\"\n");
+    assert!(
+        stderr.contains(&format!(
+            "{taken}:3: scenario \"manifest-http-404\" is named as one before it"
+        )),
+        "{stderr}"
+    );
+    let field = file(
+        "field.toml",
+        "[[scenario]]\nname = \"x\"\nsorce = \"dash\"\n",
+    );
     let stderr = refused(&["--scenarios", &field]);
-    assert!(stderr.contains(&format!("{field}:")) && stderr.contains("sorce"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{field}:")) && stderr.contains("sorce"),
+        "{stderr}"
+    );
     let stderr = refused(&["--scenario", "manifest-http-999"]);
-    assert!(stderr.contains("--scenario \"manifest-http-999\": there is no such scenario"), "{stderr}");
+    assert!(
+        stderr.contains("--scenario \"manifest-http-999\": there is no such scenario"),
+        "{stderr}"
+    );
     assert!(stderr.contains("manifest-http-404"), "{stderr}");
     let empty = tempfile::tempdir().unwrap();
-    let stderr = refused(&["--stream", &empty.path().display().to_string(), "--scenario", "segment-http-404"]);
-    assert!(stderr.contains("has no dash/x.mpd (the source of scenario segment-http-404)"), "{stderr}");
+    let stderr = refused(&[
+        "--stream",
+        &empty.path().display().to_string(),
+        "--scenario",
+        "segment-http-404",
+    ]);
+    assert!(
+        stderr.contains("has no dash/x.mpd (the source of scenario segment-http-404)"),
+        "{stderr}"
+    );
     let stderr = refused(&["--stream", "/nonexistent/stream"]);
     assert!(stderr.contains("--stream /nonexistent/stream"), "{stderr}");
 }

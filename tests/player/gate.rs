@@ -47,7 +47,12 @@ fn check_player(chromium: &Path, args: &[&str]) -> (i32, Value, String) {
 /// Runs `amperr COMMAND --browser CHROMIUM ARGS MORE` with a temporary directory of its
 /// own, and checks that nothing is left in it (no page, no profile, no browser's file) nor
 /// written in a HOME of its own.
-pub(crate) fn amperr_with_browser(chromium: &Path, command: &str, args: &[&str], more: &[&str]) -> Output {
+pub(crate) fn amperr_with_browser(
+    chromium: &Path,
+    command: &str,
+    args: &[&str],
+    more: &[&str],
+) -> Output {
     let (scratch, home) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let output = Command::new(env!("CARGO_BIN_EXE_amperr"))
         .arg(command)

@@ -361,12 +361,19 @@ fn a_paced_page_whose_time_passes_is_at_work_and_one_whose_time_stands_is_not() 
     // The pacer's steps of page time count as work: the runner sees no hang.
     let passing = started.session.taken();
     thread::sleep(Duration::from_millis(200));
-    assert!(started.session.taken() > passing, "page time passes: the count moves");
+    assert!(
+        started.session.taken() > passing,
+        "page time passes: the count moves"
+    );
     stands.store(true, Ordering::Relaxed);
     thread::sleep(Duration::from_millis(100));
     let standing = started.session.taken();
     thread::sleep(Duration::from_millis(200));
-    assert_eq!(started.session.taken(), standing, "page time stands: a hang");
+    assert_eq!(
+        started.session.taken(),
+        standing,
+        "page time stands: a hang"
+    );
 }
 
 #[test]
