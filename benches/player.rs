@@ -2,6 +2,8 @@
 //! Chromium, browser start and the pixels of its sample included (and without the pixels,
 //! which gives the sample's cost), against its floor: one code through a fresh browser
 //! (start Chromium, load the page, read the table, raise one code), which every run pays.
+//! And `check-faults`'s: the default scenarios through the fixture build, browser start
+//! included.
 //!
 //! `cargo bench --bench player` (needs `chromium` on PATH; says SKIPPED without it).
 
@@ -9,6 +11,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use amperr::Profile;
+use amperr::faults::ScenarioId;
+use amperr::faults::stream::Stream;
+use amperr::gate::case::Case;
 use amperr::gate::{Corpus, Options, run_transport};
 use amperr::player::{PageSource, Player, PlayerConfig, Visual, VisualMode, find_browser};
 use criterion::{Criterion, Throughput};
@@ -30,6 +35,7 @@ fn config(browser: PathBuf, mode: VisualMode) -> PlayerConfig {
             mode,
             ..Visual::default()
         },
+        faults: None,
     }
 }
 
@@ -67,8 +73,46 @@ fn player(c: &mut Criterion) {
     group.finish();
 }
 
+/// The default fault scenarios under amp-2.3.0, one case each.
+fn fault_corpus() -> Corpus {
+    let cases = amperr::faults::default_set()
+        .into_iter()
+        .map(|s| Case::fault(ScenarioId::intern(s), Profile::AMP_2_3_0).expect("expected"))
+        .collect();
+    Corpus {
+        profile: Profile::AMP_2_3_0,
+        random: 0,
+        seed: 0,
+        shard: None,
+        cases,
+    }
+}
+
+fn faults(c: &mut Criterion) {
+    let Some(browser) = find_browser() else {
+        return;
+    };
+    let corpus = fault_corpus();
+    let mut group = c.benchmark_group("faults");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(60))
+        .throughput(Throughput::Elements(corpus.cases.len() as u64));
+    group.bench_function("default_scenarios_through_the_fixture_build", |b| {
+        b.iter(|| {
+            let mut config = config(browser.clone(), VisualMode::Off);
+            config.faults = Some(Stream::builtin());
+            let mut player = Player::new(config).expect("the fixture page is written");
+            let (report, _) = run_transport(&mut player, &corpus, &Options::default(), &mut |_| {});
+            assert_eq!(report.counts.pass, corpus.cases.len(), "{}", report.text());
+        })
+    });
+    group.finish();
+}
+
 fn main() {
     let mut criterion = Criterion::default().configure_from_args();
     player(&mut criterion);
+    faults(&mut criterion);
     criterion.final_summary();
 }

@@ -27,7 +27,7 @@ use crate::verify::model::Model;
 pub type Target = fn(&[u8]);
 
 /// Every target, by the name `cargo fuzz run` knows it by.
-pub const TARGETS: [(&str, Target); 9] = [
+pub const TARGETS: [(&str, Target); 10] = [
     ("decode", decode),
     ("parse", parse),
     ("response", response),
@@ -37,7 +37,32 @@ pub const TARGETS: [(&str, Target); 9] = [
     ("report", report),
     ("lines", lines),
     ("scan", scan),
+    ("scenarios", scenarios),
 ];
+
+/// A scenario file (`check-faults --scenarios`): parsing never panics; what parses has a
+/// fault that reads back as itself, and serving any request of it never panics.
+pub fn scenarios(data: &[u8]) {
+    use crate::faults::serve::Traffic;
+    use crate::faults::stream::Stream;
+    let text = String::from_utf8_lossy(data);
+    let Ok(scenarios) = crate::faults::parse("fuzz.toml", &text, &[]) else {
+        return;
+    };
+    for scenario in scenarios {
+        let fault = format!(
+            "[[scenario]]\nname = \"a\"\nsource = \"dash\"\ntech_order = [\"html5\"]\nfault = {}\nexpect = \"0x1\"\n",
+            toml::Value::String(scenario.fault.to_string())
+        );
+        let again = crate::faults::parse("again.toml", &fault, &[]).expect("a fault reads back");
+        assert_eq!(again[0].fault, scenario.fault);
+        let mut traffic = Traffic::default();
+        for path in [scenario.path.as_str(), "dash/seg-1.m4s", "dash/init.mp4", "hls/key", ""] {
+            let _ = scenario.reply(&Stream::Builtin, &mut traffic, path);
+        }
+        let _ = traffic.words(&scenario.fault);
+    }
+}
 
 /// The environment variable that names a decoder command for `differential`.
 pub const DECODER_ENV: &str = "AMPERR_DECODER";
