@@ -12,7 +12,7 @@
 //! the HTTP status).
 //!
 //! Scenarios are data, like profiles: the default set is `scenarios.toml`, compiled in, and
-//! a team adds its own with a file of the same form ([`file`]). Each scenario is interned
+//! a team adds its own with a file of the same form ([`mod@file`]). Each scenario is interned
 //! once per process ([`ScenarioId`]), so a case names one in two bytes and its id and
 //! expectation are found from the case alone.
 //!

@@ -57,7 +57,13 @@ pub fn scenarios(data: &[u8]) {
         let again = crate::faults::parse("again.toml", &fault, &[]).expect("a fault reads back");
         assert_eq!(again[0].fault, scenario.fault);
         let mut traffic = Traffic::default();
-        for path in [scenario.path.as_str(), "dash/seg-1.m4s", "dash/init.mp4", "hls/key", ""] {
+        for path in [
+            scenario.path.as_str(),
+            "dash/seg-1.m4s",
+            "dash/init.mp4",
+            "hls/key",
+            "",
+        ] {
             let _ = scenario.reply(&Stream::Builtin, &mut traffic, path);
         }
         let _ = traffic.words(&scenario.fault);

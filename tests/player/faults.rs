@@ -584,3 +584,69 @@ fn bad_scenario_files_and_names_are_refused_before_any_browser_starts() {
     let stderr = refused(&["--stream", "/nonexistent/stream"]);
     assert!(stderr.contains("--stream /nonexistent/stream"), "{stderr}");
 }
+
+#[test]
+fn a_teams_own_page_defines_load_and_error_and_is_judged_with_a11y() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let page = "tests/fixtures/players/custom-page.html";
+    let args = [
+        &["--profile", "amp-2.3.0", "--page", page, "--a11y"][..],
+        &only(&["manifest-http-404", "no-tech-both"]),
+    ]
+    .concat();
+    let output = amperr_with_browser(&chromium, "check-faults", &args, &["--format", "json"]);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{report:#}");
+    let checked: Vec<&str> = (report["fields"].as_array().unwrap().iter())
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        checked,
+        [
+            "message",
+            "code_line",
+            "accessible_description",
+            "error_code"
+        ]
+    );
+}
+
+#[test]
+fn a_page_without_load_and_error_is_refused_each_scenario_saying_why() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(BUILD, dir.path().join("amp.js")).unwrap();
+    let page = dir.path().join("page.html");
+    std::fs::write(
+        &page,
+        "<!DOCTYPE html><script src=\"amp.js\"></script><video id=v></video><script>\n\
+         var p = amp('v', {});\n\
+         window.amperrPlayer = { ready: new Promise(function (r) { p.ready(r); }),\n\
+         raise: function (c) { p.error({code: c}); }, clear: function () { p.error(null); } };\n\
+         </script>",
+    )
+    .unwrap();
+    let args = [
+        "--profile",
+        "amp-2.3.0",
+        "--page",
+        page.to_str().unwrap(),
+        "--scenario",
+        "no-tech-flash",
+    ];
+    let output = amperr_with_browser(&chromium, "check-faults", &args, &["--format", "json"]);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        failures(&report),
+        [failure(
+            "no-tech-flash: refused",
+            "",
+            "refused: the page's hook has no load() and error(): a fault scenario needs both"
+        )]
+    );
+}
