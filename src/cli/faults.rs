@@ -10,6 +10,7 @@ use amperr::gate::case::Case;
 use amperr::player::Player;
 use clap::Args;
 
+use super::gate::{Bound, read_input};
 use super::paths::Paths;
 use super::player::BuildArgs;
 use super::run::{OutputArgs, RunArgs, gate_run};
@@ -88,9 +89,7 @@ impl CheckFaultsArgs {
     fn scenarios(&self) -> Result<Vec<Scenario>, CliError> {
         let mut all = default_set();
         if let Some(path) = &self.scenarios {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                CliError::usage(format!("cannot read --scenarios {}: {e}", path.display()))
-            })?;
+            let text = scenario_file(path)?;
             let file = path.display().to_string();
             all.extend(parse(&file, &text, &all).map_err(CliError::usage)?);
         }
@@ -128,15 +127,34 @@ impl CheckFaultsArgs {
     }
 }
 
+/// A scenario file's text: a regular file (a FIFO would wait for a writer for ever) of at
+/// most [`SCENARIO_FILE`].
+fn scenario_file(path: &std::path::Path) -> Result<String, CliError> {
+    let shown = path.display();
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => read_input(path, SCENARIO_FILE),
+        Ok(_) => Err(CliError::usage(format!(
+            "--scenarios {shown} is not a regular file: give a TOML file of [[scenario]] tables"
+        ))),
+        Err(e) => Err(CliError::usage(format!(
+            "cannot read --scenarios {shown}: {e}"
+        ))),
+    }
+}
+
+/// A scenario file: thousands of scenarios fit, and parsing it stays well under a second.
+const SCENARIO_FILE: Bound = Bound(4 * 1024 * 1024, "4 MiB");
+
 /// One case per scenario, checked before any browser starts: each has an expectation
 /// under `profile`, and the stream has its source.
 fn corpus(scenarios: &[Scenario], stream: &Stream, profile: Profile) -> Result<Corpus, CliError> {
     let mut cases = Vec::new();
     for scenario in scenarios {
-        if stream.file(&scenario.path).is_none() {
+        if let Err(why) = stream.has(&scenario.path) {
             return Err(CliError::usage(format!(
-                "the stream ({}) has no {} (the source of scenario {}): a stream directory \
-                 holds each scenario's manifest at its source path",
+                "the stream ({}) has no {} (the source of scenario {}): {why}; a stream \
+                 directory holds each scenario's manifest at its source path, a regular file \
+                 of at most 16 MiB",
                 stream.describe(),
                 scenario.path,
                 scenario.name

@@ -16,7 +16,7 @@ use super::run::{CorpusArgs, OutputArgs, RunArgs, emit, gate_run};
 use super::{CliError, Outcome, ProfileArg};
 
 /// How much of an untrusted file is read, and that bound in words.
-struct Bound(u64, &'static str);
+pub(super) struct Bound(pub(super) u64, pub(super) &'static str);
 
 /// A saved report: a whole corpus of failures fits many times over.
 const MAX_REPORT: Bound = Bound(64 * 1024 * 1024, "64 MiB");
@@ -173,7 +173,7 @@ pub fn run_check_table(args: CheckTableArgs) -> Outcome {
 }
 
 /// A file (or `-`, stdin) as text, bounded.
-fn read_input(path: &Path, Bound(max, shown_max): Bound) -> Result<String, CliError> {
+pub(super) fn read_input(path: &Path, Bound(max, shown_max): Bound) -> Result<String, CliError> {
     let shown = path.display();
     let read = if path == Path::new("-") {
         read_bounded(io::stdin().lock(), max)

@@ -92,9 +92,13 @@ enum OneExpect {
 /// Parses a scenario file's `text`; `file` names it in errors. A name `before` has (the
 /// default set) is taken.
 pub fn parse(file: &str, text: &str, before: &[Scenario]) -> Result<Vec<Scenario>, ScenarioError> {
+    // Where each line starts, so a line number costs a search, not a count from the top.
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+        .collect();
     let at = |span: std::ops::Range<usize>, message: String| ScenarioError {
         file: file.to_string(),
-        line: text[..span.start.min(text.len())].matches('\n').count() + 1,
+        line: starts.partition_point(|&start| start <= span.start),
         message,
     };
     let data: FileData = toml::from_str(text).map_err(|e| {
@@ -253,8 +257,14 @@ fn fault(fault: &Spanned<String>) -> Result<Fault, Found> {
         "garbage" => What::Garbage,
         "truncated" => What::Truncated,
         "corrupt" => What::Corrupt,
-        other => match other.strip_prefix("http ").map(|s| s.trim().parse::<u16>()) {
-            Some(Ok(status @ 100..=599)) => What::Status(status),
+        other => match other.strip_prefix("http ").map(str::trim) {
+            // Three digits, as a status line has them: not "+404", not "0404".
+            Some(digits) if digits.len() == 3 && digits.bytes().all(|b| b.is_ascii_digit()) => {
+                match digits.parse::<u16>() {
+                    Ok(status @ 100..=599) => What::Status(status),
+                    _ => return Err(wrong()),
+                }
+            }
             _ => return Err(wrong()),
         },
     };
@@ -451,6 +461,12 @@ mod tests {
             e.starts_with("f.toml:6: profile \"dok\": accepted are doc"),
             "{e}"
         );
+        for loose in ["http +404", "http 0404", "http 4O4"] {
+            let e = error(&format!(
+                "fault = \"manifest: {loose}\"\nexpect = \"derived\"\n"
+            ));
+            assert!(e.starts_with("f.toml:5: fault"), "{loose}: {e}");
+        }
         let e = error("fault = \"segment 0: hang\"\nexpect = \"derived\"\n");
         assert!(e.starts_with("f.toml:5: fault \"segment 0: hang\""), "{e}");
         let bad_tech = base.replace("azureHtml5JS", "flash");

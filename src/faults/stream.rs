@@ -12,8 +12,10 @@ pub enum Stream {
     Dir(PathBuf),
 }
 
-/// The largest file of a team's stream amperr serves (a longer one is answered 404).
-const LARGEST: u64 = 64 << 20;
+/// The largest file of a team's stream amperr serves (a longer one is answered 404): each
+/// answer crosses the DevTools protocol whole, base64-encoded, and a few MiB is already a
+/// long segment.
+pub const LARGEST: u64 = 16 << 20;
 
 macro_rules! files {
     ($($path:literal),* $(,)?) => {
@@ -71,6 +73,26 @@ impl Stream {
                 inside.then(|| std::fs::read(&file).ok()).flatten()
             }
         }
+    }
+
+    /// Whether the stream serves `path`, and if not, why, in words.
+    pub fn has(&self, path: &str) -> Result<(), String> {
+        if self.file(path).is_some() {
+            return Ok(());
+        }
+        let Stream::Dir(root) = self else {
+            return Err("amperr's own streams have no such file".to_string());
+        };
+        let why = match std::fs::symlink_metadata(root.join(path)) {
+            Err(e) => e.to_string(),
+            Ok(_) => match std::fs::canonicalize(root.join(path)).and_then(std::fs::metadata) {
+                Err(e) => e.to_string(),
+                Ok(meta) if !meta.is_file() => "it is not a regular file".to_string(),
+                Ok(meta) if meta.len() > LARGEST => format!("it is over {} MiB", LARGEST >> 20),
+                Ok(_) => "it leads out of the directory".to_string(),
+            },
+        };
+        Err(why)
     }
 
     /// How reports name it.

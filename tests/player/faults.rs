@@ -650,3 +650,121 @@ fn a_page_without_load_and_error_is_refused_each_scenario_saying_why() {
         )]
     );
 }
+
+#[test]
+fn a_build_that_navigates_on_a_fault_crashes_that_scenario_and_the_rest_go_on() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let (_dir, plugin) = common::plugin(
+        "amp.fixture.onFault = function (player, error) { if ((error.code & 0x0ff00000) === 0x00200000) \
+         location.href = 'https://amperr.test/files/elsewhere.html'; };",
+    );
+    let args = [
+        &["--script", plugin.as_str()][..],
+        &only(&["manifest-http-404", "no-tech-flash"]),
+    ]
+    .concat();
+    let (status, report, stderr) = check_faults(&chromium, "amp-2.3.0", None, &args);
+    assert_eq!(status, 1, "{stderr}");
+    let failed = failures(&report);
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].0, "manifest-http-404: crashed");
+    assert!(
+        failed[0].2.contains(
+            "left its page (it navigated away to https://amperr.test/files/elsewhere.html)"
+        ),
+        "{failed:?}"
+    );
+    // No tech at all: the player raises without a fault, and is judged in a fresh browser.
+    assert_eq!(count(&report, "pass"), 1);
+}
+
+#[test]
+fn a_build_that_floods_the_server_is_answered_counted_and_judged() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    // From the page's first moment: 4 requests every 500 ms of page time, each a new URL,
+    // all counted with the first case's (the 404 it gets is no fault of the scenario's).
+    let (_dir, plugin) = common::plugin(
+        "var n = 0; setInterval(function () { for (var i = 0; i < 4; i++) \
+         fetch('https://amperr.test/media/0/flood/' + n++).catch(function () {}); }, 500);",
+    );
+    let wrong = defect("404-as-500");
+    let args = [
+        &["--script", plugin.as_str(), "--script", &wrong][..],
+        &only(&["manifest-http-404", "no-tech-flash"]),
+    ]
+    .concat();
+    let (status, report, stderr) = check_faults(&chromium, "amp-2.3.0", None, &args);
+    assert_eq!(status, 1, "{stderr}\n{report:#}");
+    assert_eq!(count(&report, "pass"), 1);
+    let context = report["groups"][0]["example"]["context"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let made: u32 = context
+        .split(" of ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next()?.parse().ok())
+        .unwrap();
+    assert!(made > 7, "the flood's requests are counted: {context}");
+}
+
+#[test]
+fn a_build_that_floods_without_end_fails_within_the_runs_bounds() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    // 200 requests every 10 ms of page time: the page's time hardly moves (each request
+    // crosses to amperr and back) and its memory grows. The run ends within its bounds, the
+    // scenario failed (a timeout, or the memory bound), never passed.
+    let (_dir, plugin) = common::plugin(
+        "var n = 0; setInterval(function () { for (var i = 0; i < 200; i++) \
+         fetch('https://amperr.test/media/0/flood/' + n++).catch(function () {}); }, 10);",
+    );
+    let args = [
+        &["--script", plugin.as_str()][..],
+        &only(&["manifest-http-404"]),
+    ]
+    .concat();
+    let started = std::time::Instant::now();
+    let (status, report, _) = check_faults(&chromium, "amp-2.3.0", None, &args);
+    assert!(status == 1 || status == 3, "{report:#}");
+    assert_eq!(count(&report, "pass"), 0, "{report:#}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(120));
+}
+
+#[test]
+fn a_load_that_never_settles_and_an_error_that_changes_are_refused() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let (_dir, plugin) = common::plugin(
+        "var reads = 0;\n\
+         window.addEventListener('load', function () {\n\
+           var h = window.amperrPlayer, load = h.load;\n\
+           h.load = function (source, order) { return order[0] === 'flashSS' ? new Promise(function () {}) : load(source, order); };\n\
+           var err = h.error; h.error = function () { var e = err(); if (e && ++reads > 1) return { code: 0x10600001 }; return e; };\n\
+         });",
+    );
+    let args = [
+        &["--script", plugin.as_str()][..],
+        &only(&["no-tech-flash", "manifest-http-403"]),
+    ]
+    .concat();
+    let (status, report, stderr) = check_faults(&chromium, "amp-2.3.0", None, &args);
+    assert_eq!(status, 1, "{stderr}\n{report:#}");
+    let outcomes: Vec<String> = failures(&report)
+        .into_iter()
+        .map(|f| format!("{}: {}", f.0, f.2))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            "manifest-http-403: refused: refused: the player's error changed after amperr read it: 0x20200193, then 0x10600001 500 ms later",
+            "no-tech-flash: refused: refused: the page's load() did not settle within 180 s of page time",
+        ]
+    );
+}

@@ -29,14 +29,20 @@
     } catch (e) {}
     return false;
   }
-  // Runs one scenario: `done(answer)`, or `left(why)` when the page navigated away.
+  // Runs one scenario: `done(answer)`, or `left(why)` when the page navigated away. The
+  // `limit` of page time counts from the call to `load`: a load that never settles is no
+  // longer a wait without end.
   function fault(hook, spec, describe, limit, done, left) {
     dialogs = "";
     dialogCount = 0;
     navigatingTo = null;
     inFlight = true;
-    var waited = 0;
+    var loaded = false;
+    var expired = false;
+    var finished = false;
     function finish(answer) {
+      if (finished) return;
+      finished = true;
       inFlight = false;
       if (navigatingTo !== null) return left("left its page (it navigated away to " + cut(navigatingTo) + ")");
       if (dialogCount > 0) answer = refused(answer.code, "the page opened a dialog: " + dialogs);
@@ -45,7 +51,12 @@
     function threw(e) {
       finish(refused(0, "the player threw: " + said(e)));
     }
+    later(function () {
+      expired = true;
+      if (!loaded) finish(refused(0, "the page's load() did not settle within " + limit / 1000 + " s of page time"));
+    }, limit);
     function look() {
+      if (finished) return;
       if (navigatingTo !== null) return finish(refused(0, ""));
       var error;
       try {
@@ -54,21 +65,29 @@
         return threw(e);
       }
       if (error !== null && error !== undefined) return raised(error);
-      if (waited >= limit) {
+      if (expired) {
         var why = played() ? "it played" : "it kept retrying";
         return finish(refused(0, "the player raised no error after " + limit / 1000 + " s of page time (" + why + ")"));
       }
-      waited += POLL;
       later(look, POLL);
     }
+    // The error's code, or what stands for one: `error()` may give anything.
+    function codeOf(error) {
+      if (error === null || (typeof error !== "object" && typeof error !== "function")) {
+        return { said: "error() gave " + cut(toText(error)) };
+      }
+      return { code: error.code };
+    }
     function raised(error) {
-      var code;
+      var first;
       try {
-        code = error.code;
+        first = codeOf(error);
       } catch (e) {
         return threw(e);
       }
+      var code = first.code;
       var number = typeof code === "number" && code >= 0 && code <= 4294967295 && code % 1 === 0 ? code : 0;
+      var shownCode = first.said !== undefined ? "not a code: " + first.said : hexCode(code);
       function reading() {
         var answer;
         try {
@@ -76,20 +95,33 @@
         } catch (e) {
           answer = refused(number, "the player threw: " + said(e));
         }
-        answer.error_code = hexCode(code);
+        answer.error_code = shownCode;
         return answer;
+      }
+      // The error as error() gives it now, in words, to tell a change.
+      function now() {
+        try {
+          var again = codeOf(hook.error());
+          return again.said !== undefined ? again.said : hexCode(again.code);
+        } catch (e) {
+          return "error() threw: " + said(e);
+        }
       }
       later(function () {
         settled(function () {
-          var first = reading();
+          var firstReading = reading();
           later(function () {
             settled(function () {
               var then = reading();
-              if (!same(first, then)) {
-                first = refused(number, "the overlay changed after amperr read it: it showed " + shownText(first) +
+              var later_ = now();
+              if (!same(firstReading, then)) {
+                firstReading = refused(number, "the overlay changed after amperr read it: it showed " + shownText(firstReading) +
                   " " + SETTLE + " ms after the error, then " + shownText(then) + " " + WATCH + " ms later");
+              } else if (first.said === undefined && later_ !== shownCode) {
+                firstReading = refused(number, "the player's error changed after amperr read it: " + shownCode + ", then " +
+                  later_ + " " + (SETTLE + WATCH) + " ms later");
               }
-              finish(first);
+              finish(firstReading);
             });
           }, WATCH);
         });
@@ -99,6 +131,7 @@
       return finish(refused(0, "the page's hook has no load() and error(): a fault scenario needs both"));
     }
     step(function () { return hook.load(spec.source, spec.techOrder); }, function () {
+      loaded = true;
       later(look, POLL);
     }, threw);
   }
