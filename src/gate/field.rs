@@ -275,7 +275,7 @@ mod tests {
         let doubled = map.map(|_, n| n * 2);
         assert_eq!(doubled[FieldName::Area], 0);
         assert_eq!(doubled[FieldName::CategoryName], 26);
-        assert_eq!(doubled.iter().count(), 9);
+        assert_eq!(doubled.iter().count(), 10);
     }
 
     #[test]

@@ -181,7 +181,7 @@ fn an_unknown_field_is_refused_naming_every_field() {
     let corpus = Corpus::generate(Profile::DOC, 0, 0);
     let error = Xfail::load(&path, &corpus).unwrap_err().to_string();
     let listed = "field \"code-line\" is not one of area, category, detail, name, message, \
-                  area_name, category_name, code_line, accessible_description or \"*\"";
+                  area_name, category_name, code_line, accessible_description, error_code or \"*\"";
     assert!(error.ends_with(listed), "{error}");
     for field in FieldName::ALL {
         let entry = format!(
