@@ -459,6 +459,7 @@ fn a_reports_kind_reads_back_as_its_gate() {
     for (kind, gate, subject) in [
         ("check", GateKind::Check, "decoder"),
         ("check-player", GateKind::CheckPlayer, "player"),
+        ("check-faults", GateKind::CheckFaults, "player"),
     ] {
         let report = read(&|j| j["kind"] = kind.into()).unwrap();
         assert_eq!((report.kind, report.subject()), (gate, subject));
@@ -470,7 +471,7 @@ fn a_reports_kind_reads_back_as_its_gate() {
     let untold = read(&|j| _ = j.as_object_mut().unwrap().remove("kind")).unwrap();
     assert_eq!(untold.kind, GateKind::Check);
     let refused = read(&|j| j["kind"] = "check-table".into()).unwrap_err();
-    let says = "kind is \"check-table\": it is check or check-player";
+    let says = "kind is \"check-table\": it is check, check-player or check-faults";
     assert_eq!(
         refused.to_string(),
         format!("not a JSON report of amperr check --format json: {says}")

@@ -265,7 +265,11 @@ fn check_kind(kind: &str) -> Result<(), String> {
         return Ok(());
     }
     let kinds: Vec<&str> = GateKind::ALL.iter().map(|gate| gate.command()).collect();
-    Err(format!("kind is {kind:?}: it is {}", kinds.join(" or ")))
+    let (last, rest) = kinds.split_last().expect("there are gates");
+    Err(format!(
+        "kind is {kind:?}: it is {} or {last}",
+        rest.join(", ")
+    ))
 }
 
 /// A number as short as it reads: `1e20`, not 21 digits.
